@@ -1,0 +1,48 @@
+"""Text normalization shared by every stage."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# CJK radical code points some PDFs emit for ordinary characters; NFKC maps the
+# Kangxi block but misses the supplement (⻅⻓⻛) and maps ⼾ to 戶.
+_RADICALS = str.maketrans({"⻅": "见", "⻓": "长", "⻛": "风", "⼾": "户", "⻔": "门", "⻢": "马", "⻋": "车"})
+_QUOTES = re.compile(r"[\"'“”‘’「」『』〝〞]")
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text.translate(_RADICALS))
+
+
+@lru_cache(maxsize=65536)
+def _squash_char(ch: str) -> str:
+    if ch.isspace() or _QUOTES.match(ch):
+        return ""
+    return "".join(p for p in nfkc(ch) if not p.isspace() and not _QUOTES.match(p))
+
+
+def squash_with_map(text: str) -> tuple[str, list[int]]:
+    """Canonical form for label matching (NFKC, no whitespace, no quotes), with,
+    for each output character, its offset in ``text``."""
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        piece = _squash_char(ch)
+        if piece:
+            out.append(piece)
+            index.extend([i] * len(piece))
+    return "".join(out), index
+
+
+def squash(text: str) -> str:
+    return "".join(_squash_char(ch) for ch in text)
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def cjk_count(text: str) -> int:
+    return sum(1 for ch in text if is_cjk(ch))
