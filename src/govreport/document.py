@@ -113,6 +113,7 @@ class Document:
     n_pages: int | None = None
     # annotations the pipeline stages add
     sections: list[SectionResult] = field(default_factory=list)
+    section_spans: dict[int, tuple[int, int]] = field(default_factory=dict)  # part -> offsets in text
     template: str | None = None
     values: dict[str, Value] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)

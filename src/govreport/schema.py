@@ -27,6 +27,11 @@ class Provenance(BaseModel):
     row: int | None = None
     col: int | None = None
 
+    @classmethod
+    def of(cls, loc: object) -> Provenance:
+        """From a ``govreport.document.Location``."""
+        return cls(**{name: getattr(loc, name) for name in cls.model_fields})
+
 
 class Value(BaseModel):
     key: str

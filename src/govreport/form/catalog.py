@@ -60,12 +60,15 @@ class Form:
         return next(t for t in self.tables if t.name == name)
 
     def keys(self) -> list[str]:
-        return [k for t in self.tables for k in t.keys()]
+        return [key for table in self.tables for key in table.keys()]
 
     def labels(self) -> dict[str, tuple[str, str]]:
         """key -> (row label, column label), for spreadsheets and reports."""
         return {
-            f"{t.name}.{r.key}.{c.key}": (r.label, c.label) for t in self.tables for r in t.rows for c in r.columns
+            f"{t.name}.{r.key}.{c.key}": (r.label, c.label)
+            for t in self.tables
+            for r in t.rows
+            for c in r.columns
         }
 
 
@@ -98,7 +101,12 @@ T2_2021 = TableForm(
     "主动公开政府信息情况",
     rows=(
         Row("regulation", "规章", ("规章",), columns=_t2_columns_2021_docs()),
-        Row("normative_doc", "行政规范性文件", ("行政规范性文件", "规范性文件"), columns=_t2_columns_2021_docs()),
+        Row(
+            "normative_doc",
+            "行政规范性文件",
+            ("行政规范性文件", "规范性文件"),
+            columns=_t2_columns_2021_docs(),
+        ),
         Row("license", "行政许可", ("行政许可",), columns=_DECISIONS),
         Row("penalty", "行政处罚", ("行政处罚",), columns=_DECISIONS),
         Row("coercion", "行政强制", ("行政强制",), columns=_DECISIONS),
@@ -109,7 +117,14 @@ T2_2021 = TableForm(
             columns=(Column("amount", "本年收费金额（单位：万元）", money=True),),
         ),
     ),
-    header_cores=("信息内容", "本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额"),
+    header_cores=(
+        "信息内容",
+        "本年制发件数",
+        "本年废止件数",
+        "现行有效件数",
+        "本年处理决定数量",
+        "本年收费金额",
+    ),
 )
 
 T2_2019 = TableForm(
@@ -119,10 +134,17 @@ T2_2019 = TableForm(
         Row("regulation", "规章", ("规章",), columns=_t2_columns_2019_docs()),
         Row("normative_doc", "规范性文件", ("行政规范性文件", "规范性文件"), columns=_t2_columns_2019_docs()),
         Row("license", "行政许可", ("行政许可",), columns=_t2_columns_2019_items()),
-        Row("other_service", "其他对外管理服务事项", ("其他对外管理服务事项",), columns=_t2_columns_2019_items()),
+        Row(
+            "other_service",
+            "其他对外管理服务事项",
+            ("其他对外管理服务事项",),
+            columns=_t2_columns_2019_items(),
+        ),
         Row("penalty", "行政处罚", ("行政处罚",), columns=_t2_columns_2019_items()),
         Row("coercion", "行政强制", ("行政强制",), columns=_t2_columns_2019_items()),
-        Row("fee", "行政事业性收费", ("行政事业性收费",), columns=_t2_columns_2019_items(with_decisions=False)),
+        Row(
+            "fee", "行政事业性收费", ("行政事业性收费",), columns=_t2_columns_2019_items(with_decisions=False)
+        ),
         Row(
             "procurement",
             "政府集中采购",
@@ -130,7 +152,14 @@ T2_2019 = TableForm(
             columns=(Column("items", "采购项目数量"), Column("amount", "采购总金额", money=True)),
         ),
     ),
-    header_cores=("信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "处理决定数量"),
+    header_cores=(
+        "信息内容",
+        "本年新制作数量",
+        "本年新公开数量",
+        "对外公开总数量",
+        "上一年项目数量",
+        "处理决定数量",
+    ),
 )
 
 # ---------------------------------------------------------------- table 3
@@ -151,30 +180,63 @@ def _t3_row(key: str, label: str, cores: tuple[str, ...], prefix: str, weak: tup
 
 
 _T3_HEAD = (
-    _t3_row("new_received", "一、本年新收政府信息公开申请数量", ("本年新收政府信息公开申请数量", "本年新收"), "一、"),
-    _t3_row("carried_over", "二、上年结转政府信息公开申请数量", ("上年结转政府信息公开申请数量", "上年结转"), "二、"),
+    _t3_row(
+        "new_received",
+        "一、本年新收政府信息公开申请数量",
+        ("本年新收政府信息公开申请数量", "本年新收"),
+        "一、",
+    ),
+    _t3_row(
+        "carried_over",
+        "二、上年结转政府信息公开申请数量",
+        ("上年结转政府信息公开申请数量", "上年结转"),
+        "二、",
+    ),
     _t3_row("granted", "三、本年度办理结果 （一）予以公开", ("予以公开",), "(一)"),
-    _t3_row("partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ("部分公开",), "(二)"),
+    _t3_row(
+        "partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ("部分公开",), "(二)"
+    ),
     _t3_row("denied.state_secret", "（三）不予公开 1.属于国家秘密", ("属于国家秘密", "国家秘密"), "1."),
-    _t3_row("denied.law_prohibited", "2.其他法律行政法规禁止公开", ("其他法律行政法规禁止公开", "法规禁止公开"), "2."),
+    _t3_row(
+        "denied.law_prohibited",
+        "2.其他法律行政法规禁止公开",
+        ("其他法律行政法规禁止公开", "法规禁止公开"),
+        "2.",
+    ),
     _t3_row("denied.security_stability", "3.危及“三安全一稳定”", ("危及三安全一稳定", "三安全一稳定"), "3."),
     _t3_row("denied.third_party", "4.保护第三方合法权益", ("保护第三方合法权益", "第三方合法权益"), "4."),
-    _t3_row("denied.internal_affairs", "5.属于三类内部事务信息", ("属于三类内部事务信息", "内部事务信息"), "5."),
+    _t3_row(
+        "denied.internal_affairs", "5.属于三类内部事务信息", ("属于三类内部事务信息", "内部事务信息"), "5."
+    ),
     _t3_row("denied.process_info", "6.属于四类过程性信息", ("属于四类过程性信息", "过程性信息"), "6."),
     _t3_row("denied.enforcement_file", "7.属于行政执法案卷", ("属于行政执法案卷", "行政执法案卷"), "7."),
     _t3_row("denied.admin_query", "8.属于行政查询事项", ("属于行政查询事项", "行政查询事项"), "8."),
     _t3_row(
-        "unavailable.not_held", "（四）无法提供 1.本机关不掌握相关政府信息", ("本机关不掌握相关政府信息", "不掌握相关"), "1."
+        "unavailable.not_held",
+        "（四）无法提供 1.本机关不掌握相关政府信息",
+        ("本机关不掌握相关政府信息", "不掌握相关"),
+        "1.",
     ),
     _t3_row(
-        "unavailable.needs_creation", "2.没有现成信息需要另行制作", ("没有现成信息需要另行制作", "需要另行制作"), "2."
+        "unavailable.needs_creation",
+        "2.没有现成信息需要另行制作",
+        ("没有现成信息需要另行制作", "需要另行制作"),
+        "2.",
     ),
     _t3_row("unavailable.unclear", "3.补正后申请内容仍不明确", ("补正后申请内容仍不明确", "仍不明确"), "3."),
-    _t3_row("not_processed.complaint", "（五）不予处理 1.信访举报投诉类申请", ("信访举报投诉类申请", "信访举报"), "1."),
+    _t3_row(
+        "not_processed.complaint",
+        "（五）不予处理 1.信访举报投诉类申请",
+        ("信访举报投诉类申请", "信访举报"),
+        "1.",
+    ),
     _t3_row("not_processed.duplicate", "2.重复申请", ("重复申请",), "2."),
     _t3_row("not_processed.publication", "3.要求提供公开出版物", ("要求提供公开出版物", "公开出版物"), "3."),
     _t3_row(
-        "not_processed.excessive", "4.无正当理由大量反复申请", ("无正当理由大量反复申请", "大量反复申请"), "4."
+        "not_processed.excessive",
+        "4.无正当理由大量反复申请",
+        ("无正当理由大量反复申请", "大量反复申请"),
+        "4.",
     ),
     _t3_row(
         "not_processed.confirmation",
@@ -184,7 +246,9 @@ _T3_HEAD = (
     ),
 )
 _T3_TAIL = (
-    _t3_row("results_total", "（七）总计", ("(七)总计", "(七)总记", "(七)合计"), "", ("总计", "总记", "合计")),
+    _t3_row(
+        "results_total", "（七）总计", ("(七)总计", "(七)总记", "(七)合计"), "(七)", ("总计", "总记", "合计")
+    ),
     _t3_row("carried_forward", "四、结转下年度继续办理", ("结转下年度继续办理", "结转下年度"), "四、"),
 )
 _T3_OTHER_2021 = (
@@ -200,12 +264,21 @@ _T3_OTHER_2021 = (
         ("申请人逾期未按收费通知要求缴纳费用", "逾期未按收费通知", "缴纳费用"),
         "2.",
     ),
-    _t3_row("other.misc", "3.其他", ("3.其他",), "", ("其他",)),
+    _t3_row("other.misc", "3.其他", ("3.其他",), "3.", ("其他",)),
 )
 _T3_OTHER_2019 = (_t3_row("other.total", "（六）其他处理", ("其他处理",), "(六)"),)
 
 _T3_GROUPS = ("本年度办理结果", "不予公开", "无法提供", "不予处理", "申请人情况", "法人或其他组织")
-_T3_HEADERS = ("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "总计")
+_T3_HEADERS = (
+    "申请人情况",
+    "自然人",
+    "法人或其他组织",
+    "商业企业",
+    "科研机构",
+    "社会公益组织",
+    "法律服务机构",
+    "总计",
+)
 
 T3_2021 = TableForm(
     "t3",
@@ -264,7 +337,15 @@ FORMS: dict[Template, Form] = {
 
 # Labels only one version prints; counted to tell the versions apart.
 TEMPLATE_MARKERS: dict[Template, tuple[str, ...]] = {
-    "2021": ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额", "逾期不补正", "逾期未按收费通知"),
+    "2021": (
+        "本年制发件数",
+        "本年废止件数",
+        "现行有效件数",
+        "本年处理决定数量",
+        "本年收费金额",
+        "逾期不补正",
+        "逾期未按收费通知",
+    ),
     "2019": (
         "本年新制作数量",
         "本年新公开数量",

@@ -1,0 +1,1 @@
+"""The form: catalog of both versions and version detection."""

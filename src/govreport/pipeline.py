@@ -1,0 +1,68 @@
+"""One report through every stage: ingest → sections → form → tables → prose → validation → result.
+
+``extract`` never raises for a bad document: the result carries the error, so a
+batch goes on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from govreport import __version__
+from govreport.document import Document
+from govreport.errors import GovReportError
+from govreport.form.detect import detect_template
+from govreport.ingest import load
+from govreport.prose import extract_facts
+from govreport.schema import ReportMeta, ReportResult, Value
+from govreport.sections import find_sections
+from govreport.tables.mapping import map_tables
+from govreport.validate import validate
+
+
+def process(doc: Document) -> ReportResult:
+    """Run the stages after ingestion on a loaded document."""
+    find_sections(doc)
+    facts = extract_facts(doc)
+    year = next((f.value for f in facts if f.key == "meta.year"), None)
+    doc.template = detect_template(doc, year if isinstance(year, int) else None)
+    cells = map_tables(doc)
+    findings = validate(doc, cells, facts)
+    template_fact = Value(key="meta.template", value=doc.template, method="rules", raw=doc.template)
+    meta_values = {f.key: f.value for f in facts}
+    return ReportResult(
+        doc=doc.path,
+        meta=ReportMeta(
+            agency=meta_values.get("meta.agency"),  # type: ignore[arg-type]
+            year=meta_values.get("meta.year"),  # type: ignore[arg-type]
+            template=doc.template,  # type: ignore[arg-type]
+            format=doc.format,
+            encoding=doc.encoding,
+            pages=doc.n_pages,
+        ),
+        sections=doc.sections,
+        cells=cells,
+        facts=[*facts, template_fact],
+        findings=findings,
+    )
+
+
+def extract(path: str | Path) -> ReportResult:
+    """Extract one report; errors become ``result.error``."""
+    started = time.perf_counter()
+    try:
+        result = process(load(path))
+    except GovReportError as exc:
+        result = ReportResult(doc=str(path), error=str(exc))
+    except Exception as exc:  # a bug must not stop a batch; it is reported with its type
+        result = ReportResult(doc=str(path), error=f"internal error: {type(exc).__name__}: {exc}")
+    result.seconds = round(time.perf_counter() - started, 4)
+    result.tool_version = __version__
+    return result
+
+
+def extract_many(paths: Iterable[str | Path]) -> Iterator[ReportResult]:
+    for path in paths:
+        yield extract(path)

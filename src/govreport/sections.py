@@ -1,0 +1,117 @@
+"""Find the six parts of a report.
+
+Rules find heading candidates (a numeral marker, then a part's heading text)
+and keep the ordered chain that covers most parts. Real reports renumber parts
+(``2、`` for ``二、``, tables renumbered ``一、…三、``), repeat or drop headings,
+run headings into body text, and have sub-parts that look like headings
+(``1、主动公开政府信息的情况``): the heading text, not the numeral, decides, and
+parenthesized numerals (``（二）``) are sub-parts.
+
+``SectionFinder`` is the interface the learned labeller implements too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from govreport.document import Document
+from govreport.schema import Provenance, SectionResult
+
+_NUMERALS = "一二三四五六七八九"
+# a part marker: one numeral and a separator; not 第二、 or 十二、, nor the 2 of 12、
+_MARKER = r"(?:(?<![第十])(?P<cn>[一二三四五六七八九])|(?<![\d.])(?P<dg>[1-9１-９]))\s*[、.．,，]\s*"
+
+_PART_HEADINGS: dict[int, str] = {
+    1: r"总\s*体\s*情\s*况",
+    2: r"主\s*动\s*公\s*开\s*政\s*府\s*信\s*息\s*情\s*况",
+    3: r"收\s*到\s*和\s*处\s*理\s*政\s*府\s*信\s*息\s*公\s*开\s*申\s*请\s*情\s*况",
+    4: r"[\u4e00-\u9fff]{0,16}?行\s*政\s*复\s*议[、和及与\s]{0,2}(?:提起)?行\s*政\s*诉\s*讼\s*(?:的)?情\s*况",
+    5: r"[\u4e00-\u9fff]{0,10}?存\s*在\s*的?\s*主\s*要\s*问\s*题\s*(?:及|和)\s*改\s*进\s*(?:情\s*况|措\s*施)",
+    6: r"其\s*他\s*需\s*要\s*报\s*告\s*的\s*事\s*项",
+}
+_CANDIDATE = re.compile(
+    _MARKER + "(?:" + "|".join(f"(?P<p{part}>{pattern})" for part, pattern in _PART_HEADINGS.items()) + ")"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingCandidate:
+    part: int
+    start: int  # offsets in Document.text
+    end: int
+    numeral_matches: bool
+
+
+class SectionFinder(Protocol):
+    def find(self, doc: Document) -> list[SectionResult]: ...
+
+
+def _numeral_value(ch: str) -> int:
+    if ch in _NUMERALS:
+        return _NUMERALS.index(ch) + 1
+    return int(ch.translate(str.maketrans("１２３４５６７８９", "123456789")))
+
+
+def heading_candidates(text: str) -> list[HeadingCandidate]:
+    out = []
+    for match in _CANDIDATE.finditer(text):
+        part = next(p for p in _PART_HEADINGS if match.group(f"p{p}"))
+        numeral = _numeral_value(match.group("cn") or match.group("dg"))
+        out.append(HeadingCandidate(part, match.start(), match.end(), numeral == part))
+    return out
+
+
+def best_chain(candidates: list[HeadingCandidate]) -> list[HeadingCandidate]:
+    """The candidates in document order with strictly increasing part numbers that
+    cover most parts (a numeral that agrees with the part breaks ties)."""
+    best: list[tuple[float, list[HeadingCandidate]]] = []
+    for i, cand in enumerate(candidates):
+        score, chain = 0.0, []
+        for j in range(i):
+            if candidates[j].part < cand.part and best[j][0] > score:
+                score, chain = best[j]
+        weight = 1.0 + (0.01 if cand.numeral_matches else 0.0)
+        best.append((score + weight, [*chain, cand]))
+    return max(best, key=lambda item: item[0])[1] if best else []
+
+
+def _heading_text(doc: Document, cand: HeadingCandidate) -> str:
+    """The heading as it stands: its whole line when the line holds only the heading
+    (trailing punctuation aside), else the matched marker and heading text."""
+    unit = doc.units[doc.unit_at(cand.start)]
+    line = unit.text.strip()
+    matched = doc.text[cand.start : cand.end].strip()
+    rest = line[line.find(matched) + len(matched) :] if matched in line else "x"
+    return line if len(rest.strip(" 　:：。.")) == 0 else matched
+
+
+class RuleSectionFinder:
+    def find(self, doc: Document) -> list[SectionResult]:
+        chain = {c.part: c for c in best_chain(heading_candidates(doc.text))}
+        spans: dict[int, tuple[int, int]] = {}
+        ordered = sorted(chain.values(), key=lambda c: c.start)
+        for cand, nxt in zip(ordered, [*ordered[1:], None], strict=True):
+            spans[cand.part] = (cand.start, nxt.start if nxt else len(doc.text))
+        doc.section_spans = spans
+        results = []
+        for part in range(1, 7):
+            cand = chain.get(part)
+            if cand is None:
+                results.append(SectionResult(part=part, heading=None, confidence=0.6))
+                continue
+            results.append(
+                SectionResult(
+                    part=part,
+                    heading=_heading_text(doc, cand),
+                    confidence=0.95 if cand.numeral_matches else 0.8,
+                    location=Provenance.of(doc.units[doc.unit_at(cand.start)].loc),
+                )
+            )
+        return results
+
+
+def find_sections(doc: Document, finder: SectionFinder | None = None) -> list[SectionResult]:
+    doc.sections = (finder or RuleSectionFinder()).find(doc)
+    return doc.sections

@@ -1,0 +1,148 @@
+"""Row labels of the form found in a stretch of the document.
+
+Labels are matched on squashed text (no blanks, NFKC, no quotes), so a label
+split over lines or cells (``三、本 / 年度办 / 理结果``, ``无 法提供``) still
+matches. A label's own numbering is taken into it, which matters where cells run
+into the next label (``00000002.其他…``: the ``2.`` is the label's).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from govreport.document import Document
+from govreport.form.catalog import Row, TableForm
+from govreport.text import squash_with_map
+
+_FUZZY_MIN_SCORE = 85.0  # partial-ratio score for an OCR-damaged label
+_FUZZY_MIN_LENGTH = 5  # shorter labels are too easy to find by chance
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    row: Row
+    start: int  # offsets in Document.text; values follow ``end``
+    end: int
+    score: float  # 1.0 exact, lower for a weak or fuzzy match
+
+
+class SquashedRegion:
+    """A region of the document in squashed form, mapped back to document offsets."""
+
+    def __init__(self, doc: Document, start: int, end: int) -> None:
+        self.start, self.end = start, end
+        self.text, index = squash_with_map(doc.text[start:end])
+        self._index = [start + i for i in index]
+
+    def doc_offset(self, pos: int) -> int:
+        """Document offset of squashed position ``pos`` (``len`` maps to the region end)."""
+        return self._index[pos] if pos < len(self._index) else self.end
+
+    def doc_end(self, pos: int) -> int:
+        """Document offset just after the squashed character before ``pos``."""
+        return self._index[pos - 1] + 1 if pos > 0 else self.start
+
+    def find_all(self, needle: str, lo: int = 0, hi: int | None = None) -> list[int]:
+        hi = len(self.text) if hi is None else hi
+        found, pos = [], self.text.find(needle, lo, hi)
+        while pos >= 0:
+            found.append(pos)
+            pos = self.text.find(needle, pos + 1, hi)
+        return found
+
+
+def _prefix_variants(prefix: str) -> tuple[str, ...]:
+    if prefix.endswith("."):
+        return (prefix, prefix[:-1] + "、", prefix[:-1] + ",", prefix[:-1] + ":")
+    return (prefix,) if prefix else ()
+
+
+def _with_prefix(region: SquashedRegion, row: Row, pos: int) -> int:
+    """Start of the label at ``pos`` moved back over the row's own numbering."""
+    for variant in _prefix_variants(row.prefix):
+        if region.text.startswith(variant, pos - len(variant)) and pos - len(variant) >= 0:
+            return pos - len(variant)
+    return pos
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    row_index: int
+    start: int  # squashed positions
+    end: int
+    score: float
+
+
+def _exact_matches(region: SquashedRegion, row: Row, row_index: int) -> list[_Match]:
+    out: list[_Match] = []
+    for rank, core in enumerate(row.cores):
+        for pos in region.find_all(core):
+            if any(m.start <= pos < m.end for m in out):
+                continue  # inside a longer core's match
+            out.append(_Match(row_index, _with_prefix(region, row, pos), pos + len(core), 1.0 - 0.02 * rank))
+    return sorted(out, key=lambda m: m.start)
+
+
+def _gap_match(region: SquashedRegion, row: Row, row_index: int, lo: int, hi: int) -> _Match | None:
+    """A weak or OCR-damaged label, searched only in the gap its neighbours leave."""
+    for core in row.weak_cores:
+        hits = region.find_all(core, lo, hi)
+        if hits:
+            return _Match(row_index, _with_prefix(region, row, hits[0]), hits[0] + len(core), 0.8)
+    gap = region.text[lo:hi]
+    best: _Match | None = None
+    for core in row.cores:
+        if len(core) < _FUZZY_MIN_LENGTH or len(gap) < len(core) - 1:
+            continue
+        found = fuzz.partial_ratio_alignment(core, gap, score_cutoff=_FUZZY_MIN_SCORE)
+        if found and (best is None or found.score / 100 * 0.9 > best.score):
+            start, end = lo + found.dest_start, lo + found.dest_end
+            best = _Match(row_index, _with_prefix(region, row, start), end, found.score / 100 * 0.9)
+    return best
+
+
+def find_anchors(doc: Document, start: int, end: int, form: TableForm) -> list[Anchor]:
+    """The row labels of ``form`` in ``doc.text[start:end]``, sorted by position.
+
+    Each row takes its first match after the previous row's (reports print the
+    rows in form order), else its first match anywhere that no other row holds
+    (some reports print the blocks of table 2 out of order). Rows still missing
+    are then searched, weakly or fuzzily, between their neighbours.
+    """
+    region = SquashedRegion(doc, start, end)
+    chosen: dict[int, _Match] = {}
+    taken: list[_Match] = []
+    cursor = 0
+    for index, row in enumerate(form.rows):
+        matches = [m for m in _exact_matches(region, row, index) if not _overlaps(m, taken)]
+        pick = next((m for m in matches if m.start >= cursor), None) or (matches[0] if matches else None)
+        if pick:
+            chosen[index] = pick
+            taken.append(pick)
+            cursor = max(cursor, pick.end)
+    for index, row in enumerate(form.rows):
+        if index in chosen:
+            continue
+        lo = max((m.end for i, m in chosen.items() if i < index), default=0)
+        hi = min((m.start for i, m in chosen.items() if i > index), default=len(region.text))
+        if lo < hi and (pick := _gap_match(region, row, index, lo, hi)) and not _overlaps(pick, taken):
+            chosen[index] = pick
+            taken.append(pick)
+    anchors = [
+        Anchor(form.rows[i], region.doc_offset(m.start), region.doc_end(m.end), m.score)
+        for i, m in chosen.items()
+    ]
+    return sorted(anchors, key=lambda a: a.start)
+
+
+def _overlaps(match: _Match, taken: list[_Match]) -> bool:
+    return any(match.start < t.end and t.start < match.end for t in taken)
+
+
+def header_end(doc: Document, start: int, end: int, cores: tuple[str, ...]) -> int | None:
+    """Document offset just after the last header label in the region (values follow it)."""
+    region = SquashedRegion(doc, start, end)
+    last = max((pos + len(core) for core in cores for pos in region.find_all(core)), default=None)
+    return None if last is None else region.doc_end(last)

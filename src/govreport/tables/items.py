@@ -1,0 +1,156 @@
+"""What a stretch of a table holds, as value items: numbers, digit runs and empty slots.
+
+Between two row labels a report prints that row's cells. Depending on the
+input they come one per grid cell, one per line, tab-separated, or glued into
+one digit run (``640020470``). An item is one piece of printed value text; the
+segmenter later decides how many cells each item stands for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from govreport.document import Document, Location
+from govreport.text import cjk_count, is_cjk, nfkc
+
+# a number or a digit run; inner blanks are kept (``23 0 00 0 023``); a unit may follow
+_NUMBER = re.compile(
+    r"(?<![\d.])(?P<sign>[-−－])?"
+    r"(?P<body>\d+(?:[ \t\u3000]+\d+)*(?:\.\d+)?)"
+    r"(?:[ \t\u3000]*(?P<unit>万元|万|元))?"
+)
+# what a cell prints where there is nothing: blank, slash, dash, 无
+PLACEHOLDERS = frozenset({"", "/", "／", "-", "—", "——", "–", "无", "空", "\\"})
+# an unbroken stretch of Chinese this long after a row's values is prose or the next header
+_PROSE_RUN = 8
+
+
+@dataclass(slots=True)
+class Item:
+    """One piece of printed value text.
+
+    ``digits`` is the run with blanks removed; ``breaks`` are the positions in it
+    where the print had a blank (a cell boundary as far as we have seen). A
+    ``cell`` item comes whole from one grid cell and is exactly one value.
+    """
+
+    raw: str
+    digits: str | None  # None: an empty or illegible slot
+    breaks: tuple[int, ...] = ()
+    negative: bool = False
+    unit: str | None = None  # 万 / 万元 / 元
+    cell: bool = False
+    loc: Location | None = None
+    start: int = 0  # offsets in Document.text
+    end: int = 0
+
+
+# a number that dates or counts in a sentence is prose, not a cell: 2020年, 第3, 15件
+_PROSE_NUMBER_AFTER = frozenset("年月日号时%％个件条次项万亿余多")
+_PROSE_NUMBER_BEFORE = frozenset("第约近超共计")
+
+
+def _is_prose_number(text: str, start: int, end: int) -> bool:
+    after = text[end : end + 1]
+    before = text[start - 1 : start] if start else ""
+    return after in _PROSE_NUMBER_AFTER or before in _PROSE_NUMBER_BEFORE
+
+
+def _number_items(text: str, offset: int, loc: Location, cell: bool) -> list[Item]:
+    items = []
+    for match in _NUMBER.finditer(text):
+        if not cell and not match.group("unit") and _is_prose_number(text, match.start(), match.end()):
+            continue
+        body = match.group("body")
+        parts = re.split(r"[ \t\u3000]+", body)
+        breaks, pos = [], 0
+        for part in parts[:-1]:
+            pos += len(part)
+            breaks.append(pos)
+        items.append(
+            Item(
+                raw=match.group(0),
+                digits="".join(parts),
+                breaks=tuple(breaks),
+                negative=bool(match.group("sign")),
+                unit=match.group("unit"),
+                cell=cell,
+                loc=loc,
+                start=offset + match.start(),
+                end=offset + match.end(),
+            )
+        )
+    return items
+
+
+def _ends_values(text: str) -> int | None:
+    """Offset where a run of prose starts in ``text``, if any."""
+    run = 0
+    for i, ch in enumerate(text):
+        run = run + 1 if is_cjk(ch) else 0
+        if run >= _PROSE_RUN:
+            return i - run + 1
+    return None
+
+
+def items_between(doc: Document, start: int, end: int) -> list[Item]:
+    """Value items printed in ``doc.text[start:end]``, in reading order.
+
+    Text that is not a number is label or header and skipped; once values have
+    begun, a run of prose ends them. A grid cell is one slot: blank or illegible,
+    it is an item without digits.
+    """
+    items: list[Item] = []
+    units = doc.units
+    if start >= end or not units:
+        return items
+    for index in range(doc.unit_at(start), len(units)):
+        unit = units[index]
+        if unit.start >= end:
+            break
+        lo, hi = max(start, unit.start), min(end, unit.end)
+        whole = lo == unit.start and hi == unit.end
+        if lo >= hi and not whole:
+            continue  # the stretch ends or starts right at this unit's edge
+        piece = nfkc_digits(doc.text[lo:hi])
+        whole_cell = unit.slot and whole
+        shown = nfkc(piece).strip()
+        if whole and shown in PLACEHOLDERS and (unit.slot or shown):
+            # a grid cell with nothing printed, or a line that is only a placeholder
+            items.append(Item(raw=shown, digits=None, cell=True, loc=unit.loc, start=lo, end=hi))
+            continue
+        stop = _ends_values(piece) if items else None
+        found = _number_items(piece[:stop] if stop is not None else piece, lo, unit.loc, cell=whole_cell)
+        if whole_cell and not found and cjk_count(shown) < 2:
+            # a grid cell with a mark but no number and no label text: illegible
+            items.append(Item(raw=shown, digits=None, cell=True, loc=unit.loc, start=lo, end=hi))
+        elif whole_cell and len(found) > 1:
+            items.append(_one_cell(found, shown, unit.loc))
+        else:
+            items.extend(found)
+        if stop is not None:
+            break
+    return items
+
+
+def _one_cell(found: list[Item], shown: str, loc: Location) -> Item:
+    """A grid cell is one value, whatever blanks or marks split its digits."""
+    return Item(
+        raw=shown,
+        digits="".join(f.digits or "" for f in found),
+        negative=found[0].negative,
+        unit=found[-1].unit,
+        cell=True,
+        loc=loc,
+        start=found[0].start,
+        end=found[-1].end,
+    )
+
+
+_DIGIT_FOLD = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+
+def nfkc_digits(text: str) -> str:
+    """Full-width digits to ASCII without changing the length (offsets stay valid)."""
+    return text.translate(_DIGIT_FOLD)

@@ -1,0 +1,329 @@
+"""Tables mapped to the form: every key of the detected template gets a value.
+
+Table 2 and 3 rows are found by their labels (``anchors``); the text between
+one label and the next is that row's values (``items``), cut into cells
+(``segment``). Where a row can be read several ways, the row's own identity and
+then the table's column identities choose; what stays ambiguous is left empty
+and reported. Table 3 is also read a second way, its numeric rows in form order
+(for extractions that lost the row labels), and the reading the identities
+like better wins. Table 4 is the values after its header.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import product
+
+from govreport.document import Document
+from govreport.form.catalog import APPLICANT_COLUMNS, FORMS, Row, TableForm, Template
+from govreport.identities import Identity, identities
+from govreport.schema import Finding, Provenance, Value
+from govreport.tables.anchors import Anchor, find_anchors, header_end
+from govreport.tables.items import Item, items_between
+from govreport.tables.segment import CellReading, Reading, RowCheck, RowReadings, row_readings, sum_check
+
+_MAX_COMBINATIONS = 50000  # readings of a table tried against its identities
+
+_PART_OF_TABLE = {"t2": 2, "t3": 3, "t4": 4}
+
+
+@dataclass
+class TableReading:
+    """Per row of one table, its readings; and how they were obtained."""
+
+    rows: dict[str, RowReadings]
+    strategy: str  # "labels" or "order"
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class Resolution:
+    cells: dict[str, CellReading | None]  # key -> chosen cell, None where ambiguous or absent
+    ambiguous: list[str]
+    broken: int  # table identities the choice breaks
+    chosen_among: int  # combinations that were tried
+    unknown: int = 0
+
+
+def table_regions(doc: Document) -> dict[str, tuple[int, int]]:
+    """Where each table is looked for: its part; where the heading is missing,
+    between the nearest parts found around it; without parts, the whole text."""
+    spans = doc.section_spans
+    end = len(doc.text)
+    regions = {}
+    for table, part in _PART_OF_TABLE.items():
+        if part in spans:
+            regions[table] = spans[part]
+            continue
+        before = [spans[p][0] for p in spans if p < part]
+        after = [spans[p][0] for p in spans if p > part]
+        regions[table] = (max(before, default=0), min(after, default=end))
+    return regions
+
+
+def map_tables(doc: Document) -> list[Value]:
+    """Values for every table key of ``doc.template`` (none for a report without tables)."""
+    if doc.template is None:
+        return []
+    form = FORMS[doc.template]
+    regions = table_regions(doc)
+    values: list[Value] = []
+    values += _map_free_rows(doc, regions["t2"], form.table("t2"))
+    values += _map_t3(doc, regions["t3"], form.table("t3"), doc.template)
+    values += _map_t4(doc, regions["t4"], form.table("t4"))
+    return values
+
+
+# ---------------------------------------------------------------- readings by label
+
+
+def _row_segments(doc: Document, anchors: list[Anchor], region_end: int) -> dict[str, list[Item]]:
+    segments = {}
+    for anchor, nxt in zip(anchors, [*anchors[1:], None], strict=True):
+        segments[anchor.row.key] = items_between(doc, anchor.end, nxt.start if nxt else region_end)
+    return segments
+
+
+def _money(row: Row) -> list[bool]:
+    return [c.money for c in row.columns]
+
+
+def _read_by_labels(
+    doc: Document, region: tuple[int, int], form: TableForm, checks: dict[str, RowCheck]
+) -> TableReading:
+    anchors = find_anchors(doc, region[0], region[1], form)
+    segments = _row_segments(doc, anchors, region[1])
+    rows = {}
+    for row in form.rows:
+        items = segments.get(row.key)
+        if items is None:
+            continue
+        rows[row.key] = row_readings(items, len(row.columns), money=_money(row), check=checks.get(row.key))
+    return TableReading(rows, "labels")
+
+
+# ---------------------------------------------------------------- table 2 (no identities)
+
+
+def _map_free_rows(doc: Document, region: tuple[int, int], form: TableForm) -> list[Value]:
+    reading = _read_by_labels(doc, region, form, {})
+    resolution = _resolve(form, reading, ())
+    return _values(form, reading, resolution, doc)
+
+
+# ---------------------------------------------------------------- table 3
+
+
+def _t3_checks(form: TableForm) -> dict[str, RowCheck]:
+    total = len(APPLICANT_COLUMNS)
+    return {row.key: sum_check(total, range(total)) for row in form.rows}
+
+
+def _read_by_order(
+    doc: Document, region: tuple[int, int], form: TableForm, checks: dict[str, RowCheck]
+) -> TableReading | None:
+    """Table 3 as its numeric rows in form order, for extractions whose rows lost
+    their labels: only where there are exactly as many such rows as the form has."""
+    n = len(form.rows[0].columns)
+    numeric_rows = []
+    for first, last in _printed_rows(doc, region):
+        items = items_between(doc, doc.units[first].start, doc.units[last].end)
+        numbers = [i for i in items if i.digits is not None]
+        short = all(i.cell or len(i.digits or "") <= 6 for i in numbers)  # no digit runs
+        if n - 1 <= len(items) <= n + 1 and len(numbers) >= n - 2 and short:
+            numeric_rows.append(items)
+    if len(numeric_rows) != len(form.rows):
+        return None
+    rows = {
+        row.key: row_readings(items, n, check=checks[row.key], max_gaps=1)
+        for row, items in zip(form.rows, numeric_rows, strict=True)
+    }
+    return TableReading(rows, "order")
+
+
+def _printed_rows(doc: Document, region: tuple[int, int]) -> list[tuple[int, int]]:
+    """Unit index ranges of the printed rows in a region: a table row, or a text line."""
+    rows: list[tuple[int, int]] = []
+    units = doc.units
+    index = doc.unit_at(region[0])
+    while index < len(units) and units[index].start < region[1]:
+        row_id, last = units[index].row_id, index
+        while row_id is not None and last + 1 < len(units) and units[last + 1].row_id == row_id:
+            last += 1
+        rows.append((index, last))
+        index = last + 1
+    return rows
+
+
+def _map_t3(doc: Document, region: tuple[int, int], form: TableForm, template: Template) -> list[Value]:
+    checks = _t3_checks(form)
+    table_ids = tuple(i for i in identities(template) if i.table == "t3" and i.kind != "row_total")
+    candidates = [_read_by_labels(doc, region, form, checks)]
+    by_order = _read_by_order(doc, region, form, checks)
+    if by_order is not None:
+        candidates.append(by_order)
+    scored = [(reading, _resolve(form, reading, table_ids)) for reading in candidates]
+    reading, resolution = min(scored, key=lambda rs: (rs[1].broken + len(rs[1].ambiguous), rs[1].unknown))
+    return _values(form, reading, resolution, doc)
+
+
+# ---------------------------------------------------------------- table 4
+
+
+def _t4_check() -> RowCheck:
+    groups = [sum_check(g * 5 + 4, range(g * 5, g * 5 + 4)) for g in range(3)]
+
+    def check(reading: Reading) -> Reading | None:
+        for group_check in groups:
+            checked = group_check(reading)
+            if checked is None:
+                return None
+            reading = checked
+        return reading
+
+    return check
+
+
+def _map_t4(doc: Document, region: tuple[int, int], form: TableForm) -> list[Value]:
+    start = header_end(doc, region[0], region[1], form.header_cores)
+    rows: dict[str, RowReadings] = {}
+    if start is not None:
+        items = items_between(doc, start, region[1])
+        flat = row_readings(items, 15, check=_t4_check())
+        rows["all"] = flat
+    reading = TableReading(rows, "header")
+    resolution = _resolve_flat_t4(form, reading)
+    return _values(form, reading, resolution, doc)
+
+
+def _resolve_flat_t4(form: TableForm, reading: TableReading) -> Resolution:
+    keys = [f"t4.{row.key}.{col.key}" for row in form.rows for col in row.columns]
+    flat = reading.rows.get("all")
+    if flat is None or not flat.readings:
+        return Resolution(dict.fromkeys(keys), [], 0, 0, unknown=len(keys))
+    return _agree(keys, flat.readings, len(flat.readings))
+
+
+# ---------------------------------------------------------------- choosing readings
+
+
+def _row_keys(form: TableForm, row_key: str) -> list[str]:
+    row = form.row(row_key)
+    return [f"{form.name}.{row.key}.{c.key}" for c in row.columns]
+
+
+def _agree(keys: list[str], readings: list[Reading], tried: int, broken: int = 0) -> Resolution:
+    """One cell per key where every reading agrees; the others ambiguous."""
+    cells: dict[str, CellReading | None] = {}
+    ambiguous = []
+    for col, key in enumerate(keys):
+        options = {r[col].value for r in readings}
+        if len(options) == 1:
+            first = readings[0][col]
+            if first.value is not None and any(r[col].derived or r[col].item is None for r in readings):
+                # same value however the row is read, but not always printed there: a lost cell
+                first = CellReading(first.value, first.raw, first.item, derived=True)
+            cells[key] = first
+        else:
+            cells[key] = None
+            ambiguous.append(key)
+    unknown = sum(1 for c in cells.values() if c is None or c.value is None)
+    return Resolution(cells, ambiguous, broken, tried, unknown)
+
+
+def _resolve(form: TableForm, reading: TableReading, table_ids: tuple[Identity, ...]) -> Resolution:
+    """Choose one reading per row: the combination that breaks fewest identities of
+    the table; where several tie, cells they disagree on stay ambiguous."""
+    rows = [(key, rr.readings) for key, rr in reading.rows.items() if rr.readings]
+    keys = [k for key, _ in rows for k in _row_keys(form, key)]
+    width = [len(_row_keys(form, key)) for key, _ in rows]
+    total = 1
+    for _, options in rows:
+        total *= len(options)
+    if not rows:
+        return _with_absent(form, Resolution({}, [], 0, 0))
+    if total > _MAX_COMBINATIONS or not table_ids:
+        # no identities to choose with: rows stand alone
+        merged: dict[str, CellReading | None] = {}
+        ambiguous: list[str] = []
+        for (key, options), _ in zip(rows, width, strict=True):
+            part = _agree(_row_keys(form, key), options, len(options))
+            merged.update(part.cells)
+            ambiguous += part.ambiguous
+        return _with_absent(form, Resolution(merged, ambiguous, 0, total))
+    best_broken: int | None = None
+    best: list[Reading] = []
+    for combo in product(*(options for _, options in rows)):
+        values = {k: c.value for k, c in zip(keys, (c for reading_ in combo for c in reading_), strict=True)}
+        broken = sum(1 for ident in table_ids if ident.status(values) == "broken")
+        flat = tuple(c for reading_ in combo for c in reading_)
+        if best_broken is None or broken < best_broken:
+            best_broken, best = broken, [flat]
+        elif broken == best_broken:
+            best.append(flat)
+    return _with_absent(form, _agree(keys, best, total, best_broken or 0))
+
+
+def _with_absent(form: TableForm, resolution: Resolution) -> Resolution:
+    for key in form.keys():
+        if key not in resolution.cells:
+            resolution.cells[key] = None
+    resolution.unknown = sum(1 for c in resolution.cells.values() if c is None or c.value is None)
+    return resolution
+
+
+# ---------------------------------------------------------------- to result values
+
+
+def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc: Document) -> list[Value]:
+    inconsistent_rows = {key for key, rr in reading.rows.items() if not rr.consistent}
+    if resolution.ambiguous:
+        doc.findings.append(
+            Finding(
+                kind="ambiguous",
+                message=f"{len(resolution.ambiguous)} cells of {form.name} can be read several ways "
+                "(digits printed without separators); left empty",
+                cells=list(resolution.ambiguous),
+            )
+        )
+    out = []
+    for key in form.keys():
+        cell = resolution.cells.get(key)
+        row_key = key.split(".", 1)[1].rsplit(".", 1)[0]
+        if key in resolution.ambiguous:
+            note = "ambiguous: several readings fit"
+            out.append(Value(key=key, value=None, method="table", confidence=0.0, note=note))
+            continue
+        if cell is None:
+            out.append(Value(key=key, value=None, method="table", confidence=0.0, note="not found"))
+            continue
+        confidence = 1.0
+        if cell.split:
+            confidence = 0.9 if resolution.chosen_among <= 1 else 0.85
+        if reading.strategy == "order":
+            confidence = min(confidence, 0.85)
+        if row_key in inconsistent_rows:
+            confidence = min(confidence, 0.8)
+        out.append(
+            Value(
+                key=key,
+                value=cell.value,
+                raw=cell.raw,
+                method="derived" if cell.derived else "table",
+                confidence=0.9 if cell.derived else confidence,
+                location=_provenance(doc, cell.item),
+                note=f"read by {reading.strategy}" if reading.strategy != "labels" else None,
+            )
+        )
+    return out
+
+
+def _provenance(doc: Document, item: Item | None) -> Provenance | None:
+    if item is None or item.loc is None:
+        return None
+    prov = Provenance.of(item.loc)
+    unit = doc.units[doc.unit_at(item.start)]
+    if prov.char_start is not None:
+        prov.char_start += item.start - unit.start
+        prov.char_end = prov.char_start + (item.end - item.start)
+    return prov

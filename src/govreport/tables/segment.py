@@ -1,0 +1,237 @@
+"""Readings of one table row: which value each of its n cells holds.
+
+A row's items rarely map one to one onto its cells: crawled pages glue the
+cells into one digit run (``230000023`` is 23,0,0,0,0,0,23), OCR and
+copy-paste lose cells, grids carry blank cells. A reading is one way to
+assign the printed text to the n cells; the row's identity (where the form
+has one) and later the table's identities choose among them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from govreport.tables.items import Item
+
+Number = int | float
+
+
+@dataclass(frozen=True, slots=True)
+class CellReading:
+    value: Number | None
+    raw: str
+    item: Item | None = None
+    derived: bool = False  # not printed: filled by an identity
+    split: bool = False  # cut out of a longer digit run
+
+
+Reading = tuple[CellReading, ...]
+# a row check takes a reading and returns it (completed where it can) or None to reject it
+RowCheck = Callable[[Reading], Reading | None]
+
+_LIMIT = 20000  # readings enumerated per row before giving up as ambiguous
+
+
+def parse_number(
+    digits: str, *, negative: bool = False, unit: str | None = None, money: bool = False
+) -> Number:
+    value: Number = float(digits) if "." in digits else int(digits)
+    if money and unit == "元":
+        value = round(value / 10000, 6)  # the form asks for 万元
+    if negative:
+        value = -value
+    if isinstance(value, float) and value.is_integer() and not money:
+        value = int(value)
+    return value
+
+
+def _valid_part(part: str) -> bool:
+    if not part or part.startswith(".") or part.endswith(".") or part.count(".") > 1:
+        return False
+    return not (len(part) > 1 and part[0] == "0" and part[1] != ".")
+
+
+def split_run(digits: str, cells: int, breaks: Sequence[int] = ()) -> Iterator[tuple[str, ...]]:
+    """Every way to cut ``digits`` into ``cells`` numbers, cutting at every break,
+    with no number but 0 starting with 0."""
+    n = len(digits)
+    forced = set(breaks)
+    if cells < len(forced) + 1 or cells > n:
+        return
+    free = [i for i in range(1, n) if i not in forced and digits[i - 1] != "." and digits[i] != "."]
+    for extra in combinations(free, cells - 1 - len(forced)):
+        cuts = sorted(forced.union(extra))
+        parts = tuple(digits[a:b] for a, b in zip([0, *cuts], [*cuts, n], strict=True))
+        if all(_valid_part(p) for p in parts):
+            yield parts
+
+
+def _item_options(
+    item: Item, cells: int, money: Sequence[bool], index: int, honour_breaks: bool
+) -> Iterator[list[CellReading]]:
+    """The ways ``item`` can fill ``cells`` cells starting at column ``index``."""
+    if item.digits is None:
+        if cells == 1:
+            yield [CellReading(None, item.raw, item)]
+        return
+    if item.cell:
+        if cells == 1 and _valid_cell(item.digits):
+            yield [
+                CellReading(_parse(item, item.digits, money[index], first=True, last=True), item.raw, item)
+            ]
+        return
+    breaks = item.breaks if honour_breaks else ()
+    for parts in split_run(item.digits, cells, breaks):
+        last = len(parts) - 1
+        yield [
+            CellReading(
+                _parse(item, part, money[index + k], first=k == 0, last=k == last),
+                part if len(parts) > 1 else item.raw,
+                item,
+                split=len(parts) > 1,
+            )
+            for k, part in enumerate(parts)
+        ]
+
+
+def _valid_cell(digits: str) -> bool:
+    return digits.count(".") <= 1 and not digits.endswith(".")
+
+
+def _parse(item: Item, part: str, money: bool, *, first: bool, last: bool) -> Number:
+    return parse_number(part, negative=item.negative and first, unit=item.unit if last else None, money=money)
+
+
+def _fill(
+    items: Sequence[Item], n: int, money: Sequence[bool], honour_breaks: bool
+) -> Iterator[list[CellReading]]:
+    """Assign all items to exactly ``n`` cells, in order."""
+    if not items:
+        if n == 0:
+            yield []
+        return
+    head, rest = items[0], items[1:]
+    max_rest = sum(_max_cells(i) for i in rest)
+    for cells in range(1, n - len(rest) + 1):
+        if n - cells > max_rest:
+            continue
+        for option in _item_options(head, cells, money, 0, honour_breaks):
+            for tail in _fill(rest, n - cells, money[cells:], honour_breaks):
+                yield option + tail
+
+
+def _max_cells(item: Item) -> int:
+    if item.digits is None or item.cell:
+        return 1
+    return len(item.digits.replace(".", "")) or 1
+
+
+def _with_gaps(reading: list[CellReading], n: int) -> Iterator[list[CellReading]]:
+    """``reading`` spread over n cells, the missing ones empty (a cell lost from the row)."""
+    missing = n - len(reading)
+    for positions in combinations(range(n), missing):
+        out, it = [], iter(reading)
+        for col in range(n):
+            out.append(CellReading(None, "", None) if col in positions else next(it))
+        yield out
+
+
+def _trim(items: list[Item], n: int) -> list[Item]:
+    """Drop empty slots at the ends of a row that prints more items than cells."""
+    items = list(items)
+    while len(items) > n and items[-1].digits is None:
+        items.pop()
+    while len(items) > n and items[0].digits is None:
+        items.pop(0)
+    return items
+
+
+@dataclass(frozen=True, slots=True)
+class RowReadings:
+    readings: list[Reading]
+    consistent: bool  # the readings pass the row's check (False: printed as is, check broken)
+    trimmed: bool = False  # the row printed more items than cells; some were left out
+
+
+def row_readings(
+    items: list[Item],
+    n: int,
+    *,
+    money: Sequence[bool] | None = None,
+    check: RowCheck | None = None,
+    max_gaps: int = 2,
+) -> RowReadings:
+    """All distinct readings of a row of ``n`` cells, those that pass ``check`` first.
+
+    Tried in order, the first that yields a reading passing the check wins: every
+    item used, blanks in digit runs as cell boundaries; the same ignoring those
+    blanks; then with one or more cells lost from the row (at most ``max_gaps``).
+    Where none passes, the plainest readings are returned as printed, marked
+    inconsistent: a report may break its own identities, and that is a finding.
+    """
+    money = money or [False] * n
+    items = _trim(items, n)
+    if not items:
+        return RowReadings([tuple(CellReading(None, "") for _ in range(n))], consistent=check is None)
+    if len(items) > n:
+        # more numbers than cells: a stray mark at one end; keep the end that fits, the head first
+        options = [
+            row_readings(part, n, money=money, check=check, max_gaps=0) for part in (items[:n], items[-n:])
+        ]
+        best = next((o for o in options if o.consistent and o.readings), options[0])
+        return RowReadings(best.readings, best.consistent, trimmed=True)
+    attempts: list[tuple[int, bool]] = [(0, True), (0, False)]
+    attempts += [(gaps, True) for gaps in range(1, max_gaps + 1)]
+    fallback: list[Reading] = []
+    for gaps, honour_breaks in attempts:
+        if gaps >= n or len(items) > n - gaps:
+            continue
+        passing: dict[tuple, Reading] = {}
+        printed: dict[tuple, Reading] = {}
+        for count, reading in enumerate(_spread(items, n, gaps, money, honour_breaks)):
+            if count >= _LIMIT:
+                break
+            printed.setdefault(tuple(c.value for c in reading), reading)
+            checked = check(reading) if check else reading
+            if checked is not None:
+                passing.setdefault(tuple(c.value for c in checked), checked)
+        if passing:
+            return RowReadings(list(passing.values()), consistent=True)
+        fallback = fallback or list(printed.values())
+    return RowReadings(fallback, consistent=False)
+
+
+def _spread(
+    items: list[Item], n: int, gaps: int, money: Sequence[bool], honour_breaks: bool
+) -> Iterator[Reading]:
+    for reading in _fill(items, n - gaps, money, honour_breaks):
+        if gaps:
+            for spread in _with_gaps(reading, n):
+                yield tuple(spread)
+        else:
+            yield tuple(reading)
+
+
+def sum_check(total_index: int, part_indices: Sequence[int]) -> RowCheck:
+    """A row check for ``total = sum(parts)``: rejects a reading that breaks it and
+    fills the one empty cell it determines (marked derived)."""
+
+    def check(reading: Reading) -> Reading | None:
+        cols = [total_index, *part_indices]
+        unknown = [c for c in cols if reading[c].value is None]
+        if len(unknown) > 1:
+            return reading
+        parts = sum(reading[c].value or 0 for c in part_indices)
+        if not unknown:
+            return reading if reading[total_index].value == parts else None
+        col = unknown[0]
+        value = parts if col == total_index else (reading[total_index].value or 0) - parts
+        if value < 0:
+            return None
+        cells = list(reading)
+        cells[col] = CellReading(value, reading[col].raw, reading[col].item, derived=True)
+        return tuple(cells)
+
+    return check

@@ -1,0 +1,133 @@
+"""Validation against the form's identities (FIELDS.md 1–6).
+
+Three jobs, in order: fill the cells nothing legible was printed in where the
+identities determine them (marked derived; a printed value is never
+overwritten); report every identity the printed numbers break; and where one
+cell explains every break, name it and the value that would restore them.
+"""
+
+from __future__ import annotations
+
+from govreport.document import Document
+from govreport.identities import Identity, identities, solve
+from govreport.schema import Finding, Value
+
+Number = int | float
+PROSE_IDENTITY = ("prose", "prose_table", "prose.applications_received")
+_PROSE_TABLE_KEY = "t3.new_received.total"
+
+
+def derive_cells(cells: dict[str, Value], rules: tuple[Identity, ...]) -> None:
+    """Fill empty cells the identities determine, until nothing changes."""
+    values = {k: v.value for k, v in cells.items()}
+    changed = True
+    while changed:
+        changed = False
+        for identity in rules:
+            if identity.status(values) != "open":
+                continue
+            for key, value in (solve(identity, values) or {}).items():
+                if key not in cells or cells[key].value is not None:
+                    continue
+                cells[key].value = value
+                cells[key].method = "derived"
+                cells[key].confidence = 0.9
+                cells[key].note = f"not printed; determined by {identity.kind} {identity.where}"
+                values[key] = value
+                changed = True
+
+
+def broken_identities(values: dict[str, Number | None], rules: tuple[Identity, ...]) -> list[Identity]:
+    return [i for i in rules if i.status(values) == "broken"]
+
+
+def explain(
+    values: dict[str, Number | None], broken: list[Identity], rules: tuple[Identity, ...]
+) -> Finding | None:
+    """The one cell whose change restores every broken identity without breaking another."""
+    if not broken:
+        return None
+    shared = set(broken[0].keys).intersection(*(set(b.keys) for b in broken[1:]))
+    fixes = []
+    for key in sorted(shared):
+        trial = dict(values)
+        trial[key] = None
+        restored = solve(broken[0], trial)
+        if not restored or key not in restored:
+            continue
+        trial[key] = restored[key]
+        if all(i.status(trial) != "broken" for i in rules):
+            fixes.append((key, restored[key]))
+    if len(fixes) != 1:
+        return None
+    key, value = fixes[0]
+    names = ", ".join("/".join(b.name) for b in broken)
+    return Finding(
+        kind="explanation",
+        message=f"{key} printed {values[key]}; {value} would restore {names}",
+        cells=[key],
+        restoring_value=value,
+    )
+
+
+def _broken_finding(identity: Identity, values: dict[str, Number | None]) -> Finding:
+    left = sum(values[k] or 0 for k in identity.left)
+    right = sum(values[k] or 0 for k in identity.right)
+    return Finding(
+        kind="broken_identity",
+        identity=identity.name,
+        message=f"{' + '.join(identity.left)} = {left} but {' + '.join(identity.right)} = {right}",
+        cells=list(identity.keys),
+    )
+
+
+def _negative_counts(cells: dict[str, Value]) -> list[Finding]:
+    """Identity 5: counts are never negative (table 2's 本年增/减 excepted)."""
+    return [
+        Finding(kind="warning", message=f"{key} is negative ({cell.value}); counts cannot be", cells=[key])
+        for key, cell in cells.items()
+        if isinstance(cell.value, int | float) and cell.value < 0 and not key.endswith(".change")
+    ]
+
+
+def _prose_table(values: dict[str, Number | None], facts: dict[str, Value]) -> list[Finding]:
+    """Identity 6, soft: the prose count of applications against table 3's."""
+    prose = facts.get(PROSE_IDENTITY[2])
+    table = values.get(_PROSE_TABLE_KEY)
+    if prose is None or prose.value is None or table is None or prose.value == table:
+        return []
+    return [
+        Finding(
+            kind="broken_identity",
+            identity=PROSE_IDENTITY,
+            soft=True,
+            message=f"prose states {prose.value} applications received, table 3 prints {table}",
+            cells=[PROSE_IDENTITY[2], _PROSE_TABLE_KEY],
+        ),
+        Finding(
+            kind="explanation",
+            message=f"{PROSE_IDENTITY[2]} states {prose.value}; {table} would restore prose_table",
+            cells=[PROSE_IDENTITY[2]],
+            restoring_value=table,
+        ),
+    ]
+
+
+def validate(doc: Document, cells: list[Value], facts: list[Value]) -> list[Finding]:
+    """Derive, check and explain; returns every finding of the document."""
+    findings = list(doc.findings)
+    if doc.template is None:
+        return findings
+    rules = identities(doc.template)  # type: ignore[arg-type]
+    by_key = {c.key: c for c in cells}
+    derive_cells(by_key, rules)
+    values = {k: v.value for k, v in by_key.items()}
+    broken = broken_identities(values, rules)
+    findings += [_broken_finding(i, values) for i in broken]
+    explanation = explain(values, broken, rules)
+    if explanation:
+        findings.append(explanation)
+    findings += _negative_counts(by_key)
+    findings += _prose_table(values, {f.key: f for f in facts})
+    doc.findings = findings
+    return findings
