@@ -1,0 +1,142 @@
+"""Ingestion: any supported input file to a ``Document`` of text blocks and tables.
+
+``load(path)`` sniffs the format (magic bytes first, file suffix second), checks
+the file is sane (exists, not empty, not too large) and hands the bytes to the
+loader registered for the format in ``LOADERS``. Every failure is an
+``IngestError`` whose message is one line meant for users.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+from govreport.document import Document
+from govreport.errors import IngestError, UnsupportedFormat
+from govreport.ingest.docx import load_docx
+from govreport.ingest.html import load_html
+from govreport.ingest.text import load_markdown, load_text
+
+__all__ = ["LOADERS", "MAX_BYTES", "UNSUPPORTED", "detect_format", "load"]
+
+MAX_BYTES = 20 * 1024 * 1024  # text, HTML and DOCX reports are well under 1 MiB
+_LIMIT_MIB = MAX_BYTES // 2**20
+
+Loader = Callable[[str, bytes], Document]
+
+# format -> loader; a new format (pdf, image) is one entry here plus a sniff rule.
+LOADERS: dict[str, Loader] = {
+    "txt": load_text,
+    "md": load_markdown,
+    "html": load_html,
+    "docx": load_docx,
+}
+
+# Formats recognised but not read (yet): format -> message.
+UNSUPPORTED: dict[str, str] = {
+    "pdf": "PDF input is not supported yet",
+    "image": "Image input (PNG, JPEG, TIFF...) is not supported yet",
+    "doc": "Legacy Word .doc (or an encrypted Office file) is not supported; save it as .docx",
+    "wps": "WPS documents are not supported; save it as .docx",
+    "zip": "Zip archives are not supported; extract the report first",
+    "xlsx": "Excel input is not supported",
+}
+
+_SUFFIXES = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".shtml": "html",
+    ".docx": "docx",
+    ".pdf": "pdf",
+    ".doc": "doc",
+    ".wps": "wps",
+    ".xls": "doc",
+    ".xlsx": "xlsx",
+    ".zip": "zip",
+    **dict.fromkeys((".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"), "image"),
+}
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image"),
+    (b"\xff\xd8\xff", "image"),
+    (b"GIF87a", "image"),
+    (b"GIF89a", "image"),
+    (b"II*\x00", "image"),
+    (b"MM\x00*", "image"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "doc"),  # OLE2: .doc, .xls, encrypted .docx
+    (b"PK\x03\x04", "zip"),
+)
+_HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<title")
+_SNIFF_BYTES = 1024
+
+
+def _sniff(head: bytes) -> str | None:
+    for magic, fmt in _MAGIC:
+        if head.startswith(magic):
+            return fmt
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image"
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    if start.startswith(b"<?xml"):
+        return "html" if b"<html" in start else None
+    if start.startswith(_HTML_STARTS):
+        return "html"
+    return None
+
+
+def detect_format(path: str | os.PathLike[str], head: bytes) -> str:
+    """Format of a file from its first bytes, else its suffix; unknown suffixes read as text."""
+    suffix_format = _SUFFIXES.get(Path(path).suffix.lower())
+    sniffed = _sniff(head)
+    if sniffed == "zip":
+        # a .docx is a zip; the docx loader says what else an archive holds
+        return suffix_format if suffix_format in UNSUPPORTED else "docx"
+    return sniffed or suffix_format or "txt"
+
+
+def _file_size(path: str) -> int:
+    """Size of the file at ``path`` after the checks that need no reading."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise IngestError(f"File not found: {path}") from None
+    except OSError as exc:
+        raise IngestError(f"Cannot open {path}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise IngestError(f"Not a file but a directory: {path}")
+    if not stat.S_ISREG(info.st_mode):  # FIFOs and devices could block or never end
+        raise IngestError(f"Not a regular file: {path}")
+    if info.st_size == 0:
+        raise IngestError("File is empty (0 bytes)")
+    return info.st_size
+
+
+def load(path: str | os.PathLike[str]) -> Document:
+    """Read one report file into a ``Document``; raise ``IngestError`` when it cannot be read."""
+    name = os.fspath(path)
+    size = _file_size(name)
+    try:
+        with open(name, "rb") as f:
+            head = f.read(_SNIFF_BYTES)
+            fmt = detect_format(name, head)
+            if fmt in UNSUPPORTED:
+                raise UnsupportedFormat(UNSUPPORTED[fmt])
+            if size > MAX_BYTES:
+                raise IngestError(f"File is too large ({size / 2**20:.1f} MiB; the limit is {MAX_BYTES // 2**20} MiB)")
+            data = head + f.read(MAX_BYTES + 1 - len(head))  # bounded even if the file grew
+    except OSError as exc:
+        raise IngestError(f"Cannot read {name}: {exc.strerror or exc}") from None
+    if len(data) > MAX_BYTES:
+        raise IngestError(f"File is too large (over {_LIMIT_MIB} MiB)")
+    try:
+        return LOADERS[fmt](name, data)
+    except RecursionError:
+        raise IngestError("Document is too deeply nested to read") from None

@@ -1,0 +1,221 @@
+"""HTML pages: text blocks in document order and tables with real row/col spans."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from govreport.document import Block, Cell, Document, Location, Table, TextBlock
+from govreport.errors import IngestError
+from govreport.ingest.text import decode_bytes, require_text, strip_chrome
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+_ALWAYS_DROPPED = {"script", "style", "noscript", "iframe", "template", "svg", "button", "select", "textarea"}
+# Page furniture. ASP.NET pages wrap the whole body in a <form>, and a site may
+# put the article in a <div class="nav-content">: these are dropped only while small.
+_FURNITURE = {"nav", "header", "footer", "form", "aside"}
+_FURNITURE_NAME = re.compile(r"nav|menu|breadcrumb|footer|share|crumb|toolbar", re.IGNORECASE)
+_FURNITURE_MAX_CHARS = 500
+
+_BLOCK_TAGS = {
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+    "blockquote", "pre", "section", "article", "main", "center", "caption", "address",
+    "figure", "figcaption", "hr", "body", "html", "tr", "td", "th", "tbody", "thead", "tfoot",
+}  # fmt: skip
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+# A line break between two Chinese characters joins them (browsers do the same
+# with source newlines); any other whitespace run becomes one space.
+_BREAK_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[^\S\n]*\n\s*(?=[{_CJK}])")
+_SPACES = re.compile(r"\s+")
+_BREAK = "\n"
+# Marks the cells of a table nested in a cell: they stay apart by a space even between CJK.
+_NESTED_CELL = "\ue000"
+_NESTED_CELL_RUN = re.compile(r"[\s\ue000]*\ue000[\s\ue000]*")
+
+
+def collapse(text: str) -> str:
+    return _SPACES.sub(" ", _BREAK_BETWEEN_CJK.sub("", text)).strip()
+
+
+def _decode_html(data: bytes) -> tuple[str, str]:
+    declared = _META_CHARSET.search(data[:4096])
+    text, encoding = decode_bytes(data, declared.group(1).decode("ascii") if declared else None)
+    return _XML_DECLARATION.sub("", text, count=1), encoding
+
+
+def _parse(text: str) -> etree._Element:
+    try:
+        return lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        from lxml.html import soupparser  # BeautifulSoup copes with some pages lxml rejects
+
+        try:
+            return soupparser.fromstring(text)
+        except Exception as exc:
+            raise IngestError(f"Cannot parse the HTML page: {exc}") from exc
+
+
+def _is_furniture(el: etree._Element) -> bool:
+    tag = el.tag
+    if tag in _ALWAYS_DROPPED:
+        return True
+    named = _FURNITURE_NAME.search(f"{el.get('class', '')} {el.get('id', '')}") is not None
+    if tag not in _FURNITURE and not named:
+        return False
+    if tag == "header" and el.find(".//h1") is not None:  # an article header holds the report title
+        return False
+    if el.find(".//table") is not None:
+        return False
+    return len(el.text_content()) <= _FURNITURE_MAX_CHARS
+
+
+def _drop_furniture(el: etree._Element) -> None:
+    for child in list(el):
+        if not isinstance(child.tag, str) or _is_furniture(child):  # comments, processing instructions
+            child.drop_tree()  # keeps the tail text, which belongs to the parent
+        else:
+            _drop_furniture(child)
+
+
+# --- tables ---------------------------------------------------------------------
+
+
+def _own_rows(table: etree._Element) -> list[etree._Element]:
+    rows: list[etree._Element] = []
+    for child in table:
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag in ("thead", "tbody", "tfoot"):
+            rows.extend(tr for tr in child if tr.tag == "tr")
+    return rows
+
+
+def _span(el: etree._Element, name: str, limit: int) -> int:
+    try:
+        value = int(str(el.get(name, "1")).strip() or 1)
+    except ValueError:
+        return 1
+    return min(max(value, 1), limit)
+
+
+def _is_layout_table(table: etree._Element) -> bool:
+    """A table holding a real table (two rows or more) only lays the page out."""
+    return any(len(_own_rows(inner)) >= 2 for inner in table.iterdescendants("table"))
+
+
+def _cell_text(cell: etree._Element) -> str:
+    parts: list[str] = []
+    _flatten(cell, parts)
+    return _NESTED_CELL_RUN.sub(" ", collapse("".join(parts))).strip()
+
+
+def _flatten(el: etree._Element, parts: list[str]) -> None:
+    """Text of ``el``; block boundaries and <br> become line breaks, nested cells get marks."""
+    if el.text:
+        parts.append(el.text)
+    for child in el:
+        if isinstance(child.tag, str):
+            is_cell = child.tag in ("td", "th")
+            mark = _NESTED_CELL if is_cell else _BREAK if child.tag in _BLOCK_TAGS else ""
+            parts.append(_BREAK if child.tag == "br" else mark)
+            _flatten(child, parts)
+            parts.append(mark)
+        if child.tail:
+            parts.append(child.tail)
+
+
+def build_table(table: etree._Element, index: int) -> Table | None:
+    """Cells at their grid positions by the HTML table algorithm (spans skip taken slots)."""
+    rows = _own_rows(table)
+    taken: set[tuple[int, int]] = set()
+    cells: list[Cell] = []
+    for r, tr in enumerate(rows):
+        col = 0
+        for td in tr:
+            if td.tag not in ("td", "th"):
+                continue
+            while (r, col) in taken:
+                col += 1
+            rowspan = _span(td, "rowspan", len(rows) - r)  # a span past the last row stops there
+            colspan = _span(td, "colspan", 1000)
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    taken.add((r + dr, col + dc))
+            loc = Location(line=td.sourceline, table=index, row=r, col=col)
+            cells.append(Cell(_cell_text(td), r, col, rowspan, colspan, loc))
+            col += colspan
+    if not cells:
+        return None
+    return Table(cells=cells, grid=True, loc=Location(line=table.sourceline, table=index))
+
+
+# --- block walk -----------------------------------------------------------------
+
+
+class _BlockWalker:
+    """Collects text blocks and tables in document order."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self._buffer: list[str] = []
+        self._line: int | None = None
+        self._n_tables = 0
+
+    def add_text(self, text: str | None, line: int | None) -> None:
+        if text:
+            if not self._buffer:
+                self._line = line
+            self._buffer.append(text)
+
+    def flush(self) -> None:
+        text = collapse("".join(self._buffer))
+        self._buffer.clear()
+        if not text:
+            return
+        kept = strip_chrome(text)
+        if kept is not None:
+            self.blocks.append(TextBlock(kept[0], Location(line=self._line)))
+
+    def walk(self, el: etree._Element) -> None:
+        tag = el.tag
+        if tag == "table" and not _is_layout_table(el):
+            self.flush()
+            table = build_table(el, self._n_tables)
+            if table is not None:
+                self.blocks.append(table)
+                self._n_tables += 1
+            return
+        if tag == "br":
+            self.flush()
+            return
+        is_block = tag in _BLOCK_TAGS or tag == "table"
+        if is_block:
+            self.flush()
+        self.add_text(el.text, el.sourceline)
+        for child in el:
+            self.walk(child)
+            self.add_text(child.tail, child.sourceline)
+        if is_block:
+            self.flush()
+
+
+def _body(root: etree._Element) -> etree._Element:
+    body = root.find("body")
+    return body if body is not None else root
+
+
+def load_html(path: str, data: bytes) -> Document:
+    text, encoding = _decode_html(data)
+    require_text(text)
+    root = _parse(text)
+    _drop_furniture(root)
+    walker = _BlockWalker()
+    walker.walk(_body(root))
+    walker.flush()
+    if not walker.blocks:
+        raise IngestError("HTML page has no text")
+    return Document(path=path, format="html", blocks=walker.blocks, encoding=encoding)
