@@ -18,32 +18,34 @@ _PROSE_TABLE_KEY = "t3.new_received.total"
 
 
 def derive_cells(cells: dict[str, Value], rules: tuple[Identity, ...]) -> None:
-    """Fill empty cells the identities determine, until nothing changes."""
+    """Fill empty cells the identities determine, until nothing changes. A cell two
+    identities determine differently (a printed number is wrong) stays empty: the
+    breaks are reported instead."""
     values = {k: v.value for k, v in cells.items()}
-    changed = True
-    while changed:
-        changed = False
+    while True:
+        proposals: dict[str, dict[Number, Identity]] = {}
         for identity in rules:
             if identity.status(values) != "open":
                 continue
             for key, value in (solve(identity, values) or {}).items():
-                if key not in cells or cells[key].value is not None:
-                    continue
-                cells[key].value = value
-                cells[key].method = "derived"
-                cells[key].confidence = 0.9
-                cells[key].note = f"not printed; determined by {identity.kind} {identity.where}"
-                values[key] = value
-                changed = True
+                if key in cells and cells[key].value is None:
+                    proposals.setdefault(key, {}).setdefault(value, identity)
+        agreed = {key: next(iter(options.items())) for key, options in proposals.items() if len(options) == 1}
+        if not agreed:
+            return
+        for key, (value, identity) in agreed.items():
+            cells[key].value = value
+            cells[key].method = "derived"
+            cells[key].confidence = 0.9
+            cells[key].note = f"not printed; determined by {identity.kind} {identity.where}"
+            values[key] = value
 
 
 def broken_identities(values: dict[str, Number | None], rules: tuple[Identity, ...]) -> list[Identity]:
     return [i for i in rules if i.status(values) == "broken"]
 
 
-def explain(
-    values: dict[str, Number | None], broken: list[Identity], rules: tuple[Identity, ...]
-) -> Finding | None:
+def explain(values: dict[str, Number | None], broken: list[Identity], rules: tuple[Identity, ...]) -> Finding | None:
     """The one cell whose change restores every broken identity without breaking another."""
     if not broken:
         return None

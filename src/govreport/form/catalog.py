@@ -64,12 +64,7 @@ class Form:
 
     def labels(self) -> dict[str, tuple[str, str]]:
         """key -> (row label, column label), for spreadsheets and reports."""
-        return {
-            f"{t.name}.{r.key}.{c.key}": (r.label, c.label)
-            for t in self.tables
-            for r in t.rows
-            for c in r.columns
-        }
+        return {f"{t.name}.{r.key}.{c.key}": (r.label, c.label) for t in self.tables for r in t.rows for c in r.columns}
 
 
 # ---------------------------------------------------------------- table 2
@@ -142,9 +137,7 @@ T2_2019 = TableForm(
         ),
         Row("penalty", "行政处罚", ("行政处罚",), columns=_t2_columns_2019_items()),
         Row("coercion", "行政强制", ("行政强制",), columns=_t2_columns_2019_items()),
-        Row(
-            "fee", "行政事业性收费", ("行政事业性收费",), columns=_t2_columns_2019_items(with_decisions=False)
-        ),
+        Row("fee", "行政事业性收费", ("行政事业性收费",), columns=_t2_columns_2019_items(with_decisions=False)),
         Row(
             "procurement",
             "政府集中采购",
@@ -193,9 +186,7 @@ _T3_HEAD = (
         "二、",
     ),
     _t3_row("granted", "三、本年度办理结果 （一）予以公开", ("予以公开",), "(一)"),
-    _t3_row(
-        "partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ("部分公开",), "(二)"
-    ),
+    _t3_row("partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ("部分公开",), "(二)"),
     _t3_row("denied.state_secret", "（三）不予公开 1.属于国家秘密", ("属于国家秘密", "国家秘密"), "1."),
     _t3_row(
         "denied.law_prohibited",
@@ -205,9 +196,7 @@ _T3_HEAD = (
     ),
     _t3_row("denied.security_stability", "3.危及“三安全一稳定”", ("危及三安全一稳定", "三安全一稳定"), "3."),
     _t3_row("denied.third_party", "4.保护第三方合法权益", ("保护第三方合法权益", "第三方合法权益"), "4."),
-    _t3_row(
-        "denied.internal_affairs", "5.属于三类内部事务信息", ("属于三类内部事务信息", "内部事务信息"), "5."
-    ),
+    _t3_row("denied.internal_affairs", "5.属于三类内部事务信息", ("属于三类内部事务信息", "内部事务信息"), "5."),
     _t3_row("denied.process_info", "6.属于四类过程性信息", ("属于四类过程性信息", "过程性信息"), "6."),
     _t3_row("denied.enforcement_file", "7.属于行政执法案卷", ("属于行政执法案卷", "行政执法案卷"), "7."),
     _t3_row("denied.admin_query", "8.属于行政查询事项", ("属于行政查询事项", "行政查询事项"), "8."),
@@ -246,9 +235,7 @@ _T3_HEAD = (
     ),
 )
 _T3_TAIL = (
-    _t3_row(
-        "results_total", "（七）总计", ("(七)总计", "(七)总记", "(七)合计"), "(七)", ("总计", "总记", "合计")
-    ),
+    _t3_row("results_total", "（七）总计", ("(七)总计", "(七)总记", "(七)合计"), "(七)", ("总计", "总记", "合计")),
     _t3_row("carried_forward", "四、结转下年度继续办理", ("结转下年度继续办理", "结转下年度"), "四、"),
 )
 _T3_OTHER_2021 = (

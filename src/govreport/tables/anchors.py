@@ -131,8 +131,7 @@ def find_anchors(doc: Document, start: int, end: int, form: TableForm) -> list[A
             chosen[index] = pick
             taken.append(pick)
     anchors = [
-        Anchor(form.rows[i], region.doc_offset(m.start), region.doc_end(m.end), m.score)
-        for i, m in chosen.items()
+        Anchor(form.rows[i], region.doc_offset(m.start), region.doc_end(m.end), m.score) for i, m in chosen.items()
     ]
     return sorted(anchors, key=lambda a: a.start)
 

@@ -11,6 +11,7 @@ like better wins. Table 4 is the values after its header.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from itertools import product
 
@@ -107,8 +108,26 @@ def _read_by_labels(
 
 def _map_free_rows(doc: Document, region: tuple[int, int], form: TableForm) -> list[Value]:
     reading = _read_by_labels(doc, region, form, {})
+    for row in form.rows:
+        options = reading.rows.get(row.key)
+        if options and len(options.readings) > 1:
+            supported = _supported_by_prose(doc, region, row, options.readings)
+            reading.rows[row.key] = RowReadings(supported, options.consistent, options.trimmed)
     resolution = _resolve(form, reading, ())
     return _values(form, reading, resolution, doc)
+
+
+def _supported_by_prose(doc: Document, region: tuple[int, int], row: Row, readings: list[Reading]) -> list[Reading]:
+    """Readings of a run-together row that hold a count the prose states for that row
+    (``本年度制发的规范性文件77件`` picks 77|… out of ``77132470``); all of them
+    where the prose states none that fits."""
+    stated: set[int] = set()
+    for core in row.cores:
+        pattern = re.compile(re.escape(core) + r"[^。；，,;\d]{0,12}?(\d+)\s*[件条个项]")
+        for text in (doc.text[: region[0]], doc.text[region[1] :]):
+            stated.update(int(m.group(1)) for m in pattern.finditer(text))
+    supported = [r for r in readings if any(c.value in stated for c in r)]
+    return supported or readings
 
 
 # ---------------------------------------------------------------- table 3

@@ -34,9 +34,7 @@ RowCheck = Callable[[Reading], Reading | None]
 _LIMIT = 20000  # readings enumerated per row before giving up as ambiguous
 
 
-def parse_number(
-    digits: str, *, negative: bool = False, unit: str | None = None, money: bool = False
-) -> Number:
+def parse_number(digits: str, *, negative: bool = False, unit: str | None = None, money: bool = False) -> Number:
     value: Number = float(digits) if "." in digits else int(digits)
     if money and unit == "元":
         value = round(value / 10000, 6)  # the form asks for 万元
@@ -78,9 +76,7 @@ def _item_options(
         return
     if item.cell:
         if cells == 1 and _valid_cell(item.digits):
-            yield [
-                CellReading(_parse(item, item.digits, money[index], first=True, last=True), item.raw, item)
-            ]
+            yield [CellReading(_parse(item, item.digits, money[index], first=True, last=True), item.raw, item)]
         return
     breaks = item.breaks if honour_breaks else ()
     for parts in split_run(item.digits, cells, breaks):
@@ -104,9 +100,7 @@ def _parse(item: Item, part: str, money: bool, *, first: bool, last: bool) -> Nu
     return parse_number(part, negative=item.negative and first, unit=item.unit if last else None, money=money)
 
 
-def _fill(
-    items: Sequence[Item], n: int, money: Sequence[bool], honour_breaks: bool
-) -> Iterator[list[CellReading]]:
+def _fill(items: Sequence[Item], n: int, money: Sequence[bool], honour_breaks: bool) -> Iterator[list[CellReading]]:
     """Assign all items to exactly ``n`` cells, in order."""
     if not items:
         if n == 0:
@@ -177,9 +171,7 @@ def row_readings(
         return RowReadings([tuple(CellReading(None, "") for _ in range(n))], consistent=check is None)
     if len(items) > n:
         # more numbers than cells: a stray mark at one end; keep the end that fits, the head first
-        options = [
-            row_readings(part, n, money=money, check=check, max_gaps=0) for part in (items[:n], items[-n:])
-        ]
+        options = [row_readings(part, n, money=money, check=check, max_gaps=0) for part in (items[:n], items[-n:])]
         best = next((o for o in options if o.consistent and o.readings), options[0])
         return RowReadings(best.readings, best.consistent, trimmed=True)
     attempts: list[tuple[int, bool]] = [(0, True), (0, False)]
@@ -203,9 +195,7 @@ def row_readings(
     return RowReadings(fallback, consistent=False)
 
 
-def _spread(
-    items: list[Item], n: int, gaps: int, money: Sequence[bool], honour_breaks: bool
-) -> Iterator[Reading]:
+def _spread(items: list[Item], n: int, gaps: int, money: Sequence[bool], honour_breaks: bool) -> Iterator[Reading]:
     for reading in _fill(items, n - gaps, money, honour_breaks):
         if gaps:
             for spread in _with_gaps(reading, n):

@@ -1,0 +1,66 @@
+"""Finding the six parts: wrong numerals, sub-parts that look like headings, run-in headings."""
+
+from __future__ import annotations
+
+from govreport.document import Document, Location, TextBlock
+from govreport.sections import find_sections
+
+
+def doc_of(*lines: str) -> Document:
+    return Document("x.txt", "txt", [TextBlock(line, Location(line=i + 1)) for i, line in enumerate(lines)])
+
+
+def headings(doc: Document) -> dict[int, str | None]:
+    return {s.part: s.heading for s in find_sections(doc)}
+
+
+def test_heading_text_decides_not_the_numeral() -> None:
+    found = headings(
+        doc_of(
+            "一、总体情况",
+            "1、主动公开政府信息的情况",  # a sub-part of part one
+            "2、 主动公开政府信息情况",  # part two, misnumbered
+            "三、收到和处理政府信息公开申请情况",
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "五、政府信息公开工作存在的主要问题及改进情况",
+            "　　六、其他需要报告的事项",
+        )
+    )
+    assert found == {
+        1: "一、总体情况",
+        2: "2、 主动公开政府信息情况",
+        3: "三、收到和处理政府信息公开申请情况",
+        4: "四、政府信息公开行政复议、行政诉讼情况",
+        5: "五、政府信息公开工作存在的主要问题及改进情况",
+        6: "六、其他需要报告的事项",
+    }
+
+
+def test_missing_parts_are_none_and_unnumbered_mentions_are_not_headings() -> None:
+    found = headings(
+        doc_of(
+            "本报告包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况等六个部分。",
+            "一、总体情况",
+            "（一）主动公开政府信息情况",
+            "五、存在的主要问题及改进情况",
+        )
+    )
+    assert found == {1: "一、总体情况", 2: None, 3: None, 4: None, 5: "五、存在的主要问题及改进情况", 6: None}
+
+
+def test_headings_run_into_body_text_are_cut_out() -> None:
+    line = (
+        "…联系。一、总体情况2019年，我区…规章000"
+        "三、收到和处理政府信息公开申请情况（本列数据…）1000001四、结转下年度继续办理"
+    )
+    found = headings(doc_of(line))
+    assert found[1] == "一、总体情况"
+    assert found[3] == "三、收到和处理政府信息公开申请情况"
+    assert found[4] is None  # 四、结转下年度继续办理 is a table row, not part four
+
+
+def test_renumbered_table_parts_keep_their_order() -> None:
+    found = headings(
+        doc_of("一、总体情况", "二、工作机制保障", "一、主动公开政府信息情况", "二、收到和处理政府信息公开申请情况")
+    )
+    assert found[2] == "一、主动公开政府信息情况" and found[3] == "二、收到和处理政府信息公开申请情况"

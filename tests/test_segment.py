@@ -1,0 +1,78 @@
+"""Reading a row's printed text into its cells: digit runs, lost cells, broken rows."""
+
+from __future__ import annotations
+
+from govreport.tables.items import Item
+from govreport.tables.segment import parse_number, row_readings, split_run, sum_check
+
+T3_ROW = sum_check(6, range(6))
+
+
+def run(text: str) -> Item:
+    parts = text.split(" ")
+    breaks, pos = [], 0
+    for part in parts[:-1]:
+        pos += len(part)
+        breaks.append(pos)
+    return Item(raw=text, digits="".join(parts), breaks=tuple(breaks))
+
+
+def values(readings) -> list[tuple]:
+    return sorted(tuple(c.value for c in r) for r in readings)
+
+
+def test_split_run_never_starts_a_number_with_zero() -> None:
+    assert list(split_run("000", 3)) == [("0", "0", "0")]
+    assert ("0", "05") not in list(split_run("005", 2))
+
+
+def test_split_run_cuts_at_every_blank() -> None:
+    readings = list(split_run("230000023", 7, breaks=(3,)))
+    assert ("23", "0", "0", "0", "0", "0", "23") in readings
+    assert all(len("".join(r[:2])) == 3 or len(r[0]) == 3 for r in readings)  # nothing straddles the blank
+
+
+def test_glued_row_is_read_by_its_row_total() -> None:
+    rr = row_readings([run("640020470")], 7, check=T3_ROW)
+    assert rr.consistent
+    assert values(rr.readings) == [(64, 0, 0, 2, 0, 4, 70)]
+
+
+def test_row_with_two_readings_keeps_both_for_the_columns_to_decide() -> None:
+    rr = row_readings([run("270020130")], 7, check=T3_ROW)
+    assert values(rr.readings) == [(2, 7, 0, 0, 20, 1, 30), (27, 0, 0, 2, 0, 1, 30)]
+
+
+def test_blanks_inside_a_run_are_cell_boundaries() -> None:
+    rr = row_readings([run("23 0 00 0 023")], 7, check=T3_ROW)
+    assert values(rr.readings) == [(23, 0, 0, 0, 0, 0, 23)]
+
+
+def test_a_lost_cell_is_filled_by_the_row_total_and_marked_derived() -> None:
+    rr = row_readings([run("0")] * 6, 7, check=T3_ROW)
+    assert values(rr.readings) == [(0,) * 7]
+    assert any(c.derived for c in rr.readings[0])
+
+
+def test_where_the_lost_cell_stood_is_left_to_the_columns() -> None:
+    rr = row_readings([run(v) for v in ("5", "0", "0", "0", "0", "5")], 7, check=T3_ROW)
+    assert (5, 0, 0, 0, 0, 0, 5) in values(rr.readings) and (0, 5, 0, 0, 0, 0, 5) in values(rr.readings)
+
+
+def test_a_row_that_breaks_its_total_is_kept_as_printed() -> None:
+    printed = [run(v) for v in ("2", "0", "0", "0", "0", "0", "0")]
+    rr = row_readings(printed, 7, check=T3_ROW)
+    assert not rr.consistent
+    assert values(rr.readings) == [(2, 0, 0, 0, 0, 0, 0)]
+
+
+def test_grid_cells_are_one_value_each_and_blanks_are_slots() -> None:
+    cells = [Item(raw="821", digits="821", cell=True), Item(raw="", digits=None, cell=True)]
+    rr = row_readings(cells, 2)
+    assert values(rr.readings) == [(821, None)]
+
+
+def test_units_and_signs() -> None:
+    assert parse_number("1082.33", unit="万", money=True) == 1082.33
+    assert parse_number("251000", unit="元", money=True) == 25.1
+    assert parse_number("55", negative=True) == -55
