@@ -1,0 +1,188 @@
+"""The command line: input discovery, the extract batch (JSONL, error records, summary) and eval.
+
+The batch mechanics are tested with a stand-in pipeline so they hold whatever
+the stages do; the end-to-end tests at the bottom run the real pipeline on the
+bundled samples.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from govreport import __version__
+from govreport.cli import app, collect_inputs
+from govreport.evaluate import load_gold
+from govreport.form.catalog import FORMS
+from govreport.schema import ReportMeta, ReportResult
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "samples"
+GOLD_DIR = REPO.parent / "shared" / "fixtures" / "gold"
+needs_gold = pytest.mark.skipif(not GOLD_DIR.is_dir(), reason="shared/fixtures/gold is not beside the repo")
+
+runner = CliRunner()
+
+
+def jsonl(text: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+# ---------------------------------------------------------------- inputs
+def test_collect_inputs_recurses_folders_expands_globs_and_deduplicates(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.HTML").write_text("x", encoding="utf-8")
+    (tmp_path / "sub" / "notes.xyz").write_text("x", encoding="utf-8")  # skipped inside folders
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "c.txt").write_text("x", encoding="utf-8")
+    explicit = str(tmp_path / "sub" / "notes.xyz")  # named explicitly: tried anyway
+
+    inputs = collect_inputs(
+        [
+            str(tmp_path),
+            str(tmp_path / "*.txt"),
+            explicit,
+            str(tmp_path / "missing.txt"),
+            str(tmp_path / "*.pdf"),
+        ]
+    )
+    assert [Path(f).relative_to(tmp_path).as_posix() for f in inputs.files] == [
+        "a.txt",
+        "sub/b.HTML",
+        "sub/notes.xyz",
+    ]
+    assert inputs.missing == [str(tmp_path / "missing.txt"), str(tmp_path / "*.pdf")]
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.stdout
+
+
+def test_extract_without_inputs_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["extract", str(tmp_path / "nothing-*.txt"), "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 2
+    assert "no input documents" in result.stderr
+
+
+# ---------------------------------------------------------------- the batch, with a stand-in pipeline
+@pytest.fixture
+def fake_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``govreport.pipeline`` replaced: files containing 'bad' fail, the others give a 2021 result."""
+
+    def extract(path: str | Path) -> ReportResult:
+        if "bad" in Path(path).read_text(encoding="utf-8"):
+            return ReportResult(doc=str(path), error="unreadable [table]")
+        return ReportResult(doc=str(path), meta=ReportMeta(template="2021", year=2021))
+
+    module = types.ModuleType("govreport.pipeline")
+    module.extract = extract  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "govreport.pipeline", module)
+
+
+@pytest.mark.usefixtures("fake_pipeline")
+def test_extract_writes_one_line_per_document_and_goes_on_after_failures(tmp_path: Path) -> None:
+    for name, text in [("1.txt", "ok"), ("2.txt", "bad"), ("3.md", "ok")]:
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "out" / "run.jsonl"
+    result = runner.invoke(app, ["extract", str(tmp_path), str(tmp_path / "gone.txt"), "-o", str(out)])
+
+    assert result.exit_code == 0, result.output
+    records = jsonl(out.read_text(encoding="utf-8"))
+    assert [Path(r["doc"]).name for r in records] == ["gone.txt", "1.txt", "2.txt", "3.md"]
+    assert [r["error"] for r in records] == ["no such file or folder", None, "unreadable [table]", None]
+    assert all({"doc", "values", "broken_identities", "error"} <= r.keys() for r in records)
+    assert "4 documents" in result.stderr
+    assert "2 ok" in result.stderr and "2 failed" in result.stderr
+    assert "unreadable [table]" in result.stderr
+    assert "2021 ×2" in result.stderr
+
+
+@pytest.mark.usefixtures("fake_pipeline")
+def test_extract_to_stdout_keeps_the_summary_off_it(tmp_path: Path) -> None:
+    (tmp_path / "1.txt").write_text("ok", encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(tmp_path / "1.txt"), "-o", "-"])
+    assert result.exit_code == 0
+    assert [r["doc"] for r in jsonl(result.stdout)] == [str(tmp_path / "1.txt")]
+    assert "1 documents" in result.stderr
+
+
+# ---------------------------------------------------------------- eval on a prediction file
+def _perfect_predictions(path: Path) -> None:
+    lines = [
+        json.dumps(
+            {
+                "doc": f"anywhere/{gold.name}",
+                "values": gold.values,
+                "broken_identities": [list(i) for i in gold.broken_identities],
+                "error": None,
+            },
+            ensure_ascii=False,
+        )
+        for gold in load_gold(GOLD_DIR).values()
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@needs_gold
+def test_eval_of_gold_against_itself_reports_100_percent(tmp_path: Path) -> None:
+    pred, report = tmp_path / "pred.jsonl", tmp_path / "report.json"
+    _perfect_predictions(pred)
+    result = runner.invoke(app, ["eval", "--gold", str(GOLD_DIR), "--pred", str(pred), "--json", str(report)])
+    assert result.exit_code == 0, result.output
+    assert "100.0%" in result.stdout
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["overall"]["accuracy"] == 1.0
+    assert data["hard"]["recall"] == 1.0
+
+
+@needs_gold
+def test_eval_lists_a_changed_value_as_a_miss(tmp_path: Path) -> None:
+    pred, report = tmp_path / "pred.jsonl", tmp_path / "report.json"
+    _perfect_predictions(pred)
+    records = jsonl(pred.read_text(encoding="utf-8"))
+    records[0]["values"]["meta.year"] = 1999
+    pred.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    result = runner.invoke(app, ["eval", "--gold", str(GOLD_DIR), "--pred", str(pred), "--json", str(report)])
+    assert result.exit_code == 0, result.output
+    assert "1999" in result.stdout
+    misses = [m for d in json.loads(report.read_text(encoding="utf-8"))["documents"] for m in d["misses"]]
+    assert [(m["key"], m["group"], m["predicted"]) for m in misses] == [("meta.year", "meta", 1999)]
+
+
+@needs_gold
+def test_eval_needs_either_paths_or_pred(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["eval", "--gold", str(GOLD_DIR)]).exit_code == 2
+    assert runner.invoke(app, ["eval", "--gold", str(tmp_path), "--pred", "x.jsonl"]).exit_code == 2
+
+
+# ---------------------------------------------------------------- the real pipeline
+def test_extract_sample_with_the_real_pipeline(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(SAMPLES / "r010.txt"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    (record,) = jsonl(out.read_text(encoding="utf-8"))
+    assert record["error"] is None
+    assert record["values"]["meta.year"] == 2021
+    assert record["values"]["meta.template"] == "2021"
+    assert set(FORMS["2021"].keys()) <= record["values"].keys()
+    for part in ("meta", "sections", "cells", "facts", "findings"):
+        assert part in record
+
+
+@needs_gold
+def test_eval_runs_the_pipeline_on_samples(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    result = runner.invoke(app, ["eval", "--gold", str(GOLD_DIR), str(SAMPLES), "--json", str(report)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert len(data["documents"]) == 10  # every sample has gold; r002.pdf is not bundled
+    assert data["errored"] == {}
