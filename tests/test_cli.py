@@ -1,15 +1,13 @@
 """The command line: input discovery, the extract batch (JSONL, error records, summary) and eval.
 
-The batch mechanics are tested with a stand-in pipeline so they hold whatever
-the stages do; the end-to-end tests at the bottom run the real pipeline on the
-bundled samples.
+Everything runs the real pipeline: the batch on good and bad inputs together,
+eval on the bundled samples.
 """
 
 from __future__ import annotations
 
 import json
-import sys
-import types
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,6 @@ from govreport import __version__
 from govreport.cli import app, collect_inputs
 from govreport.evaluate import load_gold
 from govreport.form.catalog import FORMS
-from govreport.schema import ReportMeta, ReportResult
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -73,45 +70,59 @@ def test_extract_without_inputs_is_a_usage_error(tmp_path: Path) -> None:
     assert "no input documents" in result.stderr
 
 
-# ---------------------------------------------------------------- the batch, with a stand-in pipeline
-@pytest.fixture
-def fake_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``govreport.pipeline`` replaced: files containing 'bad' fail, the others give a 2021 result."""
+# ---------------------------------------------------------------- the batch, with bad inputs
+def _bad_and_good_inputs(folder: Path) -> dict[str, str | None]:
+    """Files of a batch and the start of the error each must get (None: extracted)."""
+    shutil.copy(SAMPLES / "003_1244fb917606d24f.txt", folder / "a_report.txt")
+    (folder / "b_empty.txt").write_bytes(b"")
+    (folder / "c_junk.txt").write_bytes(bytes(range(256)) * 40)
+    (folder / "d_not_a_report.txt").write_text("今天天气很好，我们去公园散步，然后吃了午饭。\n" * 20, encoding="utf-8")
+    with open(folder / "e_huge.txt", "wb") as huge:
+        huge.truncate(50 * 2**20)  # sparse: 50 MB on paper, nothing written
+    (folder / "f_no_table.html").write_text(
+        "<html><body><p>2020年某局政府信息公开工作年度报告</p><p>一、总体情况</p><p>未收到申请。</p></body></html>",
+        encoding="utf-8",
+    )
+    (folder / "g_corrupt.docx").write_bytes(b"PK\x03\x04 this is not a zip")
+    return {
+        "a_report.txt": None,
+        "b_empty.txt": "empty",
+        "c_junk.txt": "binary",
+        "d_not_a_report.txt": "not an annual disclosure report",
+        "e_huge.txt": "too large",
+        "f_no_table.html": None,
+        "g_corrupt.docx": "corrupt",
+    }
 
-    def extract(path: str | Path) -> ReportResult:
-        if "bad" in Path(path).read_text(encoding="utf-8"):
-            return ReportResult(doc=str(path), error="unreadable [table]")
-        return ReportResult(doc=str(path), meta=ReportMeta(template="2021", year=2021))
 
-    module = types.ModuleType("govreport.pipeline")
-    module.extract = extract  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "govreport.pipeline", module)
-
-
-@pytest.mark.usefixtures("fake_pipeline")
 def test_extract_writes_one_line_per_document_and_goes_on_after_failures(tmp_path: Path) -> None:
-    for name, text in [("1.txt", "ok"), ("2.txt", "bad"), ("3.md", "ok")]:
-        (tmp_path / name).write_text(text, encoding="utf-8")
+    expected = _bad_and_good_inputs(tmp_path)
     out = tmp_path / "out" / "run.jsonl"
     result = runner.invoke(app, ["extract", str(tmp_path), str(tmp_path / "gone.txt"), "-o", str(out)])
 
     assert result.exit_code == 0, result.output
-    records = jsonl(out.read_text(encoding="utf-8"))
-    assert [Path(r["doc"]).name for r in records] == ["gone.txt", "1.txt", "2.txt", "3.md"]
-    assert [r["error"] for r in records] == ["no such file or folder", None, "unreadable [table]", None]
-    assert all({"doc", "values", "broken_identities", "error"} <= r.keys() for r in records)
-    assert "4 documents" in result.stderr
-    assert "2 ok" in result.stderr and "2 failed" in result.stderr
-    assert "unreadable [table]" in result.stderr
-    assert "2021 ×2" in result.stderr
+    records = {Path(r["doc"]).name: r for r in jsonl(out.read_text(encoding="utf-8"))}
+    assert set(records) == {*expected, "gone.txt"}
+    assert records["gone.txt"]["error"] == "no such file or folder"
+    for name, error in expected.items():
+        record = records[name]
+        assert {"doc", "values", "broken_identities", "error"} <= record.keys()
+        if error is None:
+            assert record["error"] is None, record["error"]
+        else:
+            assert record["error"] and error in record["error"].lower(), (name, record["error"])
+            assert not any(isinstance(v, int | float) for k, v in record["values"].items() if k.startswith("t"))
+    assert records["a_report.txt"]["values"]["t3.new_received.total"] == 2
+    assert records["f_no_table.html"]["values"]["meta.template"] is None
+    assert "8 documents" in result.stderr
+    assert "2 ok" in result.stderr and "6 failed" in result.stderr
 
 
-@pytest.mark.usefixtures("fake_pipeline")
 def test_extract_to_stdout_keeps_the_summary_off_it(tmp_path: Path) -> None:
-    (tmp_path / "1.txt").write_text("ok", encoding="utf-8")
-    result = runner.invoke(app, ["extract", str(tmp_path / "1.txt"), "-o", "-"])
+    sample = SAMPLES / "004_aa2b01d2dfa1efd2.txt"
+    result = runner.invoke(app, ["extract", str(sample), "-o", "-"])
     assert result.exit_code == 0
-    assert [r["doc"] for r in jsonl(result.stdout)] == [str(tmp_path / "1.txt")]
+    assert [r["doc"] for r in jsonl(result.stdout)] == [str(sample)]
     assert "1 documents" in result.stderr
 
 

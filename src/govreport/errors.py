@@ -11,3 +11,7 @@ class IngestError(GovReportError):
 
 class UnsupportedFormat(IngestError):
     """The file is of a format this toolkit does not read."""
+
+
+class NotAReport(GovReportError):
+    """The document reads fine but shows nothing of an annual disclosure report."""

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from govreport import __version__
 from govreport.document import Document
-from govreport.errors import GovReportError
+from govreport.errors import GovReportError, NotAReport
 from govreport.form.detect import detect_template
 from govreport.ingest import load
 from govreport.prose import extract_facts
-from govreport.schema import ReportMeta, ReportResult, Value
+from govreport.schema import Finding, ReportMeta, ReportResult, Value
 from govreport.sections import find_sections
 from govreport.tables.mapping import map_tables
 from govreport.validate import validate
@@ -28,6 +28,7 @@ def process(doc: Document) -> ReportResult:
     facts = extract_facts(doc)
     year = next((f.value for f in facts if f.key == "meta.year"), None)
     doc.template = detect_template(doc, year if isinstance(year, int) else None)
+    _check_is_report(doc)
     cells = map_tables(doc)
     findings = validate(doc, cells, facts)
     template_fact = Value(key="meta.template", value=doc.template, method="rules", raw=doc.template)
@@ -47,6 +48,18 @@ def process(doc: Document) -> ReportResult:
         facts=[*facts, template_fact],
         findings=findings,
     )
+
+
+def _check_is_report(doc: Document) -> None:
+    """A document with none of the six parts and no table of the form is not a report;
+    one with parts but no table is (some state their figures in prose only), noted."""
+    found_parts = [s.part for s in doc.sections if s.heading]
+    if doc.template is None and not found_parts:
+        raise NotAReport("not an annual disclosure report: none of its six parts and no table of the form found")
+    if doc.template is None:
+        doc.findings.append(
+            Finding(kind="warning", message="no table of the form found: only prose facts and sections extracted")
+        )
 
 
 def extract(path: str | Path) -> ReportResult:

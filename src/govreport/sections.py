@@ -92,8 +92,8 @@ class RuleSectionFinder:
         chain = {c.part: c for c in best_chain(heading_candidates(doc.text))}
         spans: dict[int, tuple[int, int]] = {}
         ordered = sorted(chain.values(), key=lambda c: c.start)
-        for cand, nxt in zip(ordered, [*ordered[1:], None], strict=True):
-            spans[cand.part] = (cand.start, nxt.start if nxt else len(doc.text))
+        for i, cand in enumerate(ordered):
+            spans[cand.part] = (cand.start, ordered[i + 1].start if i + 1 < len(ordered) else len(doc.text))
         doc.section_spans = spans
         results = []
         for part in range(1, 7):

@@ -80,8 +80,9 @@ def map_tables(doc: Document) -> list[Value]:
 
 def _row_segments(doc: Document, anchors: list[Anchor], region_end: int) -> dict[str, list[Item]]:
     segments = {}
-    for anchor, nxt in zip(anchors, [*anchors[1:], None], strict=True):
-        segments[anchor.row.key] = items_between(doc, anchor.end, nxt.start if nxt else region_end)
+    for i, anchor in enumerate(anchors):
+        end = anchors[i + 1].start if i + 1 < len(anchors) else region_end
+        segments[anchor.row.key] = items_between(doc, anchor.end, end)
     return segments
 
 
