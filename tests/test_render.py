@@ -20,6 +20,7 @@ CASES = {  # gold file → template
     "real-r004": "2019",
 }
 
+
 @pytest.fixture(scope="module", params=sorted(CASES))
 def spec(request: pytest.FixtureRequest) -> ReportSpec:
     return ReportSpec.from_gold(GOLD / f"{request.param}.json")
