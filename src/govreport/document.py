@@ -33,6 +33,7 @@ class Location:
 class TextBlock:
     text: str
     loc: Location
+    confidence: float = 1.0  # how sure the reading is (OCR); 1.0 for text layers and text files
 
 
 @dataclass(slots=True)
@@ -43,6 +44,7 @@ class Cell:
     rowspan: int = 1
     colspan: int = 1
     loc: Location = field(default_factory=Location)
+    confidence: float = 1.0  # OCR confidence of the cell's text; 1.0 where the text is exact
 
 
 @dataclass(slots=True)
@@ -102,6 +104,7 @@ class Unit:
     start: int = 0
     end: int = 0
     row_id: int | None = None  # units of one table row share it
+    confidence: float = 1.0
 
 
 @dataclass
@@ -144,14 +147,14 @@ class Document:
         row_id = 0
         for block in self.blocks:
             if isinstance(block, TextBlock):
-                units.append(Unit(block.text, block.loc, slot=False))
+                units.append(Unit(block.text, block.loc, slot=False, confidence=block.confidence))
                 continue
             for row in block.rows():
                 row_id += 1
                 for cell in row:
                     if not block.grid and not cell.text.strip():
                         continue
-                    units.append(Unit(cell.text, cell.loc, slot=block.grid, row_id=row_id))
+                    units.append(Unit(cell.text, cell.loc, slot=block.grid, row_id=row_id, confidence=cell.confidence))
         parts: list[str] = []
         pos = 0
         for unit in units:

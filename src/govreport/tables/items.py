@@ -44,6 +44,7 @@ class Item:
     loc: Location | None = None
     start: int = 0  # offsets in Document.text
     end: int = 0
+    confidence: float = 1.0  # of the reading of the text (OCR); folds into the value's
 
 
 # a number that dates or counts in a sentence is prose, not a cell: 2020年, 第3, 15件
@@ -57,7 +58,7 @@ def _is_prose_number(text: str, start: int, end: int) -> bool:
     return after in _PROSE_NUMBER_AFTER or before in _PROSE_NUMBER_BEFORE
 
 
-def _number_items(text: str, offset: int, loc: Location, cell: bool) -> list[Item]:
+def _number_items(text: str, offset: int, loc: Location, cell: bool, confidence: float = 1.0) -> list[Item]:
     items = []
     for match in _NUMBER.finditer(text):
         if not cell and not match.group("unit") and _is_prose_number(text, match.start(), match.end()):
@@ -79,6 +80,7 @@ def _number_items(text: str, offset: int, loc: Location, cell: bool) -> list[Ite
                 loc=loc,
                 start=offset + match.start(),
                 end=offset + match.end(),
+                confidence=confidence,
             )
         )
     return items
@@ -121,12 +123,13 @@ def items_between(doc: Document, start: int, end: int) -> list[Item]:
             items.append(Item(raw=shown, digits=None, cell=True, loc=unit.loc, start=lo, end=hi))
             continue
         stop = _ends_values(piece) if items else None
-        found = _number_items(piece[:stop] if stop is not None else piece, lo, unit.loc, cell=whole_cell)
+        text = piece[:stop] if stop is not None else piece
+        found = _number_items(text, lo, unit.loc, cell=whole_cell, confidence=unit.confidence)
         if whole_cell and not found and cjk_count(shown) < 2:
             # a grid cell with a mark but no number and no label text: illegible
             items.append(Item(raw=shown, digits=None, cell=True, loc=unit.loc, start=lo, end=hi))
         elif whole_cell and len(found) > 1:
-            items.append(_one_cell(found, shown, unit.loc))
+            items.append(_one_cell(found, shown, unit.loc, unit.confidence))
         else:
             items.extend(found)
         if stop is not None:
@@ -134,7 +137,7 @@ def items_between(doc: Document, start: int, end: int) -> list[Item]:
     return items
 
 
-def _one_cell(found: list[Item], shown: str, loc: Location) -> Item:
+def _one_cell(found: list[Item], shown: str, loc: Location, confidence: float) -> Item:
     """A grid cell is one value, whatever blanks or marks split its digits."""
     return Item(
         raw=shown,
@@ -145,6 +148,7 @@ def _one_cell(found: list[Item], shown: str, loc: Location) -> Item:
         loc=loc,
         start=found[0].start,
         end=found[-1].end,
+        confidence=confidence,
     )
 
 

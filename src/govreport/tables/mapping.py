@@ -324,13 +324,15 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
             confidence = min(confidence, 0.85)
         if row_key in inconsistent_rows:
             confidence = min(confidence, 0.8)
+        if cell.item is not None:
+            confidence *= cell.item.confidence  # an OCR reading is only as sure as the OCR
         out.append(
             Value(
                 key=key,
                 value=cell.value,
                 raw=cell.raw,
                 method="derived" if cell.derived else "table",
-                confidence=0.9 if cell.derived else confidence,
+                confidence=0.9 if cell.derived else round(confidence, 4),
                 location=_provenance(doc, cell.item),
                 note=f"read by {reading.strategy}" if reading.strategy != "labels" else None,
             )
