@@ -178,13 +178,24 @@ def _printed_rows(doc: Document, region: tuple[int, int]) -> list[tuple[int, int
 def _map_t3(doc: Document, region: tuple[int, int], form: TableForm, template: Template) -> list[Value]:
     checks = _t3_checks(form)
     table_ids = tuple(i for i in identities(template) if i.table == "t3" and i.kind != "row_total")
-    candidates = [_read_by_labels(doc, region, form, checks)]
-    by_order = _read_by_order(doc, region, form, checks)
-    if by_order is not None:
-        candidates.append(by_order)
-    scored = [(reading, _resolve(form, reading, table_ids)) for reading in candidates]
+    by_labels = _read_by_labels(doc, region, form, checks)
+    scored = [(by_labels, _resolve(form, by_labels, table_ids))]
+    if not _flawless(scored[0][1], by_labels, form):
+        by_order = _read_by_order(doc, region, form, checks)
+        if by_order is not None:
+            scored.append((by_order, _resolve(form, by_order, table_ids)))
     reading, resolution = min(scored, key=lambda rs: (rs[1].broken + len(rs[1].ambiguous), rs[1].unknown))
     return _values(form, reading, resolution, doc)
+
+
+def _flawless(resolution: Resolution, reading: TableReading, form: TableForm) -> bool:
+    """Every row found by its label, read one way, and no identity broken: nothing to try instead."""
+    return (
+        len(reading.rows) == len(form.rows)
+        and resolution.broken == 0
+        and not resolution.ambiguous
+        and all(rr.consistent for rr in reading.rows.values())
+    )
 
 
 # ---------------------------------------------------------------- table 4

@@ -174,6 +174,11 @@ def row_readings(
         options = [row_readings(part, n, money=money, check=check, max_gaps=0) for part in (items[:n], items[-n:])]
         best = next((o for o in options if o.consistent and o.readings), options[0])
         return RowReadings(best.readings, best.consistent, trimmed=True)
+    if len(items) == n and (plain := _one_per_cell(items, money)) is not None:
+        # the common case: one printed value per cell
+        checked = check(plain) if check else plain
+        if checked is not None:
+            return RowReadings([checked], consistent=True)
     attempts: list[tuple[int, bool]] = [(0, True), (0, False)]
     attempts += [(gaps, True) for gaps in range(1, max_gaps + 1)]
     fallback: list[Reading] = []
@@ -193,6 +198,17 @@ def row_readings(
             return RowReadings(list(passing.values()), consistent=True)
         fallback = fallback or list(printed.values())
     return RowReadings(fallback, consistent=False)
+
+
+def _one_per_cell(items: list[Item], money: Sequence[bool]) -> Reading | None:
+    """The reading that gives each item exactly one cell, where each can be one."""
+    cells = []
+    for col, item in enumerate(items):
+        option = next(_item_options(item, 1, money, col, honour_breaks=True), None)
+        if option is None:
+            return None
+        cells.append(option[0])
+    return tuple(cells)
 
 
 def _spread(items: list[Item], n: int, gaps: int, money: Sequence[bool], honour_breaks: bool) -> Iterator[Reading]:
