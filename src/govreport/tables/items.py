@@ -58,9 +58,16 @@ def _is_prose_number(text: str, start: int, end: int) -> bool:
     return after in _PROSE_NUMBER_AFTER or before in _PROSE_NUMBER_BEFORE
 
 
+def _is_numbering(text: str, start: int, end: int) -> bool:
+    """A list number of a label (``6.属于…``, ``2、重复申请``), not a value."""
+    return end - start <= 2 and text[end : end + 1] in (".", "、", "．") and is_cjk(text[end + 1 : end + 2] or "a")
+
+
 def _number_items(text: str, offset: int, loc: Location, cell: bool, confidence: float = 1.0) -> list[Item]:
     items = []
     for match in _NUMBER.finditer(text):
+        if _is_numbering(text, match.start(), match.end()):
+            continue
         if not cell and not match.group("unit") and _is_prose_number(text, match.start(), match.end()):
             continue
         body = match.group("body")
@@ -84,6 +91,12 @@ def _number_items(text: str, offset: int, loc: Location, cell: bool, confidence:
             )
         )
     return items
+
+
+def _prose_after_values(piece: str, first_value_end: int) -> int | None:
+    """Where prose starts in ``piece`` after the first value printed in it."""
+    stop = _ends_values(piece[first_value_end:])
+    return None if stop is None else first_value_end + stop
 
 
 def _ends_values(text: str) -> int | None:
@@ -122,9 +135,12 @@ def items_between(doc: Document, start: int, end: int) -> list[Item]:
             # a grid cell with nothing printed, or a line that is only a placeholder
             items.append(Item(raw=shown, digits=None, cell=True, loc=unit.loc, start=lo, end=hi))
             continue
-        stop = _ends_values(piece) if items else None
-        text = piece[:stop] if stop is not None else piece
-        found = _number_items(text, lo, unit.loc, cell=whole_cell, confidence=unit.confidence)
+        found = _number_items(piece, lo, unit.loc, cell=whole_cell, confidence=unit.confidence)
+        stop = _prose_after_values(piece, found[0].end - lo) if found and not items else None
+        if items:
+            stop = _ends_values(piece)
+        if stop is not None:
+            found = [f for f in found if f.end - lo <= stop]
         if whole_cell and not found and cjk_count(shown) < 2:
             # a grid cell with a mark but no number and no label text: illegible
             items.append(Item(raw=shown, digits=None, cell=True, loc=unit.loc, start=lo, end=hi))

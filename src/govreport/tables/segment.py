@@ -161,7 +161,8 @@ def row_readings(
 
     Tried in order, the first that yields a reading passing the check wins: every
     item used, blanks in digit runs as cell boundaries; the same ignoring those
-    blanks; then with one or more cells lost from the row (at most ``max_gaps``).
+    blanks; then, where the printed digits are too few to fill the row, with one or
+    more cells lost from it (at most ``max_gaps``).
     Where none passes, the plainest readings are returned as printed, marked
     inconsistent: a report may break its own identities, and that is a finding.
     """
@@ -180,7 +181,10 @@ def row_readings(
         if checked is not None:
             return RowReadings([checked], consistent=True)
     attempts: list[tuple[int, bool]] = [(0, True), (0, False)]
-    attempts += [(gaps, True) for gaps in range(1, max_gaps + 1)]
+    if sum(_max_cells(i) for i in items) < n:
+        # the print cannot fill the row: cells were lost. Never assume a loss where the
+        # printed digits fill the row: that would "fix" a row whose total is misprinted.
+        attempts += [(gaps, True) for gaps in range(1, max_gaps + 1)]
     fallback: list[Reading] = []
     for gaps, honour_breaks in attempts:
         if gaps >= n or len(items) > n - gaps:
