@@ -1,0 +1,150 @@
+"""Outputs: every format written from one batch and opened by its own reader (pyarrow, openpyxl,
+duckdb, csv), the same report rows in all of them, and ``govreport summary`` reading each."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from govreport.cli import app
+from govreport.form.catalog import FORMS
+from govreport.outputs.rows import CANONICAL_KEYS, HEADERS, REPORT_COLUMNS
+from govreport.outputs.summary import summarize
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "samples"
+runner = CliRunner()
+FORMATS = ("jsonl", "parquet", "csv", "xlsx", "duckdb")
+BROKEN = "003_1244fb917606d24f.txt"  # breaks two identities, one cell explains both
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """One batch (samples plus a failing file) written once to every format."""
+    folder = tmp_path_factory.mktemp("outputs")
+    inputs = folder / "in"
+    shutil.copytree(SAMPLES, inputs)
+    (inputs / "empty.txt").write_bytes(b"")
+    made = {}
+    for fmt in FORMATS:
+        out = folder / f"out.{fmt}"
+        result = runner.invoke(app, ["extract", str(inputs), "-o", str(out), "-j", "1"])
+        assert result.exit_code == 0, result.output
+        made[fmt] = out
+    return made
+
+
+def jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_headers_are_chinese_form_labels_and_unique() -> None:
+    assert len(set(HEADERS.values())) == len(REPORT_COLUMNS)
+    assert HEADERS["t3.new_received.natural_person"] == "表三/一、本年新收政府信息公开申请数量/自然人"
+    assert HEADERS["t4.suit_direct.pending"] == "表四/行政诉讼 未经复议直接起诉/尚未审结"
+    assert set(FORMS["2019"].keys()) | set(FORMS["2021"].keys()) <= set(CANONICAL_KEYS)
+
+
+def test_parquet_long_and_wide_forms(outputs: dict[str, Path]) -> None:
+    records = {r["doc"]: r for r in jsonl(outputs["jsonl"])}
+    long = pq.read_table(outputs["parquet"]).to_pylist()
+    wide = pq.read_table(outputs["parquet"].with_name("out.wide.parquet"))
+    assert wide.num_rows == len(records) == 11
+    assert wide.column_names[: len(REPORT_COLUMNS)] == [name for name, _, _ in REPORT_COLUMNS]
+
+    r010 = next(doc for doc in records if doc.endswith("r010.txt"))
+    row = next(r for r in wide.to_pylist() if r["doc"] == r010)
+    assert row["t3.new_received.total"] == records[r010]["values"]["t3.new_received.total"] == 70
+    assert row["meta.year"] == 2021 and row["meta.template"] == "2021"
+
+    cell = next(v for v in long if v["doc"] == r010 and v["key"] == "t3.new_received.total")
+    assert (cell["value"], cell["method"], cell["line"]) == (70.0, "table", 10)
+    assert cell["char_start"] is not None and cell["raw"]
+    agency = next(v for v in long if v["doc"] == r010 and v["key"] == "meta.agency")
+    assert agency["text"] == "平潭综合实验区" and agency["value"] is None
+    counted = sum(len(r["cells"]) + len(r["facts"]) + len(r["sections"]) for r in records.values())
+    assert len(long) == counted
+
+
+def test_csv_and_xlsx_are_wide_with_chinese_headers(outputs: dict[str, Path]) -> None:
+    with outputs["csv"].open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert outputs["csv"].read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads Chinese CSV only with a BOM
+    assert rows[0][:3] == ["文件", "错误", "勾稽关系不符"]
+    assert "表三/一、本年新收政府信息公开申请数量/自然人" in rows[0]
+    assert len(rows) == 12
+
+    book = load_workbook(outputs["xlsx"], read_only=True)
+    sheet = list(book["报告"].iter_rows(values_only=True))
+    assert list(sheet[0]) == rows[0]
+    total = rows[0].index("表三/一、本年新收政府信息公开申请数量/总计")
+    r010 = next(r for r in sheet[1:] if str(r[0]).endswith("r010.txt"))
+    assert r010[total] == 70  # a number, not text
+    keys = dict(book["字段"].iter_rows(min_row=2, values_only=True))
+    assert keys["表三/一、本年新收政府信息公开申请数量/总计"] == "t3.new_received.total"
+    book.close()
+
+
+def test_duckdb_has_reports_values_and_findings(outputs: dict[str, Path]) -> None:
+    con = duckdb.connect(str(outputs["duckdb"]), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM reports").fetchone() == (11,)
+        assert con.execute("SELECT count(*) FROM reports WHERE error IS NOT NULL").fetchone() == (1,)
+        total = con.execute(
+            "SELECT value FROM \"values\" WHERE doc LIKE '%r010.txt' AND key = 't3.new_received.total'"
+        ).fetchone()
+        assert total == (70.0,)
+        explanation = con.execute(
+            "SELECT cells, restoring_value FROM findings WHERE kind = 'explanation' AND doc LIKE ?", [f"%{BROKEN}"]
+        ).fetchone()
+        assert explanation == (["t3.granted.total"], 2.0)
+        kinds = con.execute(
+            f"SELECT identity_kind FROM findings WHERE kind = 'broken_identity' AND doc LIKE '%{BROKEN}' ORDER BY 1"
+        ).fetchall()
+        assert kinds == [("results_sum",), ("row_total",)]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_summary_reads_every_format_the_same(outputs: dict[str, Path], fmt: str) -> None:
+    summary = summarize(outputs[fmt])
+    assert summary == summarize(outputs["jsonl"])
+    assert (summary.reports, summary.failed) == (11, 1)
+    assert summary.templates == {"2019": 4, "2021": 5, "none": 1}
+    assert [Path(b.doc).name for b in summary.broken_reports] == [BROKEN]
+
+
+def test_summary_command_prints_what_an_auditor_reads_first(outputs: dict[str, Path]) -> None:
+    result = runner.invoke(app, ["summary", str(outputs["duckdb"])])
+    assert result.exit_code == 0, result.output
+    for expected in (
+        "11 reports",
+        "1 failed",
+        "form version",
+        "2021",
+        "平潭综合实验区",
+        "results_sum",
+        BROKEN,
+        "empty",
+    ):
+        assert expected in result.stdout, expected
+    assert runner.invoke(app, ["summary", str(outputs["duckdb"]) + ".missing"]).exit_code == 2
+
+
+def test_a_run_adds_to_the_journal_and_exports_all_it_holds(outputs: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "again.parquet"
+    shutil.copy(outputs["parquet"].with_name("out.parquet.jsonl"), tmp_path / "again.parquet.jsonl")
+    result = runner.invoke(app, ["extract", str(SAMPLES), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "skipped" not in result.stderr  # different paths: nothing of the copied journal is this run's
+    assert pq.read_table(out.with_name("again.wide.parquet")).num_rows == 11 + 10  # journal rows kept, new added
