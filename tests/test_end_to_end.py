@@ -1,21 +1,21 @@
-"""Every TXT/MD/HTML gold fixture through the whole pipeline: exact values, sections,
+"""Every TXT/MD/HTML/DOCX/PDF gold fixture through the whole pipeline: exact values, sections,
 metadata, prose facts and broken identities."""
 
 from __future__ import annotations
 
 import pytest
-from conftest import GoldCase, gold_cases
+from conftest import TEXT_LIKE, GoldCase, gold_cases
 
 from govreport.form.catalog import FORMS
 from govreport.pipeline import extract
 
-CASES = gold_cases()
+CASES = gold_cases(TEXT_LIKE | {".pdf"})
 
 
 def test_every_text_like_gold_fixture_is_covered() -> None:
     assert {c.name for c in CASES} >= {
         "seed-000", "seed-001", "seed-002", "seed-003", "seed-004",
-        "real-r004", "real-r006", "real-r008", "real-r010", "real-r012",
+        "real-r002", "real-r004", "real-r006", "real-r008", "real-r010", "real-r012",
     }  # fmt: skip
 
 

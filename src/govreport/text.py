@@ -6,14 +6,30 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# CJK radical code points some PDFs emit for ordinary characters; NFKC maps the
-# Kangxi block but misses the supplement (⻅⻓⻛) and maps ⼾ to 戶.
-_RADICALS = str.maketrans({"⻅": "见", "⻓": "长", "⻛": "风", "⼾": "户", "⻔": "门", "⻢": "马", "⻋": "车"})
+# CJK radical code points some PDFs emit for ordinary characters (a font's glyph
+# shared by the radical and the character); NFKC maps the Kangxi block but misses
+# the supplement (⻅⻓⻛) and maps ⼾ to 戶. Radicals that only stand inside other
+# characters (⺅ ⺡ ⻖) have no character to map to and are left.
+_RADICALS = str.maketrans(
+    dict(
+        zip(
+            "⺁⺊⺌⺎⺒⺓⺔⺜⺝⺞⺟⺠⺩⺪⺬⺮⺯⺶⺺⺼⺽⻁⻄⻅⻆⻉⻊⻋⻐⻑⻓⻔⻗⻘⻙⻚⻛⻜⻝⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻲⼾",
+            "厂卜小兀巳幺彐日月歹母民王疋示竹糸羊聿肉臼虎西见角贝足车金長长门雨青韦页风飞食马骨鬼鱼鸟卤麦黄黾齐齿龙龟户",
+            strict=True,
+        )
+    )
+)
+_RADICAL_BLOCKS = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf]")
 _QUOTES = re.compile(r"[\"'“”‘’「」『』〝〞]")
 
 
 def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text.translate(_RADICALS))
+
+
+def fold_radicals(text: str) -> str:
+    """Radical code points to the characters they stand for, leaving everything else as it is."""
+    return _RADICAL_BLOCKS.sub(lambda m: nfkc(m.group(0)), text)
 
 
 @lru_cache(maxsize=65536)

@@ -17,9 +17,11 @@ from govreport.document import Document
 from govreport.errors import IngestError, UnsupportedFormat
 from govreport.ingest.docx import load_docx
 from govreport.ingest.html import load_html
+from govreport.ingest.image import load_image
+from govreport.ingest.pdf import load_pdf
 from govreport.ingest.text import load_markdown, load_text
 
-__all__ = ["LOADERS", "MAX_BYTES", "UNSUPPORTED", "detect_format", "load"]
+__all__ = ["FILE_LOADERS", "LOADERS", "MAX_BYTES", "MAX_FILE_BYTES", "UNSUPPORTED", "detect_format", "load"]
 
 MAX_BYTES = 20 * 1024 * 1024  # text, HTML and DOCX reports are well under 1 MiB
 _LIMIT_MIB = MAX_BYTES // 2**20
@@ -34,10 +36,16 @@ LOADERS: dict[str, Loader] = {
     "docx": load_docx,
 }
 
-# Formats recognised but not read (yet): format -> message.
+# PDFs and images are read from the file page by page, never whole into memory:
+# format -> loader of a path, under their own, larger size limit.
+MAX_FILE_BYTES = 1024 * 1024 * 1024  # a 300-page scanned report is a few hundred MiB
+FILE_LOADERS: dict[str, Callable[[str], Document]] = {
+    "pdf": load_pdf,
+    "image": load_image,
+}
+
+# Formats recognised but not read: format -> message.
 UNSUPPORTED: dict[str, str] = {
-    "pdf": "PDF input is not supported yet",
-    "image": "Image input (PNG, JPEG, TIFF...) is not supported yet",
     "doc": "Legacy Word .doc (or an encrypted Office file) is not supported; save it as .docx",
     "wps": "WPS documents are not supported; save it as .docx",
     "zip": "Zip archives are not supported; extract the report first",
@@ -119,6 +127,12 @@ def _file_size(path: str) -> int:
     return info.st_size
 
 
+def _load_file(fmt: str, name: str, size: int) -> Document:
+    if size > MAX_FILE_BYTES:
+        raise IngestError(f"File is too large ({size / 2**20:.0f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB)")
+    return FILE_LOADERS[fmt](name)
+
+
 def load(path: str | os.PathLike[str]) -> Document:
     """Read one report file into a ``Document``; raise ``IngestError`` when it cannot be read."""
     name = os.fspath(path)
@@ -129,11 +143,16 @@ def load(path: str | os.PathLike[str]) -> Document:
             fmt = detect_format(name, head)
             if fmt in UNSUPPORTED:
                 raise UnsupportedFormat(UNSUPPORTED[fmt])
-            if size > MAX_BYTES:
+            if fmt in FILE_LOADERS:
+                data = b""  # read by its loader, page by page
+            elif size > MAX_BYTES:
                 raise IngestError(f"File is too large ({size / 2**20:.1f} MiB; the limit is {MAX_BYTES // 2**20} MiB)")
-            data = head + f.read(MAX_BYTES + 1 - len(head))  # bounded even if the file grew
+            else:
+                data = head + f.read(MAX_BYTES + 1 - len(head))  # bounded even if the file grew
     except OSError as exc:
         raise IngestError(f"Cannot read {name}: {exc.strerror or exc}") from None
+    if fmt in FILE_LOADERS:
+        return _load_file(fmt, name, size)
     if len(data) > MAX_BYTES:
         raise IngestError(f"File is too large (over {_LIMIT_MIB} MiB)")
     try:

@@ -1,0 +1,145 @@
+"""PDF and OCR benchmark: speed and memory, and table accuracy on garbled and scanned renditions.
+
+    python eval/bench_pdf.py speed              # digital pages/s (r002 repeated to 300 pages), scan s/page
+    python eval/bench_pdf.py quality            # every gold fixture: garbled and 200-dpi scanned renditions
+    python eval/bench_pdf.py quality --only real-r002 seed-003
+
+Renditions are made in a temporary folder: r002 is the real PDF; the other
+fixtures are rendered in the official form's layout and printed by Chromium.
+``quality`` prints each page's garbage score (clean and garbled), table-cell
+accuracy per rendition, and every wrong value with its confidence and whether a
+broken identity holds it. Not a test: numbers depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))  # runs from a checkout without installing
+sys.path.insert(0, str(REPO / "eval"))
+
+from bench import peak_rss_mib  # noqa: E402
+
+GOLD = REPO / "tests" / "fixtures" / "gold"
+R002 = REPO / "tests" / "fixtures" / "real" / "r002.pdf"
+LOW_CONFIDENCE = 0.9  # a value below this is marked uncertain
+TABLES = ("t2.", "t3.", "t4.")
+
+
+def clean_pdf(name: str, folder: Path) -> Path:
+    from govreport.render import ReportSpec
+    from govreport.render.pdf import render_pdf
+
+    if name == "real-r002":
+        return R002
+    return render_pdf(ReportSpec.from_gold(GOLD / f"{name}.json"), folder / f"{name}.pdf")
+
+
+def page_scores(pdf: Path) -> list[float]:
+    import pypdfium2 as pdfium
+
+    from govreport.ocr.garbage import garbage_score
+
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        return [round(garbage_score(document[i].get_textpage().get_text_range()), 3) for i in range(len(document))]
+    finally:
+        document.close()
+
+
+def score(pdf: Path, gold: dict) -> tuple[int, int, list[str], float]:
+    """Right table cells, scored cells, descriptions of the wrong ones, seconds."""
+    from govreport.pipeline import extract
+
+    result = extract(pdf)
+    if result.error:
+        return 0, 1, [f"error: {result.error}"], result.seconds
+    broken_cells = {c for f in result.findings if f.kind == "broken_identity" for c in f.cells}
+    cells = {c.key: c for c in result.cells}
+    keys = [k for k in gold if k.startswith(TABLES)]
+    wrong = []
+    for key in keys:
+        got = result.values.get(key)
+        if got != gold[key]:
+            cell = cells.get(key)
+            confidence = cell.confidence if cell else 0.0
+            mark = "FLAGGED" if confidence < LOW_CONFIDENCE or key in broken_cells else "SILENT"
+            wrong.append(f"{key}: gold {gold[key]} got {got} conf {confidence:.2f} {mark}")
+    return len(keys) - len(wrong), len(keys), wrong, result.seconds
+
+
+def quality(names: list[str]) -> None:
+    import json
+
+    from govreport.render.pdf import garble_pdf, scan_pdf
+
+    totals: dict[str, list[int]] = {"digital": [0, 0], "garbled": [0, 0], "scan": [0, 0]}
+    silent = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for name in names:
+            gold = json.loads((GOLD / f"{name}.json").read_text(encoding="utf-8"))["values"]
+            clean = clean_pdf(name, folder)
+            renditions = {
+                "digital": clean,
+                "garbled": garble_pdf(clean, folder / f"{name}.garbled.pdf"),
+                "scan": scan_pdf(clean, folder / f"{name}.scan.pdf", dpi=200, seed=len(name)),
+            }
+            print(f"{name}: garbage scores clean {page_scores(clean)} garbled {page_scores(renditions['garbled'])}")
+            for kind, pdf in renditions.items():
+                right, total, wrong, seconds = score(pdf, gold)
+                totals[kind][0] += right
+                totals[kind][1] += total
+                silent += sum(1 for w in wrong if w.endswith("SILENT")) if kind == "scan" else 0
+                print(f"  {kind:8} {right}/{total} table cells ({seconds:.1f} s)")
+                for line in wrong:
+                    print(f"    {line}")
+    for kind, (right, total) in totals.items():
+        print(f"{kind:8} table cells {right}/{total} = {100 * right / max(total, 1):.2f}%")
+    print(f"wrong scan values neither low-confidence nor in a broken identity: {silent}")
+
+
+def speed(n_pages: int) -> None:
+    from govreport.pipeline import extract
+    from govreport.render.pdf import scan_pdf, select_pages
+
+    with tempfile.TemporaryDirectory() as tmp:
+        long = select_pages(R002, Path(tmp) / "long.pdf", [i % 5 for i in range(n_pages)])
+        extract(R002)  # warm-up: imports
+        started = time.perf_counter()
+        result = extract(long)
+        elapsed = time.perf_counter() - started
+        print(f"digital: {n_pages} pages in {elapsed:.2f} s = {n_pages / elapsed:.1f} pages/s (error: {result.error})")
+        print(f"  peak RSS so far {peak_rss_mib():.0f} MiB")
+        scan = scan_pdf(R002, Path(tmp) / "scan.pdf", dpi=200, seed=1)
+        started = time.perf_counter()
+        extract(scan)  # the first document pays for loading the OCR models
+        first = time.perf_counter() - started
+        started = time.perf_counter()
+        result = extract(scan)
+        elapsed = time.perf_counter() - started
+        pages = result.meta.pages or 1 if result.meta else 1
+        print(f"scan (200 dpi): {elapsed / pages:.2f} s/page warm, first document {first / pages:.2f} s/page")
+    print(f"peak RSS: {peak_rss_mib():.0f} MiB")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("mode", choices=("speed", "quality"))
+    parser.add_argument("--pages", type=int, default=300, help="pages of the long digital PDF (speed)")
+    parser.add_argument("--only", nargs="*", help="gold fixture names (quality; default: all)")
+    args = parser.parse_args(argv)
+    if args.mode == "speed":
+        speed(args.pages)
+    else:
+        quality(args.only or sorted(p.stem for p in GOLD.glob("*.json")))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,59 @@
+"""Images of report pages (PNG, JPEG, TIFF with one page per frame, BMP, WebP, GIF) read by OCR.
+
+The resolution is the file's own where it states one, else guessed from an A4
+page's width. Pages finer than ``MAX_DPI`` are scaled down first: OCR gains
+nothing above it and slows down. Boxes are in points (1/72 inch) of the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from govreport.document import Block, Document
+from govreport.errors import IngestError
+from govreport.ingest.pdf import join_continued_tables
+from govreport.ocr.assemble import page_blocks
+
+MAX_DPI = 220
+_A4_WIDTH_INCHES = 8.27
+_MIN_DPI = 50  # a stated resolution below this is a placeholder (many files say 1 or 72)
+
+
+def _dpi(frame: Image.Image) -> float:
+    stated = frame.info.get("dpi", (0, 0))[0]
+    return float(stated) if stated and stated >= _MIN_DPI else frame.width / _A4_WIDTH_INCHES
+
+
+def _gray_frames(path: str) -> Iterator[tuple[np.ndarray, float]]:
+    try:
+        with Image.open(path) as image:
+            for frame in ImageSequence.Iterator(image):
+                dpi = _dpi(frame)
+                gray = frame.convert("L")
+                if dpi > MAX_DPI:
+                    scale = MAX_DPI / dpi
+                    gray = gray.resize(
+                        (round(gray.width * scale), round(gray.height * scale)), Image.Resampling.LANCZOS
+                    )
+                    dpi = MAX_DPI
+                yield np.asarray(gray), dpi
+    except Image.DecompressionBombError:
+        raise IngestError("Image is too large to read (over Pillow's pixel limit)") from None
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise IngestError(f"Corrupt or unreadable image ({exc})") from None
+
+
+def load_image(path: str) -> Document:
+    from govreport.ocr.page import read_page  # OpenCV and the OCR engine load only for OCR input
+
+    pages: list[list[Block]] = []
+    for number, (gray, dpi) in enumerate(_gray_frames(path), start=1):
+        words, grids = read_page(gray, dpi).in_points(dpi)
+        pages.append(page_blocks(words, grids, number, gray.shape[0] * 72 / dpi, unruled_tables=not grids))
+    blocks = join_continued_tables(pages)
+    if not blocks:
+        raise IngestError("No text found in the image")
+    return Document(path=path, format="image", blocks=blocks, n_pages=len(pages))

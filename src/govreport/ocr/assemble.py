@@ -1,0 +1,180 @@
+"""One page's positioned text (PDF characters or OCR lines) and ruled grids into document blocks.
+
+Words inside a grid go to the cell under their centre (placed by geometry,
+never by reading order); the rest become text lines in reading order. Page
+numbers and running page marks (``- 2 -``, ``— 3 —``, ``第 2 页``) in the
+page's margins are dropped. A page without a grid keeps rows that print
+several separate numbers as an unruled table, one cell per gap-separated piece.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from govreport.document import Block, Cell, Location, Table, TextBlock
+from govreport.ocr.grid import Box, Grid
+from govreport.text import is_cjk
+
+_PAGE_MARK = re.compile(r"[\s\-—–－_]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/／共]\s*\d{1,4}\s*页?)?[\s\-—–－_]*")
+_MARGIN = 0.1  # page marks stand in the top or bottom tenth of the page
+_GAP = 0.6  # a horizontal gap wider than this many line heights separates pieces
+_NUMERIC_PIECE = re.compile(r"[-−]?\d[\d.,]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A positioned piece of text: one character of a text layer or one OCR text line."""
+
+    text: str
+    box: Box
+    confidence: float = 1.0
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return (self.box[0] + self.box[2]) / 2, (self.box[1] + self.box[3]) / 2
+
+
+def _inside(point: tuple[float, float], box: Box) -> bool:
+    return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
+
+
+def _union(boxes: list[Box]) -> Box:
+    return min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
+
+
+def text_lines(words: list[Word]) -> list[list[Word]]:
+    """Words grouped into lines (vertical overlap with the line so far), top to bottom, each left to right."""
+    lines: list[list[Word]] = []
+    spans: list[tuple[float, float]] = []
+    for word in sorted(words, key=lambda w: (w.center[1], w.box[0])):
+        y0, y1 = word.box[1], word.box[3]
+        for i, (top, bottom) in enumerate(spans):
+            overlap = min(bottom, y1) - max(top, y0)
+            if overlap > 0.5 * min(bottom - top, y1 - y0):
+                lines[i].append(word)
+                spans[i] = (min(top, y0), max(bottom, y1))
+                break
+        else:
+            lines.append([word])
+            spans.append((y0, y1))
+    order = sorted(range(len(lines)), key=lambda i: spans[i][0])
+    return [sorted(lines[i], key=lambda w: w.box[0]) for i in order]
+
+
+def pieces(line: list[Word]) -> list[list[Word]]:
+    """A line cut where the gap between words is wide (table columns without rules)."""
+    height = max(w.box[3] - w.box[1] for w in line)
+    out = [[line[0]]]
+    for prev, word in itertools.pairwise(line):
+        if word.box[0] - prev.box[2] > _GAP * height:
+            out.append([word])
+        else:
+            out[-1].append(word)
+    return out
+
+
+def line_text(line: list[Word]) -> str:
+    return " ".join("".join(w.text for w in piece).strip() for piece in pieces(line)).strip()
+
+
+def _confidence(words: list[Word]) -> float:
+    return min((w.confidence for w in words), default=1.0)
+
+
+def _cell_text(words: list[Word]) -> str:
+    """A cell's lines joined: a label wrapped between two Chinese characters closes up."""
+    text = ""
+    for line in text_lines(words):
+        piece = line_text(line)
+        glue = "" if not text or (is_cjk(text[-1]) and is_cjk(piece[:1])) else " "
+        text += glue + piece
+    return text
+
+
+def _grid_table(grid: Grid, words: list[Word], page: int) -> Table:
+    by_cell: list[list[Word]] = [[] for _ in grid.cells]
+    for word in words:
+        center = word.center
+        index = next((i for i, c in enumerate(grid.cells) if _inside(center, c.box)), None)
+        if index is not None:
+            by_cell[index].append(word)
+    cells = [
+        Cell(
+            text=_cell_text(found),
+            row=g.row,
+            col=g.col,
+            rowspan=g.rowspan,
+            colspan=g.colspan,
+            loc=Location(page=page, box=g.box, row=g.row, col=g.col),
+            confidence=_confidence(found),
+        )
+        for g, found in zip(grid.cells, by_cell, strict=True)
+    ]
+    return Table(cells=cells, grid=True, loc=Location(page=page, box=grid.box))
+
+
+def _is_page_mark(line: list[Word], height: float) -> bool:
+    top, bottom = line[0].box[1], line[0].box[3]
+    in_margin = bottom < _MARGIN * height or top > (1 - _MARGIN) * height
+    return in_margin and _PAGE_MARK.fullmatch(line_text(line)) is not None
+
+
+def _row_table(rows: list[list[list[Word]]], page: int) -> Table:
+    cells = [
+        Cell(
+            text="".join(w.text for w in piece).strip(),
+            row=r,
+            col=c,
+            loc=Location(page=page, box=_union([w.box for w in piece]), row=r, col=c),
+            confidence=_confidence(piece),
+        )
+        for r, row in enumerate(rows)
+        for c, piece in enumerate(row)
+    ]
+    return Table(cells=cells, grid=False, loc=Location(page=page, box=_union([c.loc.box for c in cells if c.loc.box])))
+
+
+def _is_value_row(line_pieces: list[list[Word]]) -> bool:
+    numeric = sum(1 for p in line_pieces if _NUMERIC_PIECE.fullmatch("".join(w.text for w in p).strip()))
+    return len(line_pieces) >= 3 and numeric >= 2
+
+
+def _line_blocks(lines: list[list[Word]], page: int, unruled_tables: bool) -> list[tuple[float, Block]]:
+    """Text lines as blocks; with ``unruled_tables``, runs of value rows as tables without a grid."""
+    out: list[tuple[float, Block]] = []
+    run: list[list[list[Word]]] = []
+    run_top = 0.0
+    for line in lines:
+        line_pieces = pieces(line)
+        if unruled_tables and _is_value_row(line_pieces):
+            run_top = run_top if run else line[0].box[1]
+            run.append(line_pieces)
+            continue
+        if run:
+            out.append((run_top, _row_table(run, page)))
+            run = []
+        box = _union([w.box for w in line])
+        out.append((box[1], TextBlock(line_text(line), Location(page=page, box=box), confidence=_confidence(line))))
+    if run:
+        out.append((run_top, _row_table(run, page)))
+    return out
+
+
+def page_blocks(
+    words: list[Word], grids: list[Grid], page: int, page_height: float, unruled_tables: bool = False
+) -> list[Block]:
+    """Blocks of one page in reading order: grid tables and text lines sorted by their top."""
+    placed: list[tuple[float, Block]] = []
+    rest = [w for w in words if w.text.strip()]
+    for grid in grids:
+        inside = [w for w in rest if _inside(w.center, grid.box)]
+        if not inside:
+            continue
+        rest = [w for w in rest if not _inside(w.center, grid.box)]
+        placed.append((grid.box[1], _grid_table(grid, inside, page)))
+    lines = [line for line in text_lines(rest) if not _is_page_mark(line, page_height)]
+    placed += _line_blocks(lines, page, unruled_tables)
+    placed.sort(key=lambda tb: tb[0])
+    return [block for _, block in placed]

@@ -1,0 +1,120 @@
+"""OCR engines behind one small interface: text boxes on a page, text of line crops.
+
+rapidocr (PP-OCR models shipped in its wheel, onnxruntime, offline) is the
+default. ``GOVREPORT_OCR=paddle`` selects PaddleOCR, which needs its models on
+disk (``GOVREPORT_PADDLE_MODELS``: a folder with ``det`` and ``rec`` model
+folders), since it cannot download them here. The engine is loaded once per
+process, on first use: a batch never reloads models per document.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from govreport.errors import IngestError
+from govreport.ocr.grid import Box
+
+ENGINE_VARIABLE = "GOVREPORT_OCR"
+PADDLE_MODELS_VARIABLE = "GOVREPORT_PADDLE_MODELS"
+
+
+class OcrUnavailable(IngestError):
+    """The OCR engine asked for cannot run here."""
+
+
+class OcrEngine(Protocol):
+    def detect(self, image: np.ndarray) -> list[Box]:
+        """Axis-aligned boxes of the text lines in a grayscale page image."""
+        ...
+
+    def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        """Text and confidence (0–1) of each single-line grayscale crop."""
+        ...
+
+
+def _threads() -> int:
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def _axis_boxes(polygons: Any) -> list[Box]:
+    return [(float(p[:, 0].min()), float(p[:, 1].min()), float(p[:, 0].max()), float(p[:, 1].max())) for p in polygons]
+
+
+def _rgb(image: np.ndarray) -> np.ndarray:
+    return np.repeat(image[:, :, None], 3, axis=2) if image.ndim == 2 else image
+
+
+class RapidOcrEngine:
+    def __init__(self) -> None:
+        from rapidocr import RapidOCR
+        from rapidocr.ch_ppocr_rec import TextRecInput
+
+        self._input = TextRecInput
+        self._ocr = RapidOCR(
+            params={
+                "Global.use_cls": False,  # the orientation classifier flips digits on upright pages
+                "Global.log_level": "error",
+                # pad crops only to the widest in their batch, not to 320 px: most crops are short numbers
+                "Rec.rec_img_shape": [3, 48, 48],
+                # detect on a page downscaled to this long side: lines stay findable, 3x less work
+                "Det.limit_type": "max",
+                "Det.limit_side_len": 1280,
+                "EngineConfig.onnxruntime.intra_op_num_threads": _threads(),
+                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            }
+        )
+
+    def detect(self, image: np.ndarray) -> list[Box]:
+        found = self._ocr(_rgb(image), use_det=True, use_cls=False, use_rec=False)
+        boxes = getattr(found, "boxes", None)
+        return [] if boxes is None else _axis_boxes(boxes)
+
+    def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        if not crops:
+            return []
+        recognizer = self._ocr._load_rec_model()  # rapidocr==3.10 loads models lazily; this is its loader
+        out = recognizer(self._input(img=[_rgb(c) for c in crops]))
+        return [(text, float(score)) for text, score in zip(out.txts, out.scores, strict=True)]
+
+
+class PaddleOcrEngine:
+    def __init__(self) -> None:
+        root = os.environ.get(PADDLE_MODELS_VARIABLE)
+        if not root or not (Path(root) / "det").is_dir() or not (Path(root) / "rec").is_dir():
+            raise OcrUnavailable(
+                f"{ENGINE_VARIABLE}=paddle needs local PaddleOCR models: set {PADDLE_MODELS_VARIABLE} "
+                "to a folder with 'det' and 'rec' model folders"
+            )
+        try:
+            from paddleocr import TextDetection, TextRecognition
+        except ImportError:
+            raise OcrUnavailable(f"{ENGINE_VARIABLE}=paddle but paddleocr is not installed") from None
+        self._det = TextDetection(model_dir=str(Path(root) / "det"))
+        self._rec = TextRecognition(model_dir=str(Path(root) / "rec"))
+
+    def detect(self, image: np.ndarray) -> list[Box]:
+        result = self._det.predict(_rgb(image))
+        return _axis_boxes(result[0]["dt_polys"]) if result else []
+
+    def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        results = self._rec.predict([_rgb(c) for c in crops]) if crops else []
+        return [(r["rec_text"], float(r["rec_score"])) for r in results]
+
+
+@cache
+def ocr_engine() -> OcrEngine:
+    """The process's OCR engine, chosen by ``GOVREPORT_OCR`` (``rapidocr``, the default, or ``paddle``)."""
+    name = os.environ.get(ENGINE_VARIABLE, "rapidocr").strip().lower()
+    if name == "paddle":
+        return PaddleOcrEngine()
+    if name != "rapidocr":
+        raise OcrUnavailable(f"unknown {ENGINE_VARIABLE}={name!r} (use 'rapidocr' or 'paddle')")
+    try:
+        return RapidOcrEngine()
+    except ImportError:
+        raise OcrUnavailable("OCR needs the 'rapidocr' and 'onnxruntime' packages") from None

@@ -1,0 +1,123 @@
+"""OCR: grid recovery, deskew, number confusions, engine choice, and two small end-to-end cases
+(a garbled PDF page and a tilted scan of it) read through the OCR path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from pdf_support import needs_chromium, rendered
+from PIL import Image
+
+from govreport.document import Document, Table
+from govreport.errors import IngestError
+from govreport.ingest import load
+from govreport.ocr import engine as engine_module
+from govreport.ocr.grid import Segment, find_grids
+from govreport.ocr.numbers import FIXED_CONFIDENCE, fix_number
+from govreport.ocr.page import skew_angle
+from govreport.render.pdf import rasterize, simulate_scan
+
+__all__ = ["rendered"]  # the session fixture, used by name
+
+
+def _rules(ys: list[float], xs: list[float]) -> list[Segment]:
+    return [Segment(True, y, xs[0], xs[-1]) for y in ys] + [Segment(False, x, ys[0], ys[-1]) for x in xs]
+
+
+def test_grid_spans_come_from_missing_rules() -> None:
+    # a 3×3 grid whose top row has no inner vertical rules: one cell spanning three columns
+    segments = [s for s in _rules([0, 20, 40, 60], [0, 50, 100, 150]) if s.horizontal]
+    segments += [Segment(False, 0, 0, 60), Segment(False, 150, 0, 60)]
+    segments += [Segment(False, 50, 20, 60), Segment(False, 100, 20, 60)]
+    (grid,) = find_grids(segments, tol=2, min_gap=3)
+    assert (grid.n_rows, grid.n_cols) == (3, 3)
+    assert (grid.cells[0].row, grid.cells[0].col, grid.cells[0].rowspan, grid.cells[0].colspan) == (0, 0, 1, 3)
+    assert len(grid.cells) == 7
+
+
+def test_a_table_left_open_by_a_page_break_is_closed_by_its_rules_ends() -> None:
+    segments = [Segment(True, 0, 0, 100), Segment(True, 20, 0, 100)]
+    segments += [Segment(False, x, 0, 45) for x in (0, 50, 100)]  # no rule at the bottom
+    (grid,) = find_grids(segments, tol=2, min_gap=3)
+    assert grid.n_rows == 2 and grid.box[3] == 45
+
+
+def test_a_framed_paragraph_is_not_a_table() -> None:
+    assert find_grids(_rules([0, 100], [0, 400]), tol=2, min_gap=3) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("O", "0"),
+        ("1O5", "105"),
+        ("l2", "12"),
+        ("3。5", "3.5"),
+        ("I|", "11"),
+        ("95", "95"),
+        ("其他", "其他"),
+        ("Ol合计", "Ol合计"),
+    ],
+)
+def test_number_confusions(text: str, expected: str) -> None:
+    fixed, confidence = fix_number(text, 0.99)
+    assert fixed == expected
+    assert confidence == (0.99 if fixed == text else FIXED_CONFIDENCE)
+
+
+def test_skew_of_a_tilted_page_is_measured() -> None:
+    page = np.full((1400, 1000), 255, np.uint8)
+    for y in range(150, 1300, 60):
+        cv2.line(page, (100, y), (900, y), 0, 2)
+    tilted = np.asarray(Image.fromarray(page).rotate(0.8, resample=Image.Resampling.BILINEAR, fillcolor=255))
+    _, binary = cv2.threshold(tilted, 128, 255, cv2.THRESH_BINARY_INV)
+    assert abs(abs(skew_angle(binary)) - 0.8) < 0.1
+
+
+def test_paddle_backend_without_local_models_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(engine_module.ENGINE_VARIABLE, "paddle")
+    monkeypatch.delenv(engine_module.PADDLE_MODELS_VARIABLE, raising=False)
+    engine_module.ocr_engine.cache_clear()
+    try:
+        with pytest.raises(engine_module.OcrUnavailable, match="local PaddleOCR models"):
+            engine_module.ocr_engine()
+    finally:
+        engine_module.ocr_engine.cache_clear()
+
+
+def test_image_without_text_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "blank.png"
+    Image.new("L", (1654, 2339), 255).save(path)
+    with pytest.raises(IngestError, match="No text found"):
+        load(path)
+
+
+def _t4_values(doc: Document) -> list[str]:
+    """The value row of table 4: the last row of the table fifteen columns wide."""
+    return [c.text for c in _t4(doc).rows()[-1]]
+
+
+def _t4(doc: Document) -> Table:
+    return next(t for t in doc.tables if t.n_cols == 15)
+
+
+@needs_chromium
+def test_garbled_page_is_read_by_ocr(rendered: dict[str, Path]) -> None:
+    doc = load(rendered["garbled_t4_page"])
+    assert any("read by OCR" in f.message for f in doc.findings)
+    assert _t4_values(doc) == ["0"] * 15
+    assert "存在的主要问题" in doc.text  # the prose around the table is read too
+
+
+@needs_chromium
+def test_tilted_scan_is_deskewed_and_its_cells_read(rendered: dict[str, Path], tmp_path: Path) -> None:
+    (page,) = rasterize(rendered["clean_t4_page"], dpi=200)
+    path = tmp_path / "scan.jpg"
+    simulate_scan(page, seed=3, tilt=0.8).save(path, dpi=(200, 200))
+    doc = load(path)
+    assert _t4_values(doc) == ["0"] * 15
+    value_cells = _t4(doc).rows()[-1]
+    assert all(c.loc.page == 1 and c.loc.box is not None and 0 < c.confidence <= 1 for c in value_cells)
