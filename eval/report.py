@@ -1,0 +1,371 @@
+"""Benchmark report: every gold fixture in every form the project can make, every labeller mode.
+
+    python eval/report.py --out reports/benchmark                  # all formats (scans take minutes)
+    python eval/report.py --out /tmp/r --formats original docx html --labellers rules hybrid
+
+Renditions of each gold fixture: ``original`` (the document as published), ``flattened``
+(a text original with its lines run together, as crawlers flatten pages), ``docx`` and
+``html`` (its tables rendered in the official layout), ``pdf`` (that HTML printed by
+Chromium; r002 is a real PDF), ``garbled`` (the PDF without its ToUnicode maps) and
+``scan`` (the PDF rasterized at 200 dpi with tilt, blur, noise and JPEG). PDF renditions
+need Chromium and a CJK font and are skipped without them.
+
+Writes ``report.md``, ``report.json`` and PNG plots: accuracy per input format and group
+(tables, sections, meta, prose), identity precision/recall, the silent error rate (wrong
+values neither marked low-confidence nor inside a broken identity), confidence
+calibration, speed (docs/s, s/page) and peak memory, labeller modes side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))  # runs from a checkout without installing
+sys.path.insert(0, str(REPO / "tests"))
+
+from conftest import GOLD, GoldCase, gold_cases  # noqa: E402
+
+from govreport.evaluate import GROUPS, GroupCount, IdentityCount, load_gold, score  # noqa: E402
+
+FORMATS = ("original", "flattened", "docx", "html", "pdf", "garbled", "scan")
+LABELLERS = ("rules", "model", "hybrid")
+LOW_CONFIDENCE = 0.9  # below this a value is marked uncertain (the inspect page shows it so)
+CONFIDENCE_BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001)
+TABLE_PREFIXES = ("t2.", "t3.", "t4.")
+
+
+# ---------------------------------------------------------------- renditions
+def _pdf_tools_ready() -> bool:
+    from govreport.render.pdf import chromium_path
+
+    return chromium_path() is not None
+
+
+def _spec(case: GoldCase):
+    from govreport.render import ReportSpec
+
+    return ReportSpec.from_gold(GOLD / f"{case.name}.json")
+
+
+def _make_flattened(case: GoldCase, folder: Path) -> Path | None:
+    if case.document.suffix not in (".txt", ".md"):
+        return None
+    lines = case.document.read_text(encoding="utf-8").splitlines()
+    path = folder / f"{case.name}.flat.txt"
+    path.write_text("".join(line.strip() for line in lines), encoding="utf-8")
+    return path
+
+
+def _make_docx(case: GoldCase, folder: Path) -> Path:
+    from govreport.render import render_docx
+
+    return render_docx(_spec(case), folder / f"{case.name}.docx")
+
+
+def _make_html(case: GoldCase, folder: Path) -> Path:
+    from govreport.render import render_html
+
+    path = folder / f"{case.name}.html"
+    path.write_text(render_html(_spec(case)), encoding="utf-8")
+    return path
+
+
+def _make_pdf(case: GoldCase, folder: Path) -> Path:
+    from govreport.render.pdf import render_pdf
+
+    if case.document.suffix == ".pdf":
+        return case.document
+    path = folder / f"{case.name}.pdf"
+    return path if path.exists() else render_pdf(_spec(case), path)
+
+
+def _make_garbled(case: GoldCase, folder: Path) -> Path:
+    from govreport.render.pdf import garble_pdf
+
+    return garble_pdf(_make_pdf(case, folder), folder / f"{case.name}.garbled.pdf")
+
+
+def _make_scan(case: GoldCase, folder: Path) -> Path:
+    from govreport.render.pdf import scan_pdf
+
+    return scan_pdf(_make_pdf(case, folder), folder / f"{case.name}.scan.pdf", dpi=200, seed=7)
+
+
+MAKERS: dict[str, Callable[[GoldCase, Path], Path | None]] = {
+    "original": lambda case, _folder: case.document,
+    "flattened": _make_flattened,
+    "docx": _make_docx,
+    "html": _make_html,
+    "pdf": _make_pdf,
+    "garbled": _make_garbled,
+    "scan": _make_scan,
+}
+NEEDS_CHROMIUM = {"pdf", "garbled", "scan"}
+
+
+# ---------------------------------------------------------------- scoring one run
+@dataclass
+class RunScore:
+    """One (format, labeller) run over every fixture."""
+
+    format: str
+    labeller: str
+    documents: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    peak_rss_mib: float = 0.0
+    errors: dict[str, str] = field(default_factory=dict)
+    groups: dict[str, GroupCount] = field(default_factory=lambda: {g: GroupCount() for g in GROUPS})
+    hard: IdentityCount = field(default_factory=IdentityCount)
+    soft: IdentityCount = field(default_factory=IdentityCount)
+    table_values: int = 0
+    per_document: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> accuracy and misses
+    silent_errors: list[dict[str, Any]] = field(default_factory=list)
+    flagged_errors: int = 0
+    # (confidence, right) for every scored table value that was read (not null)
+    confidences: list[tuple[float, bool]] = field(default_factory=list)
+
+    def add(self, case: GoldCase, result: Any, gold: Any) -> None:
+        data = result.to_json_dict()
+        doc_score = score(gold, data)
+        self.documents += 1
+        self.pages += result.meta.pages or 1
+        self.seconds += result.seconds or 0.0
+        if result.error:
+            self.errors[case.name] = result.error
+        self.groups = {g: self.groups[g].add(doc_score.groups[g]) for g in GROUPS}
+        self.hard, self.soft = self.hard.add(doc_score.hard), self.soft.add(doc_score.soft)
+        total = GroupCount()
+        for count in doc_score.groups.values():
+            total = total.add(count)
+        confidence = {c.key: c.confidence for c in result.cells}
+        self.per_document[case.name] = {
+            "accuracy": total.accuracy,
+            "misses": [
+                {"key": m.key, "gold": m.gold, "read": m.predicted, "confidence": confidence.get(m.key)}
+                for m in doc_score.misses
+            ],
+        }
+        self._add_cells(case, result)
+
+    def _add_cells(self, case: GoldCase, result: Any) -> None:
+        in_broken = {k for f in result.findings if f.kind == "broken_identity" for k in f.cells}
+        for cell in result.cells:
+            if cell.key not in case.values:
+                continue
+            self.table_values += 1
+            if cell.value is None:
+                continue
+            right = cell.value == case.values[cell.key]
+            self.confidences.append((cell.confidence, right))
+            if right:
+                continue
+            flagged = cell.confidence < LOW_CONFIDENCE or cell.key in in_broken
+            if flagged:
+                self.flagged_errors += 1
+            else:
+                self.silent_errors.append(
+                    {"doc": case.name, "key": cell.key, "gold": case.values[cell.key], "read": cell.value}
+                )
+
+    @property
+    def silent_error_rate(self) -> float | None:
+        return len(self.silent_errors) / self.table_values if self.table_values else None
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "labeller": self.labeller,
+            "documents": self.documents,
+            "errors": self.errors,
+            "accuracy": {g: c.accuracy for g, c in self.groups.items()},
+            "counts": {g: [c.right, c.total] for g, c in self.groups.items()},
+            "identities_hard": {"precision": self.hard.precision, "recall": self.hard.recall},
+            "identities_soft": {"precision": self.soft.precision, "recall": self.soft.recall},
+            "table_values": self.table_values,
+            "wrong_flagged": self.flagged_errors,
+            "silent_errors": self.silent_errors,
+            "per_document": self.per_document,
+            "silent_error_rate": self.silent_error_rate,
+            "docs_per_s": self.documents / self.seconds if self.seconds else None,
+            "s_per_page": self.seconds / self.pages if self.pages else None,
+            "peak_rss_mib": self.peak_rss_mib,
+        }
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(formats: list[str], labellers: list[str], only: list[str] | None, folder: Path) -> list[RunScore]:
+    from govreport.pipeline import extract
+
+    golds = {g.name: g for g in load_gold(GOLD).values()}
+    cases = [c for c in gold_cases({".txt", ".md", ".html", ".pdf"}) if not only or c.name in only]
+    scores = []
+    for fmt in formats:
+        if fmt in NEEDS_CHROMIUM and not _pdf_tools_ready():
+            print(f"skipping {fmt}: Chromium is not installed", file=sys.stderr)
+            continue
+        paths = {case.name: MAKERS[fmt](case, folder) for case in cases}
+        for labeller in labellers:
+            run_score = RunScore(fmt, labeller)
+            started = time.perf_counter()
+            for case in cases:
+                path = paths[case.name]
+                if path is None:
+                    continue  # no such rendition of this document (flattening a PDF)
+                result = extract(path, labeller=labeller)
+                run_score.add(case, result, golds[case.document.name])
+            run_score.peak_rss_mib = peak_rss_mib()
+            print(f"{fmt:9} {labeller:7} {time.perf_counter() - started:6.1f} s", file=sys.stderr)
+            scores.append(run_score)
+    return scores
+
+
+# ---------------------------------------------------------------- calibration
+def calibration(scores: list[RunScore]) -> list[dict[str, Any]]:
+    """Reliability of the confidences over every run: per confidence bin, values and accuracy."""
+    pairs = [p for s in scores for p in s.confidences]
+    rows = []
+    for lo, hi in pairwise(CONFIDENCE_BINS):
+        inside = [right for conf, right in pairs if lo <= conf < hi]
+        rows.append(
+            {
+                "bin": f"[{lo:.2f}, {min(hi, 1.0):.2f}]",
+                "values": len(inside),
+                "accuracy": sum(inside) / len(inside) if inside else None,
+            }
+        )
+    return rows
+
+
+# ---------------------------------------------------------------- writing
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.2f}%"
+
+
+def _num(value: float | None, fmt: str = "{:.2f}") -> str:
+    return "—" if value is None else fmt.format(value)
+
+
+def markdown(scores: list[RunScore], calib: list[dict[str, Any]], plots: list[str]) -> str:
+    lines = ["# govreport benchmark", ""]
+    lines += [
+        "Every gold fixture in `tests/fixtures/gold`, in every input format the project can make, "
+        "through every labeller mode. Produced by `python eval/report.py`.",
+        "",
+        "## Accuracy per input format and group",
+        "",
+        "| format | labeller | docs | tables | sections | meta | prose | hard identities P / R | silent errors |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for s in scores:
+        acc = {g: c.accuracy for g, c in s.groups.items()}
+        lines.append(
+            f"| {s.format} | {s.labeller} | {s.documents} | {_pct(acc['tables'])} | {_pct(acc['sections'])} "
+            f"| {_pct(acc['meta'])} | {_pct(acc['prose'])} | {_pct(s.hard.precision)} / {_pct(s.hard.recall)} "
+            f"| {len(s.silent_errors)} of {s.table_values} ({_pct(s.silent_error_rate)}) |"
+        )
+    lines += ["", "## Speed and memory", "", "| format | labeller | docs/s | s/page | peak RSS (MiB) |"]
+    lines += ["|---|---|---|---|---|"]
+    for s in scores:
+        summary = s.summary()
+        lines.append(
+            f"| {s.format} | {s.labeller} | {_num(summary['docs_per_s'], '{:.1f}')} "
+            f"| {_num(summary['s_per_page'], '{:.3f}')} | {s.peak_rss_mib:.0f} |"
+        )
+    lines += ["", "## Confidence calibration (table values read, all runs)", "", "| confidence | values | accuracy |"]
+    lines += ["|---|---|---|"]
+    lines += [f"| {row['bin']} | {row['values']} | {_pct(row['accuracy'])} |" for row in calib]
+    silent = [e | {"format": s.format, "labeller": s.labeller} for s in scores for e in s.silent_errors]
+    lines += ["", "## Silent errors", ""]
+    lines += (
+        [f"- {e['format']}/{e['labeller']} {e['doc']} `{e['key']}`: read {e['read']}, gold {e['gold']}" for e in silent]
+        if silent
+        else ["None: every wrong value is marked low-confidence or inside a broken identity."]
+    )
+    errored = [(s.format, s.labeller, d, m) for s in scores for d, m in s.errors.items()]
+    if errored:
+        lines += ["", "## Documents that failed", ""] + [f"- {f}/{lab} {d}: {m}" for f, lab, d, m in errored]
+    lines += ["", "## Plots", ""] + [f"![{p}]({p})" for p in plots] + [""]
+    return "\n".join(lines)
+
+
+def plots(scores: list[RunScore], calib: list[dict[str, Any]], out: Path) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = []
+    runs = [f"{s.format}\n{s.labeller}" for s in scores]
+    fig, ax = plt.subplots(figsize=(max(6, 1.1 * len(runs)), 4))
+    width = 0.8 / len(GROUPS)
+    for i, group in enumerate(GROUPS):
+        heights = [100 * (s.groups[group].accuracy or 0) for s in scores]
+        ax.bar([x + i * width for x in range(len(runs))], heights, width, label=group)
+    ax.set_xticks([x + 0.4 - width / 2 for x in range(len(runs))], runs, fontsize=7)
+    ax.set_ylim(min(90, *(100 * (s.groups["tables"].accuracy or 0) for s in scores)) - 1, 100.5)
+    ax.set_ylabel("accuracy (%)")
+    ax.set_title("Accuracy per input format and labeller")
+    ax.legend(fontsize=7, loc="lower left")
+    fig.tight_layout()
+    fig.savefig(out / "accuracy_by_format.png", dpi=120)
+    names.append("accuracy_by_format.png")
+
+    fig, ax = plt.subplots(figsize=(4.5, 4))
+    filled = [r for r in calib if r["accuracy"] is not None]
+    mids = [(CONFIDENCE_BINS[i] + min(CONFIDENCE_BINS[i + 1], 1.0)) / 2 for i, r in enumerate(calib) if r in filled]
+    ax.plot([0, 1], [0, 1], linestyle=":", color="grey")
+    ax.plot(mids, [r["accuracy"] for r in filled], marker="o")
+    ax.set_xlabel("confidence")
+    ax.set_ylabel("accuracy")
+    ax.set_title("Calibration of value confidences")
+    fig.tight_layout()
+    fig.savefig(out / "calibration.png", dpi=120)
+    names.append("calibration.png")
+    plt.close("all")
+    return names
+
+
+def write(scores: list[RunScore], out: Path) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    calib = calibration(scores)
+    names = plots(scores, calib, out)
+    (out / "report.json").write_text(
+        json.dumps({"runs": [s.summary() for s in scores], "calibration": calib}, ensure_ascii=False, indent=2),
+        encoding="utf-8",
+    )
+    (out / "report.md").write_text(markdown(scores, calib, names), encoding="utf-8")
+    return out / "report.md"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=REPO / "reports" / "benchmark")
+    parser.add_argument("--formats", nargs="+", choices=FORMATS, default=list(FORMATS))
+    parser.add_argument("--labellers", nargs="+", choices=LABELLERS, default=list(LABELLERS))
+    parser.add_argument("--only", nargs="+", help="gold fixture names, e.g. seed-003 real-r002")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="govreport-report-") as folder:
+        scores = run(args.formats, args.labellers, args.only, Path(folder))
+    report = write(scores, args.out)
+    print(report.read_text(encoding="utf-8"))
+    print(f"wrote {report}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
