@@ -15,21 +15,23 @@ from govreport.document import Document
 from govreport.errors import GovReportError, NotAReport
 from govreport.form.detect import detect_template
 from govreport.ingest import load
-from govreport.prose import extract_facts
+from govreport.labelling.labeller import Labeller, Mode
 from govreport.schema import Finding, ReportMeta, ReportResult, Value
 from govreport.sections import find_sections
 from govreport.tables.mapping import map_tables
 from govreport.validate import validate
 
 
-def process(doc: Document) -> ReportResult:
-    """Run the stages after ingestion on a loaded document."""
-    find_sections(doc)
-    facts = extract_facts(doc)
+def process(doc: Document, labeller: Mode = "hybrid") -> ReportResult:
+    """Run the stages after ingestion on a loaded document; ``labeller`` picks who decides
+    sections, table row labels and prose facts (``rules``, ``model`` or ``hybrid``)."""
+    decider = Labeller(doc, labeller)
+    find_sections(doc, decider.section_finder())
+    facts = decider.facts()
     year = next((f.value for f in facts if f.key == "meta.year"), None)
     doc.template = detect_template(doc, year if isinstance(year, int) else None)
     _check_is_report(doc)
-    cells = map_tables(doc)
+    cells = map_tables(doc, decider.anchor_finder())
     findings = validate(doc, cells, facts)
     template_fact = Value(key="meta.template", value=doc.template, method="rules", raw=doc.template)
     meta_values = {f.key: f.value for f in facts}
@@ -62,11 +64,11 @@ def _check_is_report(doc: Document) -> None:
         )
 
 
-def extract(path: str | Path) -> ReportResult:
+def extract(path: str | Path, labeller: Mode = "hybrid") -> ReportResult:
     """Extract one report; errors become ``result.error``."""
     started = time.perf_counter()
     try:
-        result = process(load(path))
+        result = process(load(path), labeller)
     except GovReportError as exc:
         result = ReportResult(doc=str(path), error=str(exc))
     except Exception as exc:  # a bug must not stop a batch; it is reported with its type
@@ -76,6 +78,6 @@ def extract(path: str | Path) -> ReportResult:
     return result
 
 
-def extract_many(paths: Iterable[str | Path]) -> Iterator[ReportResult]:
+def extract_many(paths: Iterable[str | Path], labeller: Mode = "hybrid") -> Iterator[ReportResult]:
     for path in paths:
-        yield extract(path)
+        yield extract(path, labeller)

@@ -637,3 +637,31 @@ def extract_facts(doc: Document) -> list[Value]:
         _extract_applications_received(ctx),
         _extract_fee_collected(ctx),
     ]
+
+
+# ---------------------------------------------------------------------------
+# A learned labeller's fact spans (govreport.labelling) read with the same patterns
+
+_FACT_PATTERNS = {
+    "prose.proactive_total": (_PROACTIVE, _count),
+    "prose.applications_received": (_APPLICATIONS, _count),
+    "prose.fee_collected": (_FEES, _amount),
+}
+_ANY_NUMBER = re.compile(_NUM)
+_NONE_STATED = re.compile(_NEG)
+
+
+def read_fact_span(key: str, text: str) -> int | float | None:
+    """The value of a prose fact from a span a labeller marked as stating it: the key's
+    patterns first (they know 余, 万, 未收取…), else the span's first number, else 0
+    where the span is a negation (未收到…)."""
+    norm = nfkc(text)
+    patterns, value_of = _FACT_PATTERNS[key]
+    for pattern in patterns:
+        m = pattern.regex.search(norm)
+        if m:
+            return 0 if pattern.zero else value_of(m)
+    number = _ANY_NUMBER.search(norm)
+    if number:
+        return _to_int(number.group("num"))
+    return 0 if _NONE_STATED.search(norm) else None

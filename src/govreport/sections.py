@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from govreport.document import Document
-from govreport.schema import Provenance, SectionResult
+from govreport.schema import Method, Provenance, SectionResult
 
 _NUMERALS = "一二三四五六七八九"
 # a part marker: one numeral and a separator; not 第二、 or 十二、, nor the 2 of 12、
@@ -42,6 +42,8 @@ class HeadingCandidate:
     start: int  # offsets in Document.text
     end: int
     numeral_matches: bool
+    confidence: float | None = None  # set by a learned labeller; rules derive it from the numeral
+    method: Method = "rules"
 
 
 class SectionFinder(Protocol):
@@ -87,29 +89,38 @@ def _heading_text(doc: Document, cand: HeadingCandidate) -> str:
     return line if len(rest.strip(" 　:：。.")) == 0 else matched
 
 
+def sections_from_chain(doc: Document, chain: list[HeadingCandidate], method: Method = "rules") -> list[SectionResult]:
+    """The six parts from a chain of headings (one per part, in document order); sets
+    ``doc.section_spans``. Shared by the rules and the learned labeller (``method``:
+    who decided that a part is missing)."""
+    by_part = {c.part: c for c in chain}
+    spans: dict[int, tuple[int, int]] = {}
+    ordered = sorted(by_part.values(), key=lambda c: c.start)
+    for i, cand in enumerate(ordered):
+        spans[cand.part] = (cand.start, ordered[i + 1].start if i + 1 < len(ordered) else len(doc.text))
+    doc.section_spans = spans
+    results = []
+    for part in range(1, 7):
+        cand = by_part.get(part)
+        if cand is None:
+            results.append(SectionResult(part=part, heading=None, method=method, confidence=0.6))
+            continue
+        confidence = cand.confidence if cand.confidence is not None else 0.95 if cand.numeral_matches else 0.8
+        results.append(
+            SectionResult(
+                part=part,
+                heading=_heading_text(doc, cand),
+                method=cand.method,
+                confidence=round(confidence, 4),
+                location=Provenance.of(doc.units[doc.unit_at(cand.start)].loc),
+            )
+        )
+    return results
+
+
 class RuleSectionFinder:
     def find(self, doc: Document) -> list[SectionResult]:
-        chain = {c.part: c for c in best_chain(heading_candidates(doc.text))}
-        spans: dict[int, tuple[int, int]] = {}
-        ordered = sorted(chain.values(), key=lambda c: c.start)
-        for i, cand in enumerate(ordered):
-            spans[cand.part] = (cand.start, ordered[i + 1].start if i + 1 < len(ordered) else len(doc.text))
-        doc.section_spans = spans
-        results = []
-        for part in range(1, 7):
-            cand = chain.get(part)
-            if cand is None:
-                results.append(SectionResult(part=part, heading=None, confidence=0.6))
-                continue
-            results.append(
-                SectionResult(
-                    part=part,
-                    heading=_heading_text(doc, cand),
-                    confidence=0.95 if cand.numeral_matches else 0.8,
-                    location=Provenance.of(doc.units[doc.unit_at(cand.start)].loc),
-                )
-            )
-        return results
+        return sections_from_chain(doc, best_chain(heading_candidates(doc.text)))
 
 
 def find_sections(doc: Document, finder: SectionFinder | None = None) -> list[SectionResult]:

@@ -26,6 +26,7 @@ class Anchor:
     start: int  # offsets in Document.text; values follow ``end``
     end: int
     score: float  # 1.0 exact, lower for a weak or fuzzy match
+    method: str = "rules"  # "model" where a learned labeller found the label
 
 
 class SquashedRegion:

@@ -12,6 +12,7 @@ like better wins. Table 4 is the values after its header.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import product
 
@@ -27,6 +28,9 @@ _MAX_COMBINATIONS = 50000  # readings of a table tried against its identities
 
 _PART_OF_TABLE = {"t2": 2, "t3": 3, "t4": 4}
 
+# Finds the row labels of a form in a stretch of text: ``find_anchors`` (rules) or a labeller's.
+AnchorFinder = Callable[[Document, int, int, TableForm], list[Anchor]]
+
 
 @dataclass
 class TableReading:
@@ -35,6 +39,7 @@ class TableReading:
     rows: dict[str, RowReadings]
     strategy: str  # "labels" or "order"
     findings: list[Finding] = field(default_factory=list)
+    model_rows: dict[str, float] = field(default_factory=dict)  # rows whose label a labeller found -> its confidence
 
 
 @dataclass
@@ -62,15 +67,15 @@ def table_regions(doc: Document) -> dict[str, tuple[int, int]]:
     return regions
 
 
-def map_tables(doc: Document) -> list[Value]:
+def map_tables(doc: Document, anchor_finder: AnchorFinder = find_anchors) -> list[Value]:
     """Values for every table key of ``doc.template`` (none for a report without tables)."""
     if doc.template is None:
         return []
     form = FORMS[doc.template]
     regions = table_regions(doc)
     values: list[Value] = []
-    values += _map_free_rows(doc, regions["t2"], form.table("t2"))
-    values += _map_t3(doc, regions["t3"], form.table("t3"), doc.template)
+    values += _map_free_rows(doc, regions["t2"], form.table("t2"), anchor_finder)
+    values += _map_t3(doc, regions["t3"], form.table("t3"), doc.template, anchor_finder)
     values += _map_t4(doc, regions["t4"], form.table("t4"))
     return values
 
@@ -91,9 +96,13 @@ def _money(row: Row) -> list[bool]:
 
 
 def _read_by_labels(
-    doc: Document, region: tuple[int, int], form: TableForm, checks: dict[str, RowCheck]
+    doc: Document,
+    region: tuple[int, int],
+    form: TableForm,
+    checks: dict[str, RowCheck],
+    anchor_finder: AnchorFinder = find_anchors,
 ) -> TableReading:
-    anchors = find_anchors(doc, region[0], region[1], form)
+    anchors = anchor_finder(doc, region[0], region[1], form)
     segments = _row_segments(doc, anchors, region[1])
     rows = {}
     for row in form.rows:
@@ -101,14 +110,16 @@ def _read_by_labels(
         if items is None:
             continue
         rows[row.key] = row_readings(items, len(row.columns), money=_money(row), check=checks.get(row.key))
-    return TableReading(rows, "labels")
+    return TableReading(rows, "labels", model_rows={a.row.key: a.score for a in anchors if a.method == "model"})
 
 
 # ---------------------------------------------------------------- table 2 (no identities)
 
 
-def _map_free_rows(doc: Document, region: tuple[int, int], form: TableForm) -> list[Value]:
-    reading = _read_by_labels(doc, region, form, {})
+def _map_free_rows(
+    doc: Document, region: tuple[int, int], form: TableForm, anchor_finder: AnchorFinder = find_anchors
+) -> list[Value]:
+    reading = _read_by_labels(doc, region, form, {}, anchor_finder)
     for row in form.rows:
         options = reading.rows.get(row.key)
         if options and len(options.readings) > 1:
@@ -175,10 +186,16 @@ def _printed_rows(doc: Document, region: tuple[int, int]) -> list[tuple[int, int
     return rows
 
 
-def _map_t3(doc: Document, region: tuple[int, int], form: TableForm, template: Template) -> list[Value]:
+def _map_t3(
+    doc: Document,
+    region: tuple[int, int],
+    form: TableForm,
+    template: Template,
+    anchor_finder: AnchorFinder = find_anchors,
+) -> list[Value]:
     checks = _t3_checks(form)
     table_ids = tuple(i for i in identities(template) if i.table == "t3" and i.kind != "row_total")
-    by_labels = _read_by_labels(doc, region, form, checks)
+    by_labels = _read_by_labels(doc, region, form, checks, anchor_finder)
     scored = [(by_labels, _resolve(form, by_labels, table_ids))]
     if not _flawless(scored[0][1], by_labels, form):
         by_order = _read_by_order(doc, region, form, checks)
@@ -337,12 +354,13 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
             confidence = min(confidence, 0.8)
         if cell.item is not None:
             confidence *= cell.item.confidence  # an OCR reading is only as sure as the OCR
+        confidence *= reading.model_rows.get(row_key, 1.0)  # and a row the model found, as sure as the model
         out.append(
             Value(
                 key=key,
                 value=cell.value,
                 raw=cell.raw,
-                method="derived" if cell.derived else "table",
+                method="derived" if cell.derived else "model" if row_key in reading.model_rows else "table",
                 confidence=0.9 if cell.derived else round(confidence, 4),
                 location=_provenance(doc, cell.item),
                 note=f"read by {reading.strategy}" if reading.strategy != "labels" else None,

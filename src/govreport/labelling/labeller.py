@@ -1,0 +1,278 @@
+"""Which path decides: rules, the learned model, or both (hybrid).
+
+The model's spans feed the same consumers the rules feed: part headings become
+heading candidates (``govreport.sections``), row-label spans become table anchors
+(``govreport.tables.anchors``), fact spans are read with the prose patterns
+(``govreport.prose.read_fact_span``). Every decision keeps its path in ``method``
+and its confidence.
+
+Hybrid: the rules decide where they are sure; where they miss (a part, a table
+row, a fact) or match a row label only weakly (fuzzy, a short core), the model
+runs over just that stretch of text, and its span is taken when its confidence
+reaches the threshold chosen on validation data (``labeller.json``); otherwise the
+rules' answer stands. So the model costs nothing on a report the rules read cleanly.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from govreport.document import Document
+from govreport.form.catalog import TableForm
+from govreport.labelling.labels import AGENCY, FACT_TYPES, YEAR, part_of
+from govreport.labelling.runtime import Tagger, default_tagger
+from govreport.labelling.spans import Span
+from govreport.prose import FACT_KEYS, extract_facts, read_fact_span
+from govreport.schema import Finding, Provenance, SectionResult, Value
+from govreport.sections import HeadingCandidate, SectionFinder, best_chain, heading_candidates, sections_from_chain
+from govreport.tables.anchors import Anchor, find_anchors
+from govreport.tables.mapping import AnchorFinder
+
+Mode = Literal["rules", "model", "hybrid"]
+
+_SURE_ANCHOR = 0.95  # a rule row label scoring this (an exact match) is not second-guessed
+_HEAD_CHARS = 600  # the title stands in the first characters
+_MIN_HEADING = 4  # characters (blanks aside) of the shortest part heading, 总体情况
+# a part numeral: not 第二、 or 十二、, not a digit of a number (12、, 5949.08)
+_NUMBERED = re.compile(r"(?:(?<![第十])[一二三四五六七八九]|(?<![\d.])[1-9１-９])\s*[、.．,，](?!\d)")
+_YEAR = re.compile(r"(?<!\d)20\d{2}(?!\d)")
+_HEADING_WINDOW = 48  # characters from a part numeral that hold the longest heading, blanks and all
+
+
+class ModelView:
+    """The model's spans over stretches of one document, each stretch labelled once."""
+
+    def __init__(self, doc: Document, tagger: Tagger) -> None:
+        self.doc, self.tagger = doc, tagger
+        self._done: dict[tuple[int, int], list[Span]] = {}
+
+    def spans(self, start: int = 0, end: int | None = None) -> list[Span]:
+        end = len(self.doc.text) if end is None else end
+        covering = next(((s, e) for s, e in self._done if s <= start and end <= e), None)
+        if covering is None:
+            self._done[(start, end)] = self.tagger.spans(self.doc.text, [(start, end)])
+            covering = (start, end)
+        return [s for s in self._done[covering] if start <= s.start and s.end <= end]
+
+
+# ---------------------------------------------------------------- sections
+
+
+def _model_candidates(view: ModelView, regions: list[tuple[int, int]] | None = None) -> list[HeadingCandidate]:
+    """Part headings the model marks (in ``regions``, else the whole text): cut at the line's
+    end (a heading does not run on into the next line), and only those long enough to be
+    one (a stray character is not)."""
+    out = []
+    regions = [(0, len(view.doc.text))] if regions is None else regions
+    for span in [s for start, end in regions for s in view.spans(start, end)]:
+        part = part_of(span.entity)
+        if part is None:
+            continue
+        text = view.doc.text[span.start : span.end]
+        head = text.split("\n", 1)[0]
+        end_ = span.start + len(head) if len("".join(head.split())) >= _MIN_HEADING else span.end
+        if len("".join(view.doc.text[span.start : end_].split())) >= _MIN_HEADING:
+            out.append(HeadingCandidate(part, span.start, end_, True, confidence=span.confidence, method="model"))
+    return out
+
+
+class ModelSectionFinder:
+    def __init__(self, view: ModelView) -> None:
+        self.view = view
+
+    def find(self, doc: Document) -> list[SectionResult]:
+        return sections_from_chain(doc, best_chain(_model_candidates(self.view)), method="model")
+
+
+class HybridSectionFinder:
+    """The rules' chain; a part it misses is looked for by the model between its neighbours.
+
+    The model's heading must still open with a part numeral (any, even a wrong one): the
+    model is trusted to read damaged heading text, not to promote a bare line such as
+    ``主动公开政府信息情况`` to a part, which the gold convention counts as missing."""
+
+    def __init__(self, view: ModelView, threshold: float) -> None:
+        self.view, self.threshold = view, threshold
+
+    def find(self, doc: Document) -> list[SectionResult]:
+        chain = best_chain(heading_candidates(doc.text))
+        found = {c.part: c for c in chain}
+        for part in range(1, 7):
+            if part in found:
+                continue
+            lo = max((c.end for c in chain if c.part < part), default=0)
+            hi = min((c.start for c in chain if c.part > part), default=len(doc.text))
+            confident = [
+                c
+                for c in _model_candidates(self.view, _numbered_windows(doc.text, lo, hi))
+                if c.part == part and (c.confidence or 0) >= self.threshold and _NUMBERED.match(doc.text, c.start)
+            ]
+            if confident:
+                chain = sorted([*chain, max(confident, key=lambda c: c.confidence or 0)], key=lambda c: c.start)
+        return sections_from_chain(doc, chain)
+
+
+def _numbered_windows(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The stretches of ``text[lo:hi]`` where a numbered heading could stand: from each part
+    numeral on, as long as the longest heading (merged where they overlap). Only these go
+    through the model, not the whole gap."""
+    windows: list[tuple[int, int]] = []
+    for m in _NUMBERED.finditer(text, lo, hi):
+        start, end = m.start(), min(hi, m.start() + _HEADING_WINDOW)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
+# ---------------------------------------------------------------- table row labels
+
+
+def _model_anchors(view: ModelView, start: int, end: int, form: TableForm, threshold: float = 0.0) -> list[Anchor]:
+    """Per row of ``form``, the first confident span of its type after the previous row's."""
+    spans = [s for s in view.spans(start, end) if s.confidence >= threshold]
+    anchors: list[Anchor] = []
+    cursor = start
+    for row in form.rows:
+        mine = [s for s in spans if s.entity == f"{form.name}.{row.key}"]
+        pick = next((s for s in mine if s.start >= cursor), None) or (mine[0] if mine else None)
+        if pick is not None:
+            anchors.append(Anchor(row, pick.start, pick.end, round(pick.confidence, 4), method="model"))
+            cursor = max(cursor, pick.end)
+    return sorted(anchors, key=lambda a: a.start)
+
+
+def _hybrid_anchors(view: ModelView, threshold: float) -> AnchorFinder:
+    """The rules' row labels; rows they miss or match only weakly (fuzzy, a short core) get
+    the model's confident label, where it stands between its neighbours in form order."""
+
+    def find(doc: Document, start: int, end: int, form: TableForm) -> list[Anchor]:
+        anchors = find_anchors(doc, start, end, form)
+        if sum(a.score >= _SURE_ANCHOR for a in anchors) == len(form.rows):
+            return anchors
+        order = {row.key: i for i, row in enumerate(form.rows)}
+        kept = {a.row.key: a for a in anchors}
+        for model_anchor in _model_anchors(view, start, end, form, threshold):
+            rule_anchor = kept.get(model_anchor.row.key)
+            if rule_anchor is not None and rule_anchor.score >= _SURE_ANCHOR:
+                continue
+            if _between_neighbours(model_anchor, kept, order):
+                kept[model_anchor.row.key] = model_anchor
+        return sorted(kept.values(), key=lambda a: a.start)
+
+    return find
+
+
+def _between_neighbours(anchor: Anchor, kept: dict[str, Anchor], order: dict[str, int]) -> bool:
+    i = order[anchor.row.key]
+    before = [a.end for key, a in kept.items() if order[key] < i]
+    after = [a.start for key, a in kept.items() if order[key] > i]
+    return max(before, default=anchor.start) <= anchor.start and anchor.end <= min(after, default=anchor.end)
+
+
+# ---------------------------------------------------------------- facts
+
+
+def _fact_regions(doc: Document, key: str) -> list[tuple[int, int]]:
+    """Where the model looks for a fact: the title area for meta; for a prose fact, the
+    sentences of its part (part 6 for the fee, part 1 for the counts) that hold a word the
+    fact is stated with — a few hundred characters rather than the whole part."""
+    if key.startswith("meta."):
+        return [(0, min(len(doc.text), _HEAD_CHARS))]
+    part = 6 if key == "prose.fee_collected" else 1
+    start, end = doc.section_spans.get(part, (0, len(doc.text)))
+    cue = _FACT_CUES[key]
+    return [
+        (start + m.start(), start + m.end()) for m in _SENTENCE.finditer(doc.text, start, end) if cue.search(m.group())
+    ]
+
+
+_SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
+_FACT_CUES = {
+    "prose.proactive_total": re.compile(r"(?:主\s*动|公\s*[开布]|发\s*布).*[条件]"),
+    "prose.applications_received": re.compile(r"申\s*请"),
+    "prose.fee_collected": re.compile(r"费"),
+}
+
+
+_ENTITY_OF = {"meta.agency": AGENCY, "meta.year": YEAR, **FACT_TYPES}
+
+
+def _fact_value(key: str, text: str) -> int | float | str | None:
+    squashed = "".join(text.split())
+    if key == "meta.agency":
+        name = squashed.strip(":：、，,。")
+        return name if len(name) >= 2 else None
+    if key == "meta.year":
+        year = _YEAR.search(squashed)  # the span may take the 年 or a blank with it
+        return int(year.group()) if year else None
+    return read_fact_span(key, text)
+
+
+def model_fact(doc: Document, view: ModelView, key: str, threshold: float = 0.0) -> Value | None:
+    """The fact from the model's spans of its type: for the title's agency and year the first
+    that reads as one (the title comes first), for a prose fact the most confident; or None."""
+    found = [s for start, end in _fact_regions(doc, key) for s in view.spans(start, end)]
+    spans = [s for s in found if s.entity == _ENTITY_OF[key] and s.confidence >= threshold]
+    if key.startswith("prose."):
+        spans.sort(key=lambda s: -s.confidence)
+    for span in spans:
+        raw = doc.text[span.start : span.end]
+        value = _fact_value(key, raw)
+        if value is not None:
+            location = Provenance.of(doc.units[doc.unit_at(span.start)].loc)
+            confidence = round(span.confidence, 4)
+            return Value(key=key, value=value, raw=raw, method="model", confidence=confidence, location=location)
+    return None
+
+
+# ---------------------------------------------------------------- the labeller
+
+
+class Labeller:
+    """The three decisions of one document made by ``mode``'s path."""
+
+    def __init__(self, doc: Document, mode: Mode = "hybrid", tagger: Tagger | None = None) -> None:
+        self.doc = doc
+        self.mode: Mode = mode
+        tagger = tagger or (default_tagger() if mode != "rules" else None)
+        if tagger is None and mode != "rules":
+            doc.findings.append(
+                Finding(kind="warning", message=f"labeller model not found: rules decided instead of '{mode}'")
+            )
+            self.mode = "rules"
+        self.view = ModelView(doc, tagger) if tagger is not None else None
+        self.threshold = tagger.threshold if tagger is not None else 1.0
+
+    def section_finder(self) -> SectionFinder | None:
+        if self.view is None:
+            return None  # the rules
+        if self.mode == "model":
+            return ModelSectionFinder(self.view)
+        return HybridSectionFinder(self.view, self.threshold)
+
+    def anchor_finder(self) -> AnchorFinder:
+        view = self.view
+        if view is None:
+            return find_anchors
+        if self.mode == "model":
+            return lambda doc, start, end, form: _model_anchors(view, start, end, form)
+        return _hybrid_anchors(view, self.threshold)
+
+    def facts(self) -> list[Value]:
+        """The five meta/prose facts; in the hybrid, the model only fills what the rules did not find."""
+        view = self.view
+        if view is None:
+            return extract_facts(self.doc)
+        if self.mode == "model":
+            return [model_fact(self.doc, view, key) or _not_found(key) for key in FACT_KEYS]
+        return [
+            fact if fact.value is not None else model_fact(self.doc, view, fact.key, self.threshold) or fact
+            for fact in extract_facts(self.doc)
+        ]
+
+
+def _not_found(key: str) -> Value:
+    return Value(key=key, value=None, method="model", confidence=0.0, note="the labeller found no span")

@@ -1,0 +1,107 @@
+"""The labeller at inference: onnxruntime and numpy only (no torch, no transformers).
+
+``Tagger.probs(text)`` gives per-character label probabilities over overlapping
+windows; ``Tagger.spans(text, regions)`` runs the model only over the given
+character ranges (the hybrid asks only where the rules are unsure).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from govreport.labelling.labels import LABELS
+from govreport.labelling.spans import Span, decode, stitch, window_starts
+from govreport.labelling.vocab import CharVocab
+
+MODEL_DIR = Path(__file__).resolve().parents[3] / "models" / "labeller"
+_BATCH = 16
+
+
+@dataclass(frozen=True)
+class LabellerConfig:
+    """``labeller.json``: what the runtime needs to know about the exported model."""
+
+    max_len: int
+    threshold: float  # the hybrid trusts a span at or above this confidence (chosen on validation data)
+    labels: tuple[str, ...]
+    model_file: str
+
+    @classmethod
+    def load(cls, directory: Path) -> LabellerConfig:
+        raw = json.loads((directory / "labeller.json").read_text(encoding="utf-8"))
+        return cls(raw["max_len"], raw["threshold"], tuple(raw["labels"]), raw["model_file"])
+
+
+class Tagger:
+    def __init__(self, directory: str | Path = MODEL_DIR, threads: int = 2) -> None:
+        import onnxruntime as ort
+
+        self.directory = Path(directory)
+        self.config = LabellerConfig.load(self.directory)
+        if self.config.labels != LABELS:
+            raise ValueError("the model's labels differ from govreport.labelling.labels: retrain or update")
+        self.vocab = CharVocab.load(self.directory / "vocab.txt")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(
+            str(self.directory / self.config.model_file), options, providers=["CPUExecutionProvider"]
+        )
+        self.chars_labelled = 0  # how much text the model has read (the benchmark reports it)
+
+    @property
+    def threshold(self) -> float:
+        return self.config.threshold
+
+    def probs(self, text: str) -> np.ndarray:
+        """Per-character label probabilities (characters × labels)."""
+        if not text:
+            return np.zeros((0, len(LABELS)), dtype=np.float32)
+        ids = self.vocab.encode(text)
+        size = self.config.max_len
+        starts = window_starts(len(ids), size, size * 3 // 4)
+        out: list[np.ndarray] = []
+        for i in range(0, len(starts), _BATCH):
+            chunk = starts[i : i + _BATCH]
+            width = min(size, max(len(ids) - s for s in chunk))
+            input_ids = np.zeros((len(chunk), width), dtype=np.int64)
+            mask = np.zeros_like(input_ids)
+            for row, s in enumerate(chunk):
+                piece = ids[s : s + width]
+                input_ids[row, : len(piece)] = piece
+                mask[row, : len(piece)] = 1
+            logits = self.session.run(["logits"], {"input_ids": input_ids, "attention_mask": mask})[0]
+            exp = np.exp(logits - logits.max(axis=-1, keepdims=True))
+            out += list(exp / exp.sum(axis=-1, keepdims=True))
+        return stitch(len(ids), size, starts, out)
+
+    def spans(self, text: str, regions: list[tuple[int, int]] | None = None) -> list[Span]:
+        """Labelled spans of ``text`` (or of each region of it), offsets into ``text``."""
+        out: list[Span] = []
+        for start, end in _merged(regions if regions is not None else [(0, len(text))]):
+            self.chars_labelled += max(0, end - start)
+            out += decode(self.probs(text[start:end]), offset=start) if end > start else []
+        return out
+
+
+def _merged(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[list[int]] = []
+    for start, end in sorted(regions):
+        if out and start <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end])
+    return [(s, e) for s, e in out]
+
+
+@cache
+def default_tagger() -> Tagger | None:
+    """The committed model, or None where its files are missing (the pipeline then falls back to rules)."""
+    if not (MODEL_DIR / "labeller.json").exists():
+        return None
+    return Tagger(MODEL_DIR)

@@ -1,0 +1,201 @@
+"""The labeller's inference side: vocabulary, span decoding, who decides in each mode,
+the fallback without a model, and that no torch is imported to label."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import numpy as np
+import pytest
+
+from govreport.document import Document, Location, TextBlock
+from govreport.form.catalog import FORMS
+from govreport.labelling import labeller as labeller_module
+from govreport.labelling.labeller import Labeller
+from govreport.labelling.labels import ENTITY_TYPES, LABEL_ID, LABELS, ROW_TYPES
+from govreport.labelling.runtime import MODEL_DIR
+from govreport.labelling.spans import Span, decode, label_spans, stitch, window_starts
+from govreport.labelling.vocab import NEWLINE, SPACE, TAB, CharVocab, fold, gb2312_chars
+from govreport.pipeline import process
+from govreport.prose import read_fact_span
+from govreport.sections import find_sections
+from govreport.tables.mapping import map_tables
+
+
+def test_vocab_covers_gb2312_and_folds_full_width_and_whitespace() -> None:
+    assert len(gb2312_chars()) > 7000
+    vocab = CharVocab.build()
+    assert fold("１") == "1" and fold("，") == "," and fold("\u3000") == SPACE
+    assert fold("\n") == NEWLINE and fold("\t") == TAB
+    ids = vocab.encode("一、总体情况１\n")
+    assert len(ids) == 8 and vocab.unk_id not in ids
+    assert ids[6] == vocab.encode("1")[0]
+
+
+def test_every_form_row_has_its_own_class() -> None:
+    for form in FORMS.values():
+        for table in form.tables:
+            for row in table.rows:
+                assert f"{table.name}.{row.key}" in ROW_TYPES
+    assert LABELS[0] == "O" and len(LABELS) == 1 + 2 * len(ENTITY_TYPES)
+
+
+def test_decode_reads_bio_spans_with_mean_confidence() -> None:
+    labels = [0, LABEL_ID["B-PART1"], LABEL_ID["I-PART1"], 0, LABEL_ID["I-SUB"], LABEL_ID["I-SUB"]]
+    spans = label_spans(labels, offset=10)
+    assert spans == [Span("PART1", 11, 13, 1.0), Span("SUB", 14, 16, 1.0)]
+    probs = np.full((2, len(LABELS)), 0.0, dtype=np.float32)
+    probs[0, LABEL_ID["B-YEAR"]] = 0.9
+    probs[1, LABEL_ID["I-YEAR"]] = 0.7
+    (span,) = decode(probs)
+    assert span.entity == "YEAR" and span.confidence == pytest.approx(0.8)
+
+
+def test_windows_cover_the_text_and_stitch_takes_the_most_central_reading() -> None:
+    assert window_starts(100, 256, 192) == [0]
+    starts = window_starts(1000, 256, 192)
+    assert starts[0] == 0 and starts[-1] == 1000 - 256
+    assert all(b - a <= 192 for a, b in pairwise(starts))
+    first, second = np.zeros((4, 3), np.float32), np.zeros((4, 3), np.float32)
+    first[:, 0], second[:, 1] = 1, 1
+    out = stitch(6, 4, [0, 2], [first, second])
+    assert out[:, 0].tolist() == [1, 1, 1, 0, 0, 0]  # char 2 is more central in the first window, 3 in the second
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "value"),
+    [
+        ("prose.proactive_total", "主动公开政府信息185条", 185),
+        ("prose.proactive_total", "主动公开信息共5500余条", 5500),
+        ("prose.applications_received", "未收到政府信息公开申请", 0),
+        ("prose.applications_received", "信息公开申请受理量为 34 件", 34),
+        ("prose.fee_collected", "未收取信息处理费", 0),
+        ("prose.fee_collected", "收取信息处理费120元", 120),
+    ],
+)
+def test_fact_spans_are_read_with_the_prose_patterns(key: str, text: str, value: int) -> None:
+    assert read_fact_span(key, text) == value
+
+
+# ---------------------------------------------------------------- who decides
+
+
+@dataclass
+class FakeTagger:
+    """Stands in for the ONNX model: fixed spans, a fixed threshold; records what it was asked to read."""
+
+    planted: list[Span]
+    threshold: float = 0.9
+    asked: list[tuple[int, int]] = field(default_factory=list)
+
+    def spans(self, text: str, regions: list[tuple[int, int]] | None = None) -> list[Span]:
+        regions = regions or [(0, len(text))]
+        self.asked += regions
+        return [s for s in self.planted if any(lo <= s.start and s.end <= hi for lo, hi in regions)]
+
+
+def _doc(lines: list[str]) -> Document:
+    return Document("mem.txt", "txt", [TextBlock(line, Location(line=i + 1)) for i, line in enumerate(lines)])
+
+
+LINES = [
+    "某市统计局2021年政府信息公开工作年度报告",
+    "一、总体情况",
+    "本年度主动公开政府信息12条。",
+    "2、主动公幵政府信息情况",  # part 2's heading damaged by OCR (幵 for 开): the rules miss it
+    "三、收到和处理政府信息公开申请情况",
+]
+
+
+def _span_of(doc: Document, text: str, entity: str, confidence: float) -> Span:
+    start = doc.text.index(text)
+    return Span(entity, start, start + len(text), confidence)
+
+
+def test_hybrid_takes_a_confident_model_heading_where_the_rules_miss_a_part() -> None:
+    doc = _doc(LINES)
+    tagger = FakeTagger([_span_of(doc, "2、主动公幵政府信息情况", "PART2", 0.97)])
+    sections = find_sections(doc, Labeller(doc, "hybrid", tagger).section_finder())  # type: ignore[arg-type]
+    assert [(s.part, s.method) for s in sections if s.heading] == [(1, "rules"), (2, "model"), (3, "rules")]
+    assert sections[1].confidence == pytest.approx(0.97)
+    assert all(lo >= doc.text.index("一、总体情况") for lo, _ in tagger.asked)  # only the gap was read
+
+
+def test_hybrid_wants_a_part_numeral_before_a_model_heading() -> None:
+    lines = [*LINES[:3], "主动公开政府信息情况", *LINES[4:]]
+    doc = _doc(lines)
+    tagger = FakeTagger([_span_of(doc, "主动公开政府信息情况", "PART2", 0.99)])
+    sections = find_sections(doc, Labeller(doc, "hybrid", tagger).section_finder())  # type: ignore[arg-type]
+    assert sections[1].heading is None
+
+
+def test_hybrid_keeps_the_rules_answer_below_the_threshold() -> None:
+    doc = _doc(LINES)
+    tagger = FakeTagger([_span_of(doc, "2、主动公幵政府信息情况", "PART2", 0.6)])
+    sections = find_sections(doc, Labeller(doc, "hybrid", tagger).section_finder())  # type: ignore[arg-type]
+    assert sections[1].heading is None and sections[1].method == "rules"
+
+
+def test_hybrid_keeps_sure_rule_facts_and_takes_confident_model_facts_the_rules_miss() -> None:
+    doc = _doc([*LINES[:3], "六、其他需要报告的事项", "信息处理费全年不曾收取。"])  # a phrasing the rules do not know
+    tagger = FakeTagger(
+        [
+            _span_of(doc, "政府信息12条", "PROACTIVE", 0.99),  # the rules are sure here: not asked
+            _span_of(doc, "信息处理费全年不曾收取", "FEE", 0.95),
+        ]
+    )
+    facts = {f.key: f for f in Labeller(doc, "hybrid", tagger).facts()}  # type: ignore[arg-type]
+    assert (facts["prose.proactive_total"].value, facts["prose.proactive_total"].method) == (12, "rules")
+    assert (facts["prose.fee_collected"].value, facts["prose.fee_collected"].method) == (0, "model")
+
+
+def test_model_row_labels_mark_their_cells_as_decided_by_the_model() -> None:
+    lines = ["二、主动公开政府信息情况", "规 早\t3\t1\t9", "行政规范性文件\t0\t0\t2"]  # 规章 damaged
+    doc = _doc(lines)
+    doc.template = "2021"
+    tagger = FakeTagger([_span_of(doc, "规 早", "t2.regulation", 0.95)])
+    find_sections(doc)
+    cells = {v.key: v for v in map_tables(doc, Labeller(doc, "hybrid", tagger).anchor_finder())}  # type: ignore[arg-type]
+    assert (cells["t2.regulation.issued"].value, cells["t2.regulation.issued"].method) == (3, "model")
+    assert cells["t2.normative_doc.in_force"].method == "table"
+
+
+def test_without_model_files_the_labeller_falls_back_to_rules_with_a_warning(monkeypatch) -> None:
+    monkeypatch.setattr(labeller_module, "default_tagger", lambda: None)
+    doc = _doc(LINES)
+    result = process(doc, "hybrid")
+    assert any("labeller model not found" in f.message for f in result.findings)
+    assert {s.method for s in result.sections} == {"rules"}
+
+
+@pytest.mark.skipif(not (MODEL_DIR / "labeller.json").exists(), reason="no committed model")
+def test_labelling_imports_no_torch() -> None:
+    code = (
+        "import sys; from govreport.pipeline import extract; "
+        "r = extract('tests/fixtures/seeds/001_c9d25de49169cfc6.txt', 'model'); "
+        "assert r.error is None, r.error; assert 'torch' not in sys.modules and 'transformers' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=MODEL_DIR.parents[1])
+
+
+# ---------------------------------------------------------------- command line
+
+
+@pytest.mark.skipif(not (MODEL_DIR / "labeller.json").exists(), reason="no committed model")
+def test_cli_extract_runs_the_chosen_labeller(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from govreport.cli import app
+
+    document = MODEL_DIR.parents[1] / "tests" / "fixtures" / "seeds" / "001_c9d25de49169cfc6.txt"
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["extract", str(document), "-o", str(out), "--labeller", "model"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    assert {s["method"] for s in record["sections"]} == {"model"}
+    bad = CliRunner().invoke(app, ["extract", str(document), "-o", str(out), "--labeller", "neural"])
+    assert bad.exit_code == 2

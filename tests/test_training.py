@@ -1,0 +1,85 @@
+"""The training side: the synthetic corpus (labels by construction, deterministic by
+seed) and, where the ``train`` extra is installed, a smoke training run with the tiny
+config, export to ONNX and parity of ONNX against torch."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from govreport.labelling.labels import LABELS
+from govreport.labelling.spans import label_spans
+from govreport.text import squash
+from training import noise
+from training.corpus import SURFACES, make_example, make_split
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_corpus_is_deterministic_by_seed() -> None:
+    assert make_split(3, seed=5) == make_split(3, seed=5)
+    assert make_split(3, seed=5) != make_split(3, seed=6)
+
+
+def test_every_character_has_a_label_and_spans_hold_what_they_name() -> None:
+    rng = random.Random(3)
+    seen = set()
+    for i in range(40):
+        example = make_example(rng, i)
+        seen.add(example["surface"])
+        text, labels = example["text"], example["labels"]
+        assert len(text) == len(labels)
+        for span in label_spans(labels):
+            piece = squash(text[span.start : span.end])
+            if span.entity == "PART3" and example["noise"] == 0:
+                assert "收到和处理政府信息公开申请情况" in piece
+            if span.entity == "YEAR":
+                assert piece.isdigit()
+    assert seen == set(SURFACES)
+
+
+def test_sub_part_headings_that_look_like_parts_are_labelled_sub() -> None:
+    rng = random.Random(11)
+    subs = [
+        squash(ex["text"][s.start : s.end])
+        for ex in (make_example(rng, i) for i in range(60))
+        for s in label_spans(ex["labels"])
+        if s.entity == "SUB"
+    ]
+    assert any("主动公开政府信息" in sub for sub in subs)
+
+
+def test_noise_never_changes_or_parts_printed_digits() -> None:
+    rng = random.Random(0)
+    text = "三、本年度办理结果801000081（七）合计2.其他法律行政法规禁止公开0000000"
+    for _ in range(200):
+        damaged = noise.damage(text, rng, 1.0)
+        assert [d for d in damaged if d.isdigit()] == [d for d in text if d.isdigit()]
+        assert "801000081" in damaged and "0000000" in damaged
+    assert noise.break_total("（七）总计", rng) in {f"（七）{b}" for b in noise.TOTAL_BREAKS}
+
+
+def test_smoke_training_exports_an_onnx_model_that_matches_torch(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    pytest.importorskip("seqeval")
+    from transformers import BertForTokenClassification
+
+    from govreport.labelling.runtime import Tagger
+    from training.export import parity
+    from training.train import Config, train
+
+    config = Config.load(REPO / "training" / "configs" / "tiny.json")
+    config.out = str(tmp_path / "run")
+    metrics = train(config)
+    out = Path(config.out)
+    assert json.loads((out / "metrics.json").read_text(encoding="utf-8"))["test"]["documents"] == 4
+    assert metrics["export"]["chosen"] in ("model.onnx", "model.int8.onnx")
+    tagger = Tagger(out)
+    assert tagger.probs("一、总体情况").shape == (6, len(LABELS))
+    model = BertForTokenClassification.from_pretrained(out / "checkpoint")
+    ids = [tagger.vocab.encode("一、总体情况\n二、主动公开政府信息情况\t规章\t0"), tagger.vocab.encode("规章")]
+    assert parity(model, out, ids) < 1e-4
