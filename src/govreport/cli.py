@@ -8,16 +8,16 @@ error record and the batch goes on; only usage errors exit non-zero.
 from __future__ import annotations
 
 import glob
+import itertools
 import json
 import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TextIO
+from typing import Annotated, Any, NoReturn, get_args
 
 import typer
 from rich.console import Console
@@ -33,7 +33,11 @@ from rich.progress import (
 )
 
 from govreport import __version__
+from govreport.batch import BatchOptions, Engine
+from govreport.batch.work import Done, ExtractorFactory, pipeline_extractor
 from govreport.evaluate import EvalReport, evaluate, load_gold, load_predictions, print_report, report_json
+from govreport.outputs import export, is_export, journal_path
+from govreport.outputs.journal import Entry, JournalWriter, read_records, scan
 from govreport.schema import ReportResult
 
 # What a folder is searched for; a file named explicitly is always tried (and
@@ -107,19 +111,21 @@ class BatchSummary:
     templates: Counter[str] = field(default_factory=Counter)
     broken_hard: int = 0
     broken_soft: int = 0
+    skipped: int = 0  # already done in the output by an earlier run
     seconds: float = 0.0
+    written: list[Path] = field(default_factory=list)  # tables exported from the journal
 
     @property
     def ok(self) -> int:
         return self.documents - len(self.failed)
 
-    def add(self, result: ReportResult) -> None:
+    def add(self, done: Done) -> None:
         self.documents += 1
-        if result.error:
-            self.failed.append((result.doc, result.error))
+        if done.error:
+            self.failed.append((done.doc, done.error))
             return
-        self.templates[result.meta.template or "none"] += 1
-        for identity in result.broken_identities:
+        self.templates[done.template or "none"] += 1
+        for identity in done.broken:
             if identity[1] == "prose_table":
                 self.broken_soft += 1
             else:
@@ -143,58 +149,74 @@ def _progress(console: Console) -> Progress:
     )
 
 
-def _extract_all(inputs: Inputs, console: Console) -> Iterator[ReportResult]:
-    """Results in input order with a progress bar; missing paths become error records."""
-    from govreport.pipeline import extract  # imported late: `eval --pred` and --version need no pipeline
-
-    with _progress(console) as progress:
-        task = progress.add_task("extracting", total=len(inputs.files) + len(inputs.missing))
-        for missing in inputs.missing:
-            progress.advance(task)
-            yield ReportResult(doc=missing, error="no such file or folder", tool_version=__version__)
-        for path in inputs.files:
-            progress.update(task, description=Path(path).name)
-            result = extract(path)
-            progress.advance(task)
-            yield result
-        progress.update(task, description="done")
+def _missing(doc: str) -> Done:
+    return Done.of(ReportResult(doc=doc, error="no such file or folder", tool_version=__version__), None)
 
 
-def _write_line(sink: TextIO, record: dict[str, Any]) -> None:
-    sink.write(json.dumps(record, ensure_ascii=False) + "\n")
-    sink.flush()  # each line is complete on disk as soon as its document is done
+class _Sink:
+    """Where finished records go: the journal of an output file, stdout (``-``), or nowhere (None)."""
 
-
-@contextmanager
-def _open_sink(output: str | None) -> Iterator[TextIO | None]:
-    if output is None:
-        yield None
-    elif output == "-":
-        if hasattr(sys.stdout, "reconfigure"):
+    def __init__(self, output: str | None, force: bool) -> None:
+        self.journal = None if output in (None, "-") else journal_path(Path(output))
+        self.done_before: dict[str, Entry] = {} if self.journal is None or force else scan(self.journal)
+        self._writer = None if self.journal is None else JournalWriter(self.journal, fresh=force)
+        self._stdout = output == "-"
+        if self._stdout and hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(encoding="utf-8")  # Chinese text on consoles that default to a code page
-        yield sys.stdout
-    else:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        with open(output, "w", encoding="utf-8", newline="\n") as handle:
-            yield handle
+
+    def write(self, done: Done) -> None:
+        if self._writer is not None:
+            self._writer.append(done.line)
+        elif self._stdout:
+            sys.stdout.write(done.line + "\n")
+            sys.stdout.flush()
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
 
 
 def run_batch(
-    inputs: Inputs, output: str | None, console: Console, keep: bool = False
+    inputs: Inputs,
+    output: str | None,
+    console: Console,
+    options: BatchOptions | None = None,
+    keep: bool = False,
+    factory: ExtractorFactory = pipeline_extractor,
 ) -> tuple[BatchSummary, list[dict[str, Any]]]:
-    """Extract every input, writing each result as it completes; return the summary and (with
-    ``keep``) the records, which a large batch would otherwise not hold in memory."""
+    """Extract every input not already done, writing each result as it completes; return the summary
+    and (with ``keep``) the records of every input, which a large batch would otherwise not hold.
+    ``factory`` builds each worker's extractor once (where options such as a labeller go)."""
+    from govreport.batch import pending, run  # imported late: `eval --pred` and --version need no pipeline
+
+    options = options or BatchOptions()
     summary = BatchSummary()
     records: list[dict[str, Any]] = []
     started = time.perf_counter()
-    with _open_sink(output) as sink:
-        for result in _extract_all(inputs, console):
-            record = result.to_json_dict()
-            if sink is not None:
-                _write_line(sink, record)
-            summary.add(result)
-            if keep:
-                records.append(record)
+    sink = _Sink(output, options.force)
+    try:
+        with _progress(console) as progress:
+            bar = progress.add_task("extracting", total=len(inputs.files) + len(inputs.missing))
+
+            def skip(doc: str) -> None:
+                summary.skipped += 1
+                progress.advance(bar)
+
+            tasks = pending(inputs.files, sink.done_before, __version__, on_skip=skip)
+            results = run(tasks, options, options.worker_count(len(inputs.files)), factory)
+            for done in itertools.chain(map(_missing, inputs.missing), results):
+                sink.write(done)
+                summary.add(done)
+                if keep and sink.journal is None:
+                    records.append(json.loads(done.line))
+                progress.update(bar, advance=1, description=Path(done.doc).name)
+            progress.update(bar, description="done")
+    finally:
+        sink.close()
+    if output is not None and is_export(Path(output)):
+        summary.written = export(Path(output))
+    if keep and sink.journal is not None:
+        records = list(read_records(sink.journal, docs={*inputs.files, *inputs.missing}))
     summary.seconds = time.perf_counter() - started
     return summary, records
 
@@ -217,8 +239,11 @@ def print_summary(summary: BatchSummary, console: Console, output: str | None) -
         console.print(f"  [red]failed[/red] {escape(doc)}: {escape(error)}", highlight=False)
     if len(summary.failed) > FAILURES_SHOWN:
         console.print(f"  … and {len(summary.failed) - FAILURES_SHOWN} more failures")
+    if summary.skipped:
+        console.print(f"skipped {summary.skipped} documents already done in {output} (--force redoes them)")
     if output not in (None, "-"):
-        console.print(f"wrote {output}")
+        written = [str(path) for path in summary.written] or [output]
+        console.print(f"wrote {', '.join(written)}")
 
 
 # ---------------------------------------------------------------- commands
@@ -250,16 +275,69 @@ def _inputs_or_exit(paths: Sequence[str]) -> Inputs:
     return inputs
 
 
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        "-j",
+        min=1,
+        help="Worker processes (default: one per CPU core, fewer for small batches).",
+        show_default=False,
+    ),
+]
+EngineOpt = Annotated[str, typer.Option("--engine", help="local (this machine's processes) or ray (Ray Data).")]
+RayAddressOpt = Annotated[
+    str | None, typer.Option("--ray-address", help="Ray cluster to join (default: start a local Ray).")
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Redo documents the output already holds.")]
+LabellerOpt = Annotated[
+    str, typer.Option("--labeller", help="Who decides sections, row labels and prose facts: rules, model or hybrid.")
+]
+
+
+def _labeller_factory(labeller: str) -> ExtractorFactory:
+    from functools import partial
+
+    from govreport.labelling import MODES, labelled_extractor
+
+    if labeller not in MODES:
+        _usage_error(f"unknown labeller {labeller!r}: use {', '.join(MODES)}")
+    return partial(labelled_extractor, labeller)
+
+
+def _batch_options(engine: str, workers: int | None, ray_address: str | None, force: bool) -> BatchOptions:
+    if engine not in get_args(Engine):
+        _usage_error(f"unknown engine {engine!r}: use {' or '.join(get_args(Engine))}")
+    return BatchOptions(engine=engine, workers=workers, ray_address=ray_address, force=force)  # type: ignore[arg-type]
+
+
 @app.command()
 def extract(
     paths: PathsArg = None,
-    output: Annotated[str, typer.Option("--output", "-o", help="JSONL file to write; '-' for stdout.")] = "-",
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Output file, format by extension: .jsonl (any other), .parquet, .csv, .xlsx, .duckdb; '-' stdout.",
+        ),
+    ] = "-",
+    workers: WorkersOpt = None,
+    engine: EngineOpt = "local",
+    ray_address: RayAddressOpt = None,
+    force: ForceOpt = False,
+    labeller: LabellerOpt = "hybrid",
 ) -> None:
-    """Extract each report to one JSON line (doc, values, broken_identities, error, and full detail)."""
+    """Extract each report: JSON lines (doc, values, broken_identities, error, and full detail) or tables.
+
+    A rerun with the same output skips documents already done (same content, same version)."""
     if not paths:
         _usage_error("give at least one file, folder or glob")
+    if output == "-" and is_export(Path(output)):
+        _usage_error("tables cannot go to stdout")
+    options = _batch_options(engine, workers, ray_address, force)
     console = Console(stderr=True)
-    summary, _ = run_batch(_inputs_or_exit(paths), output, console)
+    summary, _ = run_batch(_inputs_or_exit(paths), output, console, options, factory=_labeller_factory(labeller))
     print_summary(summary, console, output)
 
 
@@ -275,6 +353,7 @@ def eval_command(
     max_misses: Annotated[
         int | None, typer.Option("--max-misses", help="Show at most this many misses per document.")
     ] = None,
+    labeller: LabellerOpt = "hybrid",
 ) -> None:
     """Score predictions against gold: accuracy by group, identity precision/recall, misses per document."""
     if bool(paths) == (pred is not None):
@@ -292,13 +371,52 @@ def eval_command(
         except (OSError, ValueError) as exc:
             _usage_error(str(exc))
     else:
-        summary, predictions = run_batch(_inputs_or_exit(paths or []), output, err, keep=True)
+        summary, predictions = run_batch(
+            _inputs_or_exit(paths or []), output, err, keep=True, factory=_labeller_factory(labeller)
+        )
         print_summary(summary, err, output)
     report: EvalReport = evaluate(golds, predictions)
     print_report(report, Console(), max_misses)
     if json_file is not None:
         json_file.write_text(report_json(report) + "\n", encoding="utf-8")
         err.print(f"wrote {json_file}")
+
+
+@app.command("inspect")
+def inspect_command(
+    report: Annotated[Path, typer.Argument(help="One report file.", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML page to write.")] = Path("report.html"),
+) -> None:
+    """Write one self-contained HTML page showing what was read where: the document with every value
+    outlined by method and confidence, the three tables as extracted, broken identities and their cells."""
+    from govreport.inspect import inspect_report  # imported late: the page pulls in the pipeline
+
+    if not report.is_file():
+        _usage_error(f"not a file: {report}")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(inspect_report(str(report)), encoding="utf-8")
+    Console(stderr=True).print(f"wrote {output}")
+
+
+@app.command("summary")
+def summary_command(
+    out: Annotated[
+        Path, typer.Argument(help="An extract output: .jsonl, .parquet, .csv, .xlsx or .duckdb.", show_default=False)
+    ],
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many lines per list.")] = 20,
+) -> None:
+    """What an auditing office reads first: counts per form version, year and agency; failures;
+    broken identities by kind and by report."""
+    from govreport.outputs.summary import print_summary as print_batch_summary
+    from govreport.outputs.summary import summarize
+
+    if not out.is_file():
+        _usage_error(f"not a file: {out}")
+    try:
+        summary = summarize(out)
+    except Exception as exc:  # any reader's error on a file that is not an extract output
+        _usage_error(f"cannot read {out} as an extract output: {type(exc).__name__}: {exc}")
+    print_batch_summary(summary, Console(), limit)
 
 
 if __name__ == "__main__":
