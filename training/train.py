@@ -157,8 +157,10 @@ def train(config: Config, base_model: str | None = None) -> dict:
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
     model.train()
     train_started = time.perf_counter()
+    loss_curve: list[tuple[int, float]] = []
     for step in range(config.steps):
         loss = model(**windows.batch(config.batch)).loss
+        loss_curve.append((step, round(loss.item(), 5)))
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
@@ -188,10 +190,12 @@ def train(config: Config, base_model: str | None = None) -> dict:
         "validation": calibrate.scores(splits["validation"][0], splits["validation"][1]),
         "test": calibrate.scores(splits["test"][0], splits["test"][1]),
         "reliability_validation": reliability,
+        "loss_curve": loss_curve,
     }
     metrics["export"] = export.export(model, vocab, config, threshold, splits["test"], out)
     (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1), encoding="utf-8")
-    print(json.dumps({k: v for k, v in metrics.items() if k != "reliability_validation"}, ensure_ascii=False, indent=1))
+    shown = {k: v for k, v in metrics.items() if k not in ("reliability_validation", "loss_curve")}
+    print(json.dumps(shown, ensure_ascii=False, indent=1))
     return metrics
 
 
