@@ -358,3 +358,17 @@ def test_speed_under_budget() -> None:
             extract_facts(doc)
     per_doc = (time.perf_counter() - start) / (rounds * len(docs))
     assert per_doc < 0.005  # target is 2 ms; leave room for slow CI machines
+
+
+def test_a_pdf_sentence_wrapped_over_two_lines_still_reads() -> None:
+    lines = [
+        "某局2020年政府信息公开工作年度报告",
+        "一、总体情况",
+        "本年度主动公开政府信息185条。本年度未收到",
+        "政府信息公开申请。",
+    ]
+    blocks = [TextBlock(line, Location(line=i + 1)) for i, line in enumerate(lines)]
+    as_pdf = {f.key: f.value for f in extract_facts(Document(path="x.pdf", format="pdf", blocks=blocks))}
+    as_text = {f.key: f.value for f in extract_facts(Document(path="x.txt", format="txt", blocks=blocks))}
+    assert as_pdf["prose.applications_received"] == 0
+    assert as_text["prose.applications_received"] is None  # a text file's line break is the author's
