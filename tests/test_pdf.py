@@ -89,13 +89,23 @@ def test_corrupt_pdf_is_a_clear_error(tmp_path: Path) -> None:
     assert extract(path).error is not None
 
 
+def _encrypted(path: Path, user_password: str) -> Path:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=R002)
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="RC4-128")
+    writer.write(path)
+    return path
+
+
 def test_encrypted_pdf_is_a_clear_error(tmp_path: Path) -> None:
-    pikepdf = pytest.importorskip("pikepdf")
-    path = tmp_path / "locked.pdf"
-    with pikepdf.open(R002) as pdf:
-        pdf.save(path, encryption=pikepdf.Encryption(owner="owner", user="secret"))
     with pytest.raises(IngestError, match="Encrypted PDF"):
-        load(path)
+        load(_encrypted(tmp_path / "locked.pdf", user_password="secret"))
+
+
+def test_pdf_locked_only_against_editing_opens_with_the_empty_password(tmp_path: Path) -> None:
+    result = extract(_encrypted(tmp_path / "owner_only.pdf", user_password=""))
+    assert result.error is None and result.values["t3.new_received.total"] == 95
 
 
 def test_long_pdf_is_read_page_by_page(tmp_path: Path) -> None:
