@@ -136,9 +136,9 @@ def items_between(doc: Document, start: int, end: int) -> list[Item]:
             items.append(Item(raw=shown, digits=None, cell=True, loc=unit.loc, start=lo, end=hi))
             continue
         found = _number_items(piece, lo, unit.loc, cell=whole_cell, confidence=unit.confidence)
-        stop = _prose_after_values(piece, found[0].end - lo) if found and not items else None
-        if items:
-            stop = _ends_values(piece)
+        stop = None
+        if not unit.slot:  # a grid cell of text is a label, never prose
+            stop = _ends_values(piece) if items else _prose_after_values(piece, found[0].end - lo) if found else None
         if stop is not None:
             found = [f for f in found if f.end - lo <= stop]
         if whole_cell and not found and cjk_count(shown) < 2:

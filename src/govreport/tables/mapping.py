@@ -22,7 +22,15 @@ from govreport.identities import Identity, identities
 from govreport.schema import Finding, Provenance, Value
 from govreport.tables.anchors import Anchor, find_anchors, header_end
 from govreport.tables.items import Item, items_between
-from govreport.tables.segment import CellReading, Reading, RowCheck, RowReadings, row_readings, sum_check
+from govreport.tables.segment import (
+    CellReading,
+    Reading,
+    RowCheck,
+    RowReadings,
+    max_cells,
+    row_readings,
+    sum_check,
+)
 
 _MAX_COMBINATIONS = 50000  # readings of a table tried against its identities
 
@@ -40,6 +48,7 @@ class TableReading:
     strategy: str  # "labels" or "order"
     findings: list[Finding] = field(default_factory=list)
     model_rows: dict[str, float] = field(default_factory=dict)  # rows whose label a labeller found -> its confidence
+    unlabelled_rows: set[str] = field(default_factory=set)  # rows whose label was not found, placed by order
 
 
 @dataclass
@@ -83,12 +92,40 @@ def map_tables(doc: Document, anchor_finder: AnchorFinder = find_anchors) -> lis
 # ---------------------------------------------------------------- readings by label
 
 
-def _row_segments(doc: Document, anchors: list[Anchor], region_end: int) -> dict[str, list[Item]]:
-    segments = {}
+def _row_segments(
+    doc: Document, anchors: list[Anchor], region_end: int, form: TableForm
+) -> tuple[dict[str, list[Item]], set[str]]:
+    """Each found row's items; and the rows whose label was not found but whose cells
+    follow the row before them, placed by form order (see ``_unlabelled_rows``)."""
+    segments: dict[str, list[Item]] = {}
+    placed: set[str] = set()
+    order = {row.key: i for i, row in enumerate(form.rows)}
     for i, anchor in enumerate(anchors):
-        end = anchors[i + 1].start if i + 1 < len(anchors) else region_end
-        segments[anchor.row.key] = items_between(doc, anchor.end, end)
-    return segments
+        nxt = anchors[i + 1] if i + 1 < len(anchors) else None
+        items = items_between(doc, anchor.end, nxt.start if nxt else region_end)
+        following = form.rows[order[anchor.row.key] + 1 : order[nxt.row.key] if nxt else len(form.rows)]
+        found_rows = {a.row.key for a in anchors}
+        rows = [anchor.row, *(r for r in following if r.key not in found_rows)]
+        split = _unlabelled_rows(items, rows) if len(rows) > 1 else None
+        if split is None:
+            segments[anchor.row.key] = items
+            continue
+        segments.update(split)
+        placed.update(key for key in split if key != anchor.row.key)
+    return segments, placed
+
+
+def _unlabelled_rows(items: list[Item], rows: list[Row]) -> dict[str, list[Item]] | None:
+    """A found row's stretch that holds exactly its cells and those of the rows after it
+    whose labels were not found (OCR damage, a typo in the label): cut in form order.
+    Only where every item is one value, so the cut is certain."""
+    if len(items) != sum(len(r.columns) for r in rows) or any(max_cells(i) > 1 for i in items):
+        return None
+    out, at = {}, 0
+    for row in rows:
+        out[row.key] = items[at : at + len(row.columns)]
+        at += len(row.columns)
+    return out
 
 
 def _money(row: Row) -> list[bool]:
@@ -103,14 +140,15 @@ def _read_by_labels(
     anchor_finder: AnchorFinder = find_anchors,
 ) -> TableReading:
     anchors = anchor_finder(doc, region[0], region[1], form)
-    segments = _row_segments(doc, anchors, region[1])
+    segments, placed = _row_segments(doc, anchors, region[1], form)
     rows = {}
     for row in form.rows:
         items = segments.get(row.key)
         if items is None:
             continue
         rows[row.key] = row_readings(items, len(row.columns), money=_money(row), check=checks.get(row.key))
-    return TableReading(rows, "labels", model_rows={a.row.key: a.score for a in anchors if a.method == "model"})
+    model_rows = {a.row.key: a.score for a in anchors if a.method == "model"}
+    return TableReading(rows, "labels", model_rows=model_rows, unlabelled_rows=placed)
 
 
 # ---------------------------------------------------------------- table 2 (no identities)
@@ -355,6 +393,8 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
         if cell.item is not None:
             confidence *= cell.item.confidence  # an OCR reading is only as sure as the OCR
         confidence *= reading.model_rows.get(row_key, 1.0)  # and a row the model found, as sure as the model
+        if row_key in reading.unlabelled_rows:
+            confidence = min(confidence, 0.8)
         out.append(
             Value(
                 key=key,
@@ -363,10 +403,18 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
                 method="derived" if cell.derived else "model" if row_key in reading.model_rows else "table",
                 confidence=0.9 if cell.derived else round(confidence, 4),
                 location=_provenance(doc, cell.item),
-                note=f"read by {reading.strategy}" if reading.strategy != "labels" else None,
+                note=_note(reading, row_key),
             )
         )
     return out
+
+
+def _note(reading: TableReading, row_key: str) -> str | None:
+    if reading.strategy != "labels":
+        return f"read by {reading.strategy}"
+    if row_key in reading.unlabelled_rows:
+        return "row label not recognized; placed by the form's row order"
+    return None
 
 
 def _provenance(doc: Document, item: Item | None) -> Provenance | None:

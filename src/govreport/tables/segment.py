@@ -107,7 +107,7 @@ def _fill(items: Sequence[Item], n: int, money: Sequence[bool], honour_breaks: b
             yield []
         return
     head, rest = items[0], items[1:]
-    max_rest = sum(_max_cells(i) for i in rest)
+    max_rest = sum(max_cells(i) for i in rest)
     for cells in range(1, n - len(rest) + 1):
         if n - cells > max_rest:
             continue
@@ -116,7 +116,7 @@ def _fill(items: Sequence[Item], n: int, money: Sequence[bool], honour_breaks: b
                 yield option + tail
 
 
-def _max_cells(item: Item) -> int:
+def max_cells(item: Item) -> int:
     if item.digits is None or item.cell:
         return 1
     return len(item.digits.replace(".", "")) or 1
@@ -181,7 +181,7 @@ def row_readings(
         if checked is not None:
             return RowReadings([checked], consistent=True)
     attempts: list[tuple[int, bool]] = [(0, True), (0, False)]
-    if sum(_max_cells(i) for i in items) < n:
+    if sum(max_cells(i) for i in items) < n:
         # the print cannot fill the row: cells were lost. Never assume a loss where the
         # printed digits fill the row: that would "fix" a row whose total is misprinted.
         attempts += [(gaps, True) for gaps in range(1, max_gaps + 1)]
