@@ -100,8 +100,10 @@ def _merged(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 @cache
+@cache
 def default_tagger() -> Tagger | None:
-    """The committed model, or None where its files are missing (the pipeline then falls back to rules)."""
+    """The committed model, loaded once per process (an onnxruntime session costs ~30 ms), or
+    None where its files are missing (the pipeline then falls back to rules)."""
     if not (MODEL_DIR / "labeller.json").exists():
         return None
     return Tagger(MODEL_DIR)
