@@ -42,7 +42,6 @@ FORMATS = ("original", "flattened", "docx", "html", "pdf", "garbled", "scan")
 LABELLERS = ("rules", "model", "hybrid")
 LOW_CONFIDENCE = 0.9  # below this a value is marked uncertain (the inspect page shows it so)
 CONFIDENCE_BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001)
-TABLE_PREFIXES = ("t2.", "t3.", "t4.")
 
 
 # ---------------------------------------------------------------- renditions

@@ -7,7 +7,6 @@ batch goes on.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from govreport import __version__
@@ -76,8 +75,3 @@ def extract(path: str | Path, labeller: Mode = "hybrid") -> ReportResult:
     result.seconds = round(time.perf_counter() - started, 4)
     result.tool_version = __version__
     return result
-
-
-def extract_many(paths: Iterable[str | Path], labeller: Mode = "hybrid") -> Iterator[ReportResult]:
-    for path in paths:
-        yield extract(path, labeller)

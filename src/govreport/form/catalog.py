@@ -12,14 +12,12 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Template = Literal["2019", "2021"]
-TEMPLATES: tuple[Template, ...] = ("2019", "2021")
 
 
 @dataclass(frozen=True)
 class Column:
     key: str
     label: str
-    variants: tuple[str, ...] = ()
     money: bool = False  # in 万元; may be fractional
     signed: bool = False  # 本年增/减 may be negative
 
@@ -41,7 +39,6 @@ class TableForm:
     title: str
     rows: tuple[Row, ...]
     header_cores: tuple[str, ...] = ()
-    group_cores: tuple[str, ...] = ()  # labels of row groups that carry no values
 
     def keys(self) -> list[str]:
         return [f"{self.name}.{row.key}.{col.key}" for row in self.rows for col in row.columns]
@@ -158,12 +155,12 @@ T2_2019 = TableForm(
 # ---------------------------------------------------------------- table 3
 T3_COLUMNS = (
     Column("natural_person", "自然人"),
-    Column("commercial", "商业企业", ("商业企业", "商业")),
-    Column("research", "科研机构", ("科研机构",)),
-    Column("social_org", "社会公益组织", ("社会公益组织", "社会 公益 组织")),
-    Column("legal_service", "法律服务机构", ("法律服务机构", "法律 服务 机构")),
+    Column("commercial", "商业企业"),
+    Column("research", "科研机构"),
+    Column("social_org", "社会公益组织"),
+    Column("legal_service", "法律服务机构"),
     Column("other_org", "其他"),
-    Column("total", "总计", ("总计", "总记", "合计")),
+    Column("total", "总计"),
 )
 APPLICANT_COLUMNS = tuple(c.key for c in T3_COLUMNS[:-1])
 
@@ -255,7 +252,6 @@ _T3_OTHER_2021 = (
 )
 _T3_OTHER_2019 = (_t3_row("other.total", "（六）其他处理", ("其他处理",), "(六)"),)
 
-_T3_GROUPS = ("本年度办理结果", "不予公开", "无法提供", "不予处理", "申请人情况", "法人或其他组织")
 _T3_HEADERS = (
     "申请人情况",
     "自然人",
@@ -272,14 +268,12 @@ T3_2021 = TableForm(
     "收到和处理政府信息公开申请情况",
     rows=(*_T3_HEAD, *_T3_OTHER_2021, *_T3_TAIL),
     header_cores=_T3_HEADERS,
-    group_cores=(*_T3_GROUPS, "其他处理"),
 )
 T3_2019 = TableForm(
     "t3",
     "收到和处理政府信息公开申请情况",
     rows=(*_T3_HEAD, *_T3_OTHER_2019, *_T3_TAIL),
     header_cores=_T3_HEADERS,
-    group_cores=_T3_GROUPS,
 )
 T3_RESULT_ROWS_2021 = tuple(r.key for r in T3_2021.rows[2:-2])
 T3_RESULT_ROWS_2019 = tuple(r.key for r in T3_2019.rows[2:-2])
@@ -290,7 +284,7 @@ T4_COLUMNS = (
     Column("corrected", "结果纠正"),
     Column("other", "其他结果"),
     Column("pending", "尚未审结"),
-    Column("total", "总计", ("总计", "总记", "合计")),
+    Column("total", "总计"),
 )
 T4 = TableForm(
     "t4",

@@ -67,7 +67,6 @@ def _key_columns() -> tuple[tuple[str, str, ColumnType], ...]:
 
 KEY_COLUMNS: tuple[tuple[str, str, ColumnType], ...] = _key_columns()
 REPORT_COLUMNS: tuple[tuple[str, str, ColumnType], ...] = (*REPORT_HEAD, *KEY_COLUMNS)
-CANONICAL_KEYS: tuple[str, ...] = tuple(name for name, _, _ in KEY_COLUMNS)
 HEADERS: dict[str, str] = {name: header for name, header, _ in REPORT_COLUMNS}
 
 VALUE_COLUMNS: tuple[tuple[str, ColumnType], ...] = (
