@@ -33,7 +33,7 @@ def _pool(workers: int, factory: ExtractorFactory) -> ProcessPoolExecutor:
     # forkserver/spawn, not fork: the parent runs a progress thread, and forking a threaded process can deadlock
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker, initargs=(factory,))
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker, initargs=(factory, workers))
 
 
 def _failed(task: Task, error: str) -> Done:

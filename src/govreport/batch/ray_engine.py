@@ -41,8 +41,8 @@ def _row(done: Done) -> dict[str, Any]:
 class _Extract:
     """A Ray Data actor: the extractor is built once, then reused for every batch."""
 
-    def __init__(self, factory: ExtractorFactory) -> None:
-        init_worker(factory)
+    def __init__(self, factory: ExtractorFactory, workers: int) -> None:
+        init_worker(factory, workers)
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         done = [run_task(Task(item["doc"], item["sha256"])) for item in batch.to_pylist()]
@@ -73,7 +73,7 @@ def run_ray(
     context.enable_progress_bars = False  # the CLI draws its own
     dataset = ray.data.from_items(items).map_batches(
         _Extract,
-        fn_constructor_args=(factory,),
+        fn_constructor_args=(factory, workers),
         batch_size=BATCH_SIZE,
         batch_format="pyarrow",
         concurrency=workers,

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from govreport.resources import share_cores
 from govreport.schema import ReportResult
 
 Extractor = Callable[[str], ReportResult]
@@ -76,9 +77,12 @@ def pipeline_extractor() -> Extractor:
 _extractor: Extractor | None = None
 
 
-def init_worker(factory: ExtractorFactory = pipeline_extractor) -> None:
-    """Build this process's extractor once (the process pool's initializer)."""
+def init_worker(factory: ExtractorFactory = pipeline_extractor, workers: int = 1) -> None:
+    """Build this process's extractor once (the process pool's initializer), its models
+    given this worker's share of the cores."""
     global _extractor
+    if workers > 1:
+        share_cores(workers)
     _extractor = factory()
 
 

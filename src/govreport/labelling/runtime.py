@@ -17,6 +17,7 @@ import numpy as np
 from govreport.labelling.labels import LABELS
 from govreport.labelling.spans import Span, decode, stitch, window_starts
 from govreport.labelling.vocab import CharVocab
+from govreport.resources import compute_threads
 
 MODEL_DIR = Path(__file__).resolve().parents[3] / "models" / "labeller"
 _BATCH = 16
@@ -106,4 +107,4 @@ def default_tagger() -> Tagger | None:
     None where its files are missing (the pipeline then falls back to rules)."""
     if not (MODEL_DIR / "labeller.json").exists():
         return None
-    return Tagger(MODEL_DIR)
+    return Tagger(MODEL_DIR, threads=compute_threads())

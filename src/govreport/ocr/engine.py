@@ -18,6 +18,7 @@ import numpy as np
 
 from govreport.errors import IngestError
 from govreport.ocr.grid import Box
+from govreport.resources import compute_threads
 
 ENGINE_VARIABLE = "GOVREPORT_OCR"
 PADDLE_MODELS_VARIABLE = "GOVREPORT_PADDLE_MODELS"
@@ -35,10 +36,6 @@ class OcrEngine(Protocol):
     def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         """Text and confidence (0–1) of each single-line grayscale crop."""
         ...
-
-
-def _threads() -> int:
-    return max(1, min(os.cpu_count() or 1, 4))
 
 
 def _axis_boxes(polygons: Any) -> list[Box]:
@@ -64,7 +61,7 @@ class RapidOcrEngine:
                 # detect on a page downscaled to this long side: lines stay findable, 3x less work
                 "Det.limit_type": "max",
                 "Det.limit_side_len": 1280,
-                "EngineConfig.onnxruntime.intra_op_num_threads": _threads(),
+                "EngineConfig.onnxruntime.intra_op_num_threads": compute_threads(),
                 "EngineConfig.onnxruntime.inter_op_num_threads": 1,
             }
         )
