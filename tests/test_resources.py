@@ -17,7 +17,8 @@ def test_threads_follow_the_environment(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_a_pool_worker_takes_its_share(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(THREADS_ENV, raising=False)
+    monkeypatch.setenv(THREADS_ENV, "1")  # so monkeypatch restores the variable share_cores sets
+    monkeypatch.delenv(THREADS_ENV)
     monkeypatch.setattr(os, "cpu_count", lambda: 8)
     share_cores(4)
     assert compute_threads() == 2
