@@ -90,3 +90,10 @@ def test_headless_chromium_renders_the_page(tmp_path: Path) -> None:
     subprocess.run(command, check=True, capture_output=True, timeout=60)
     png = shot.read_bytes()
     assert png.startswith(b"\x89PNG") and len(png) > 50_000  # a rendered page, not a blank one
+
+
+def test_a_pdf_page_is_shown_as_printed_behind_its_boxes() -> None:
+    page = inspect_report(str(REPO / "tests" / "fixtures" / "real" / "r002.pdf"))
+    assert page.count("data:image/jpeg;base64,") == 5  # every page of the report, embedded
+    assert 'class="sheet pictured"' in page
+    assert re.search(r'class="v m-(table|model) c-\w+ boxmark"', page)  # the values read, outlined on it

@@ -24,6 +24,7 @@ from govreport.document import Cell, Document, Location, Table, TextBlock
 from govreport.errors import GovReportError
 from govreport.form.catalog import FORMS, TableForm
 from govreport.outputs.rows import TABLE_NAMES
+from govreport.page_images import page_pictures
 from govreport.schema import ReportResult, Value
 
 PAGE_WIDTH_PT = 595.0  # A4, for pages whose boxes do not say
@@ -187,11 +188,16 @@ def _pages_html(doc: Document, marks: Marks) -> str:
     for text, loc in _located_pieces(doc):
         if loc.page is not None and loc.box is not None:
             pieces[loc.page].append((text, loc))
+    pictures = page_pictures(doc)
     pages: list[str] = []
-    for page in sorted(set(pieces) | set(marks.by_box)):
+    for page in sorted(set(pieces) | set(marks.by_box) | set(pictures)):
         boxes = [loc.box for _, loc in pieces[page]] + [v.location.box for v in marks.by_box[page]]  # type: ignore[union-attr]
-        width = max([PAGE_WIDTH_PT, *(b[2] for b in boxes if b)])
-        height = max([PAGE_HEIGHT_PT, *(b[3] for b in boxes if b)])
+        picture = pictures.get(page)
+        width = picture.width_pt if picture else max([PAGE_WIDTH_PT, *(b[2] for b in boxes if b)])
+        height = picture.height_pt if picture else max([PAGE_HEIGHT_PT, *(b[3] for b in boxes if b)])
+        # the page as printed behind the boxes; the words read stay on top, invisible, for search and copy
+        backdrop = f";background-image:url({picture.data_uri})" if picture else ""
+        sheet_class = "sheet pictured" if picture else "sheet"
         words = "".join(_word_html(text, loc.box) for text, loc in pieces[page] if loc.box)
         values = "".join(
             f'<a id="d-{escape(v.key)}"></a><div class="{marks.classes([v])} boxmark" data-keys="{escape(v.key)}" '
@@ -200,7 +206,8 @@ def _pages_html(doc: Document, marks: Marks) -> str:
         )
         pages.append(
             f'<section class="page"><h2>第 {page} 页</h2>'
-            f'<div class="sheet" style="width:{width:.0f}pt;height:{height:.0f}pt">{words}{values}</div></section>'
+            f'<div class="{sheet_class}" style="width:{width:.0f}pt;height:{height:.0f}pt{backdrop}">'
+            f"{words}{values}</div></section>"
         )
     return "".join(pages)
 
@@ -333,6 +340,8 @@ mark{color:inherit;padding:0 1px}
 .doc-table{margin:8px 0;font-size:13px}
 .sheet{position:relative;background:#fff;border:1px solid #999;box-shadow:0 1px 4px #aaa;overflow:hidden}
 .word{position:absolute;white-space:nowrap;line-height:1;color:#333}
+.sheet.pictured{background-size:100% 100%}
+.sheet.pictured .word{color:transparent}
 .boxmark{position:absolute}
 .findings{padding-left:18px}.finding{margin:4px 0}.finding.broken_identity{color:#a00}.finding.explanation{color:#704}
 .chip{display:inline-block;font-size:11px;background:#eee;border-radius:8px;padding:0 6px;margin:1px;color:#333}

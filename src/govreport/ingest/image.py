@@ -22,7 +22,8 @@ _A4_WIDTH_INCHES = 8.27
 _MIN_DPI = 50  # a stated resolution below this is a placeholder (many files say 1 or 72)
 
 
-def _dpi(frame: Image.Image) -> float:
+def image_dpi(frame: Image.Image) -> float:
+    """The resolution a page image was scanned at (stated, else as if it were A4 wide)."""
     stated = frame.info.get("dpi", (0, 0))[0]
     return float(stated) if stated and stated >= _MIN_DPI else frame.width / _A4_WIDTH_INCHES
 
@@ -31,7 +32,7 @@ def _gray_frames(path: str) -> Iterator[tuple[np.ndarray, float]]:
     try:
         with Image.open(path) as image:
             for frame in ImageSequence.Iterator(image):
-                dpi = _dpi(frame)
+                dpi = image_dpi(frame)
                 gray = frame.convert("L")
                 if dpi > MAX_DPI:
                     scale = MAX_DPI / dpi
