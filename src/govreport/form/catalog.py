@@ -38,7 +38,7 @@ class TableForm:
     name: str  # t2, t3, t4
     title: str
     rows: tuple[Row, ...]
-    header_cores: tuple[str, ...] = ()
+    header_cores: tuple[str, ...] = ()  # labels of the header; values follow the last (table 4)
 
     def keys(self) -> list[str]:
         return [f"{self.name}.{row.key}.{col.key}" for row in self.rows for col in row.columns]
@@ -109,14 +109,6 @@ T2_2021 = TableForm(
             columns=(Column("amount", "本年收费金额（单位：万元）", money=True),),
         ),
     ),
-    header_cores=(
-        "信息内容",
-        "本年制发件数",
-        "本年废止件数",
-        "现行有效件数",
-        "本年处理决定数量",
-        "本年收费金额",
-    ),
 )
 
 T2_2019 = TableForm(
@@ -141,14 +133,6 @@ T2_2019 = TableForm(
             ("政府集中采购",),
             columns=(Column("items", "采购项目数量"), Column("amount", "采购总金额", money=True)),
         ),
-    ),
-    header_cores=(
-        "信息内容",
-        "本年新制作数量",
-        "本年新公开数量",
-        "对外公开总数量",
-        "上一年项目数量",
-        "处理决定数量",
     ),
 )
 
@@ -267,13 +251,11 @@ T3_2021 = TableForm(
     "t3",
     "收到和处理政府信息公开申请情况",
     rows=(*_T3_HEAD, *_T3_OTHER_2021, *_T3_TAIL),
-    header_cores=_T3_HEADERS,
 )
 T3_2019 = TableForm(
     "t3",
     "收到和处理政府信息公开申请情况",
     rows=(*_T3_HEAD, *_T3_OTHER_2019, *_T3_TAIL),
-    header_cores=_T3_HEADERS,
 )
 T3_RESULT_ROWS_2021 = tuple(r.key for r in T3_2021.rows[2:-2])
 T3_RESULT_ROWS_2019 = tuple(r.key for r in T3_2019.rows[2:-2])

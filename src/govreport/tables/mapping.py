@@ -46,7 +46,6 @@ class TableReading:
 
     rows: dict[str, RowReadings]
     strategy: str  # "labels" or "order"
-    findings: list[Finding] = field(default_factory=list)
     model_rows: dict[str, float] = field(default_factory=dict)  # rows whose label a labeller found -> its confidence
     unlabelled_rows: set[str] = field(default_factory=set)  # rows whose label was not found, placed by order
 
@@ -100,11 +99,11 @@ def _row_segments(
     segments: dict[str, list[Item]] = {}
     placed: set[str] = set()
     order = {row.key: i for i, row in enumerate(form.rows)}
+    found_rows = {a.row.key for a in anchors}
     for i, anchor in enumerate(anchors):
         nxt = anchors[i + 1] if i + 1 < len(anchors) else None
         items = items_between(doc, anchor.end, nxt.start if nxt else region_end)
         following = form.rows[order[anchor.row.key] + 1 : order[nxt.row.key] if nxt else len(form.rows)]
-        found_rows = {a.row.key for a in anchors}
         rows = [anchor.row, *(r for r in following if r.key not in found_rows)]
         split = _unlabelled_rows(items, rows) if len(rows) > 1 else None
         if split is None:
@@ -322,7 +321,6 @@ def _resolve(form: TableForm, reading: TableReading, table_ids: tuple[Identity, 
     the table; where several tie, cells they disagree on stay ambiguous."""
     rows = [(key, rr.readings) for key, rr in reading.rows.items() if rr.readings]
     keys = [k for key, _ in rows for k in _row_keys(form, key)]
-    width = [len(_row_keys(form, key)) for key, _ in rows]
     total = 1
     for _, options in rows:
         total *= len(options)
@@ -332,7 +330,7 @@ def _resolve(form: TableForm, reading: TableReading, table_ids: tuple[Identity, 
         # no identities to choose with: rows stand alone
         merged: dict[str, CellReading | None] = {}
         ambiguous: list[str] = []
-        for (key, options), _ in zip(rows, width, strict=True):
+        for key, options in rows:
             part = _agree(_row_keys(form, key), options, len(options))
             merged.update(part.cells)
             ambiguous += part.ambiguous
@@ -362,7 +360,8 @@ def _with_absent(form: TableForm, resolution: Resolution) -> Resolution:
 
 
 def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc: Document) -> list[Value]:
-    inconsistent_rows = {key for key, rr in reading.rows.items() if not rr.consistent}
+    # rows printed against their own total, or with more numbers than cells (some left out)
+    doubtful_rows = {key for key, rr in reading.rows.items() if not rr.consistent or rr.trimmed}
     if resolution.ambiguous:
         doc.findings.append(
             Finding(
@@ -388,7 +387,7 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
             confidence = 0.9 if resolution.chosen_among <= 1 else 0.85
         if reading.strategy == "order":
             confidence = min(confidence, 0.85)
-        if row_key in inconsistent_rows:
+        if row_key in doubtful_rows:
             confidence = min(confidence, 0.8)
         if cell.item is not None:
             confidence *= cell.item.confidence  # an OCR reading is only as sure as the OCR
