@@ -21,7 +21,9 @@ from govreport.schema import Method, Provenance, SectionResult
 
 _NUMERALS = "一二三四五六七八九"
 # a part marker: one numeral and a separator; not 第二、 or 十二、, nor the 2 of 12、
-_MARKER = r"(?:(?<![第十])(?P<cn>[一二三四五六七八九])|(?<![\d.])(?P<dg>[1-9１-９]))\s*[、.．,，]\s*"
+_MARKER = r"(?:(?<![第十])(?P<cn>[一二三四五六七八九])|(?<![\d.])(?P<dg>[1-9１-９]))\s*[、.．,，](?!\d)\s*"
+# where a part heading may start; the learned labeller looks only after these
+PART_MARKER = re.compile(_MARKER)
 
 _PART_HEADINGS: dict[int, str] = {
     1: r"总\s*体\s*情\s*况",

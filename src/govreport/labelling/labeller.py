@@ -25,7 +25,14 @@ from govreport.labelling.runtime import Tagger, default_tagger
 from govreport.labelling.spans import Span
 from govreport.prose import FACT_KEYS, extract_facts, read_fact_span
 from govreport.schema import Finding, Provenance, SectionResult, Value
-from govreport.sections import HeadingCandidate, SectionFinder, best_chain, heading_candidates, sections_from_chain
+from govreport.sections import (
+    PART_MARKER,
+    HeadingCandidate,
+    SectionFinder,
+    best_chain,
+    heading_candidates,
+    sections_from_chain,
+)
 from govreport.tables.anchors import Anchor, find_anchors
 from govreport.tables.mapping import AnchorFinder
 
@@ -34,8 +41,6 @@ Mode = Literal["rules", "model", "hybrid"]
 _SURE_ANCHOR = 0.95  # a rule row label scoring this (an exact match) is not second-guessed
 _HEAD_CHARS = 600  # the title stands in the first characters
 _MIN_HEADING = 4  # characters (blanks aside) of the shortest part heading, 总体情况
-# a part numeral: not 第二、 or 十二、, not a digit of a number (12、, 5949.08)
-_NUMBERED = re.compile(r"(?:(?<![第十])[一二三四五六七八九]|(?<![\d.])[1-9１-９])\s*[、.．,，](?!\d)")
 _YEAR = re.compile(r"(?<!\d)20\d{2}(?!\d)")
 _HEADING_WINDOW = 48  # characters from a part numeral that hold the longest heading, blanks and all
 
@@ -106,7 +111,7 @@ class HybridSectionFinder:
             confident = [
                 c
                 for c in _model_candidates(self.view, _numbered_windows(doc.text, lo, hi))
-                if c.part == part and (c.confidence or 0) >= self.threshold and _NUMBERED.match(doc.text, c.start)
+                if c.part == part and (c.confidence or 0) >= self.threshold and PART_MARKER.match(doc.text, c.start)
             ]
             if confident:
                 chain = sorted([*chain, max(confident, key=lambda c: c.confidence or 0)], key=lambda c: c.start)
@@ -118,7 +123,7 @@ def _numbered_windows(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     numeral on, as long as the longest heading (merged where they overlap). Only these go
     through the model, not the whole gap."""
     windows: list[tuple[int, int]] = []
-    for m in _NUMBERED.finditer(text, lo, hi):
+    for m in PART_MARKER.finditer(text, lo, hi):
         start, end = m.start(), min(hi, m.start() + _HEADING_WINDOW)
         if windows and start <= windows[-1][1]:
             windows[-1] = (windows[-1][0], end)
