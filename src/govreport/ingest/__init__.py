@@ -24,7 +24,6 @@ from govreport.ingest.text import load_markdown, load_text
 __all__ = ["FILE_LOADERS", "LOADERS", "MAX_BYTES", "MAX_FILE_BYTES", "UNSUPPORTED", "detect_format", "load"]
 
 MAX_BYTES = 20 * 1024 * 1024  # text, HTML and DOCX reports are well under 1 MiB
-_LIMIT_MIB = MAX_BYTES // 2**20
 
 Loader = Callable[[str, bytes], Document]
 
@@ -127,9 +126,13 @@ def _file_size(path: str) -> int:
     return info.st_size
 
 
+def _too_large(size: int, limit: int) -> IngestError:
+    return IngestError(f"File is too large ({size / 2**20:.1f} MiB; the limit is {limit // 2**20} MiB)")
+
+
 def _load_file(fmt: str, name: str, size: int) -> Document:
     if size > MAX_FILE_BYTES:
-        raise IngestError(f"File is too large ({size / 2**20:.0f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB)")
+        raise _too_large(size, MAX_FILE_BYTES)
     return FILE_LOADERS[fmt](name)
 
 
@@ -146,15 +149,15 @@ def load(path: str | os.PathLike[str]) -> Document:
             if fmt in FILE_LOADERS:
                 data = b""  # read by its loader, page by page
             elif size > MAX_BYTES:
-                raise IngestError(f"File is too large ({size / 2**20:.1f} MiB; the limit is {MAX_BYTES // 2**20} MiB)")
+                raise _too_large(size, MAX_BYTES)
             else:
                 data = head + f.read(MAX_BYTES + 1 - len(head))  # bounded even if the file grew
     except OSError as exc:
         raise IngestError(f"Cannot read {name}: {exc.strerror or exc}") from None
     if fmt in FILE_LOADERS:
         return _load_file(fmt, name, size)
-    if len(data) > MAX_BYTES:
-        raise IngestError(f"File is too large (over {_LIMIT_MIB} MiB)")
+    if len(data) > MAX_BYTES:  # the file grew since it was measured
+        raise _too_large(len(data), MAX_BYTES)
     try:
         return LOADERS[fmt](name, data)
     except RecursionError:
