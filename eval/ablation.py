@@ -24,36 +24,31 @@ import random
 import re
 import sys
 import tempfile
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
-from govreport.evaluate import GROUPS, Gold, score, values_equal  # noqa: E402
+from conftest import GOLD  # noqa: E402
+from conftest import gold_cases as fixture_cases  # noqa: E402
+
+from govreport.evaluate import GROUPS, Gold, load_gold, reliability, score, values_equal  # noqa: E402
 from govreport.ingest import load  # noqa: E402
 from govreport.pipeline import extract  # noqa: E402
 from training import noise  # noqa: E402
 
 MODES = ("rules", "model", "hybrid")
-SHARED = ROOT.parent / "shared" / "fixtures"
-LOCAL = ROOT / "tests" / "fixtures"
-BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001)
+SUFFIXES = {".txt", ".md", ".html", ".pdf"}
 _CN = "一二三四五六"
 _HEADING_NUMERAL = re.compile(r"^\s*([一二三四五六])\s*、")
 
 
 def gold_cases() -> list[tuple[Gold, Path]]:
-    """(gold, document) for every gold fixture whose document is here."""
-    base = SHARED if SHARED.exists() else LOCAL
-    cases = []
-    for path in sorted((base / "gold").glob("*.json")):
-        gold = Gold.model_validate_json(path.read_text(encoding="utf-8"))
-        document = base.parent / gold.doc if base == SHARED else LOCAL / Path(gold.doc).relative_to("fixtures")
-        if document.exists():
-            cases.append((gold, document))
-    return cases
+    """(gold, document) for every gold fixture in tests/fixtures (copies of shared/fixtures)."""
+    golds = load_gold(GOLD)
+    return [(golds[case.document.name], case.document) for case in fixture_cases(SUFFIXES)]
 
 
 # ---------------------------------------------------------------- noised renditions
@@ -132,18 +127,6 @@ def evaluate_set(cases: list[tuple[Gold, Path]]) -> tuple[dict, list[tuple[float
     return table, decisions, misses
 
 
-def reliability(decisions: list[tuple[float, bool]]) -> list[dict]:
-    rows = []
-    for lo, hi in pairwise(BINS):
-        inside = [ok for conf, ok in decisions if lo <= conf < hi]
-        if inside:
-            confs = [conf for conf, _ in decisions if lo <= conf < hi]
-            rows.append({"bin": f"[{lo:.2f}, {min(hi, 1):.2f})", "decisions": len(inside),
-                         "mean_confidence": round(sum(confs) / len(confs), 3),
-                         "accuracy": round(sum(inside) / len(inside), 3)})  # fmt: skip
-    return rows
-
-
 def print_table(name: str, table: dict) -> None:
     print(f"\n{name}: accuracy per group (right/total)")
     print(f"{'mode':8}" + "".join(f"{g:>18}" for g in GROUPS))
@@ -197,7 +180,7 @@ def main() -> None:
             print(f"calibration of the model's decisions ({name}):")
             for row in calibration[name]:
                 conf, right = row["mean_confidence"], row["accuracy"]
-                print(f"  {row['bin']:>14}  n={row['decisions']:<5} confidence={conf:.3f}  right={right:.3f}")
+                print(f"  {row['bin']:>14}  n={row['count']:<5} confidence={conf:.3f}  right={right:.3f}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1, default=str), encoding="utf-8")

@@ -27,7 +27,6 @@ from bench import peak_rss_mib  # noqa: E402
 
 GOLD = REPO / "tests" / "fixtures" / "gold"
 R002 = REPO / "tests" / "fixtures" / "real" / "r002.pdf"
-LOW_CONFIDENCE = 0.9  # a value below this is marked uncertain
 TABLES = ("t2.", "t3.", "t4.")
 
 
@@ -54,21 +53,21 @@ def page_scores(pdf: Path) -> list[float]:
 
 def score(pdf: Path, gold: dict) -> tuple[int, int, list[str], float]:
     """Right table cells, scored cells, descriptions of the wrong ones, seconds."""
+    from govreport.evaluate import flagged_keys
     from govreport.pipeline import extract
 
     result = extract(pdf)
     if result.error:
         return 0, 1, [f"error: {result.error}"], result.seconds
-    broken_cells = {c for f in result.findings if f.kind == "broken_identity" for c in f.cells}
+    flagged = flagged_keys(result)
     cells = {c.key: c for c in result.cells}
     keys = [k for k in gold if k.startswith(TABLES)]
     wrong = []
     for key in keys:
         got = result.values.get(key)
         if got != gold[key]:
-            cell = cells.get(key)
-            confidence = cell.confidence if cell else 0.0
-            mark = "FLAGGED" if confidence < LOW_CONFIDENCE or key in broken_cells else "SILENT"
+            confidence = cells[key].confidence if key in cells else 0.0
+            mark = "FLAGGED" if key in flagged else "SILENT"
             wrong.append(f"{key}: gold {gold[key]} got {got} conf {confidence:.2f} {mark}")
     return len(keys) - len(wrong), len(keys), wrong, result.seconds
 

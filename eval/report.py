@@ -20,28 +20,34 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))  # runs from a checkout without installing
 sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO / "eval"))
 
+from bench import peak_rss_mib  # noqa: E402
 from conftest import GOLD, GoldCase, gold_cases  # noqa: E402
 
-from govreport.evaluate import GROUPS, GroupCount, IdentityCount, load_gold, score  # noqa: E402
+from govreport.evaluate import (  # noqa: E402
+    GROUPS,
+    GroupCount,
+    IdentityCount,
+    flagged_keys,
+    load_gold,
+    reliability,
+    score,
+)
 
 FORMATS = ("original", "flattened", "docx", "html", "pdf", "garbled", "scan")
 LABELLERS = ("rules", "model", "hybrid")
-LOW_CONFIDENCE = 0.9  # below this a value is marked uncertain (the inspect page shows it so)
-CONFIDENCE_BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001)
 
 
 # ---------------------------------------------------------------- renditions
@@ -123,7 +129,7 @@ class RunScore:
     documents: int = 0
     pages: int = 0
     seconds: float = 0.0
-    peak_rss_mib: float = 0.0
+    peak_rss_mib: float | None = None
     errors: dict[str, str] = field(default_factory=dict)
     groups: dict[str, GroupCount] = field(default_factory=lambda: {g: GroupCount() for g in GROUPS})
     hard: IdentityCount = field(default_factory=IdentityCount)
@@ -159,7 +165,7 @@ class RunScore:
         self._add_cells(case, result)
 
     def _add_cells(self, case: GoldCase, result: Any) -> None:
-        in_broken = {k for f in result.findings if f.kind == "broken_identity" for k in f.cells}
+        flagged = flagged_keys(result)
         for cell in result.cells:
             if cell.key not in case.values:
                 continue
@@ -170,8 +176,7 @@ class RunScore:
             self.confidences.append((cell.confidence, right))
             if right:
                 continue
-            flagged = cell.confidence < LOW_CONFIDENCE or cell.key in in_broken
-            if flagged:
+            if cell.key in flagged:
                 self.flagged_errors += 1
             else:
                 self.silent_errors.append(
@@ -203,10 +208,6 @@ class RunScore:
         }
 
 
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def run(formats: list[str], labellers: list[str], only: list[str] | None, folder: Path) -> list[RunScore]:
     from govreport.pipeline import extract
 
@@ -235,19 +236,8 @@ def run(formats: list[str], labellers: list[str], only: list[str] | None, folder
 
 # ---------------------------------------------------------------- calibration
 def calibration(scores: list[RunScore]) -> list[dict[str, Any]]:
-    """Reliability of the confidences over every run: per confidence bin, values and accuracy."""
-    pairs = [p for s in scores for p in s.confidences]
-    rows = []
-    for lo, hi in pairwise(CONFIDENCE_BINS):
-        inside = [right for conf, right in pairs if lo <= conf < hi]
-        rows.append(
-            {
-                "bin": f"[{lo:.2f}, {min(hi, 1.0):.2f}]",
-                "values": len(inside),
-                "accuracy": sum(inside) / len(inside) if inside else None,
-            }
-        )
-    return rows
+    """Reliability of the value confidences over every run (``govreport.evaluate.reliability``)."""
+    return reliability(p for s in scores for p in s.confidences)
 
 
 # ---------------------------------------------------------------- writing
@@ -283,11 +273,11 @@ def markdown(scores: list[RunScore], calib: list[dict[str, Any]], plots: list[st
         summary = s.summary()
         lines.append(
             f"| {s.format} | {s.labeller} | {_num(summary['docs_per_s'], '{:.1f}')} "
-            f"| {_num(summary['s_per_page'], '{:.3f}')} | {s.peak_rss_mib:.0f} |"
+            f"| {_num(summary['s_per_page'], '{:.3f}')} | {_num(s.peak_rss_mib, '{:.0f}')} |"
         )
     lines += ["", "## Confidence calibration (table values read, all runs)", "", "| confidence | values | accuracy |"]
     lines += ["|---|---|---|"]
-    lines += [f"| {row['bin']} | {row['values']} | {_pct(row['accuracy'])} |" for row in calib]
+    lines += [f"| {row['bin']} | {row['count']} | {_pct(row['accuracy'])} |" for row in calib]
     silent = [e | {"format": s.format, "labeller": s.labeller} for s in scores for e in s.silent_errors]
     lines += ["", "## Silent errors", ""]
     lines += (
@@ -325,11 +315,9 @@ def plots(scores: list[RunScore], calib: list[dict[str, Any]], out: Path) -> lis
     names.append("accuracy_by_format.png")
 
     fig, ax = plt.subplots(figsize=(4.5, 4))
-    filled = [r for r in calib if r["accuracy"] is not None]
-    mids = [(CONFIDENCE_BINS[i] + min(CONFIDENCE_BINS[i + 1], 1.0)) / 2 for i, r in enumerate(calib) if r in filled]
     ax.plot([0, 1], [0, 1], linestyle=":", color="grey")
-    ax.plot(mids, [r["accuracy"] for r in filled], marker="o")
-    ax.set_xlabel("confidence")
+    ax.plot([r["mean_confidence"] for r in calib], [r["accuracy"] for r in calib], marker="o")
+    ax.set_xlabel("confidence (bin mean)")
     ax.set_ylabel("accuracy")
     ax.set_title("Calibration of value confidences")
     fig.tight_layout()

@@ -9,13 +9,12 @@ which the model's spans are right at least ``TARGET_PRECISION`` of the time.
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 import numpy as np
 from seqeval.metrics import f1_score, precision_score, recall_score
 from sklearn.metrics import accuracy_score
 from sklearn.metrics import f1_score as sk_f1
 
+from govreport.evaluate import reliability
 from govreport.labelling.labels import LABELS, PART_TYPES, ROW_TYPES
 from govreport.labelling.spans import Span, decode, label_spans
 
@@ -72,22 +71,9 @@ def span_outcomes(labels_list, probs: list[np.ndarray]) -> list[tuple[Span, bool
     return out
 
 
-def reliability(outcomes: list[tuple[Span, bool]]) -> list[dict]:
-    table = []
-    for lo, hi in pairwise(BINS):
-        inside = [ok for s, ok in outcomes if lo <= s.confidence < hi]
-        confs = [s.confidence for s, _ in outcomes if lo <= s.confidence < hi]
-        if inside:
-            table.append(
-                {"bin": f"[{lo:.2f}, {min(hi, 1.0):.2f})", "spans": len(inside),
-                 "mean_confidence": round(float(np.mean(confs)), 4), "accuracy": round(float(np.mean(inside)), 4)}
-            )  # fmt: skip
-    return table
-
-
 def expected_calibration_error(table: list[dict]) -> float:
-    total = sum(row["spans"] for row in table)
-    return round(sum(row["spans"] * abs(row["accuracy"] - row["mean_confidence"]) for row in table) / max(1, total), 4)
+    total = sum(row["count"] for row in table)
+    return round(sum(row["count"] * abs(row["accuracy"] - row["mean_confidence"]) for row in table) / max(1, total), 4)
 
 
 def choose_threshold(labels_list, probs: list[np.ndarray]) -> tuple[float, dict]:
@@ -99,7 +85,7 @@ def choose_threshold(labels_list, probs: list[np.ndarray]) -> tuple[float, dict]
         if kept and np.mean(kept) >= TARGET_PRECISION:
             threshold = round(float(tau), 2)
             break
-    table = reliability(outcomes)
+    table = reliability([(s.confidence, ok) for s, ok in outcomes], BINS)
     kept = [ok for s, ok in outcomes if s.confidence >= threshold]
     summary = {
         "table": table,

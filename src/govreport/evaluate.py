@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping
+from itertools import pairwise
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
@@ -24,6 +25,8 @@ GROUPS: tuple[str, ...] = ("tables", "sections", "meta", "prose")
 HARD_KINDS = frozenset({"column_balance", "results_sum", "row_total", "group_total"})
 SOFT_KINDS = frozenset({"prose_table"})
 MONEY_TOLERANCE = 1e-6
+LOW_CONFIDENCE = 0.9  # a value below this is shown as uncertain (the inspect page, the benchmark)
+RELIABILITY_BINS: tuple[float, ...] = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001)
 
 Identity = tuple[str, str, str]
 
@@ -260,6 +263,36 @@ def evaluate(golds: Mapping[str, Gold], predictions: Iterable[Mapping[str, Any]]
         gold_without_prediction=sorted(golds[n].doc for n in golds if n not in by_name),
         predictions_without_gold=without_gold,
     )
+
+
+# ---------------------------------------------------------------- confidence
+def flagged_keys(result: Any) -> set[str]:
+    """Keys a reader of ``result`` (a ``ReportResult``) is warned about: values below
+    ``LOW_CONFIDENCE`` and the cells of a broken identity. A wrong value outside them
+    is a silent error."""
+    in_broken = {k for f in result.findings if f.kind == "broken_identity" for k in f.cells}
+    return in_broken | {c.key for c in result.cells if c.confidence < LOW_CONFIDENCE}
+
+
+def reliability(
+    decisions: Iterable[tuple[float, bool]], bins: tuple[float, ...] = RELIABILITY_BINS
+) -> list[dict[str, Any]]:
+    """Per confidence bin that holds any: how many (confidence, right) decisions, their mean
+    confidence and the share that is right."""
+    pairs = list(decisions)
+    rows = []
+    for lo, hi in pairwise(bins):
+        inside = [(conf, right) for conf, right in pairs if lo <= conf < hi]
+        if inside:
+            rows.append(
+                {
+                    "bin": f"[{lo:.2f}, {min(hi, 1.0):.2f})",
+                    "count": len(inside),
+                    "mean_confidence": round(sum(c for c, _ in inside) / len(inside), 4),
+                    "accuracy": round(sum(r for _, r in inside) / len(inside), 4),
+                }
+            )
+    return rows
 
 
 # ---------------------------------------------------------------- rendering

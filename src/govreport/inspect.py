@@ -22,6 +22,7 @@ from pathlib import Path
 from govreport import __version__
 from govreport.document import Cell, Document, Location, Table, TextBlock
 from govreport.errors import GovReportError
+from govreport.evaluate import LOW_CONFIDENCE
 from govreport.form.catalog import FORMS, TableForm
 from govreport.outputs.rows import TABLE_NAMES
 from govreport.page_images import page_pictures
@@ -78,8 +79,11 @@ class Marks:
         return " ".join(names)
 
 
+_DOUBTFUL = 0.7  # below this a value is drawn as likely wrong
+
+
 def _confidence_class(confidence: float) -> str:
-    return "c-hi" if confidence >= 0.9 else "c-mid" if confidence >= 0.7 else "c-lo"
+    return "c-hi" if confidence >= LOW_CONFIDENCE else "c-mid" if confidence >= _DOUBTFUL else "c-lo"
 
 
 def _title(values: Iterable[Value]) -> str:
