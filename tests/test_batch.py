@@ -93,10 +93,14 @@ def test_pending_hashes_lazily_and_never_skips_an_unreadable_file(tmp_path: Path
     doc = tmp_path / "a.txt"
     doc.write_text("x", encoding="utf-8")
     skipped: list[str] = []
-    done = {str(doc): Entry(str(doc), content_sha256(str(doc), 100), "0.1.0", 0)}
+    done = {str(doc): Entry(str(doc), content_sha256(str(doc), 100), "0.1.0", 0, labeller="hybrid")}
     assert list(pending([str(doc)], done, "0.1.0", skipped.append)) == []
     assert skipped == [str(doc)]
     assert list(pending([str(doc)], done, "0.2.0", skipped.append)) == [Task(str(doc), done[str(doc)].sha256)]
+    # another labeller mode makes another record: the document is redone, not skipped
+    assert list(pending([str(doc)], done, "0.1.0", skipped.append, labeller="rules")) == [
+        Task(str(doc), done[str(doc)].sha256)
+    ]
     missing = str(tmp_path / "gone.txt")
     assert list(pending([missing], {missing: Entry(missing, None, "0.1.0", 0)}, "0.1.0", skipped.append)) == [
         Task(missing, None)

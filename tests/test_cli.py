@@ -191,3 +191,14 @@ def test_eval_runs_the_pipeline_on_samples(tmp_path: Path) -> None:
     data = json.loads(report.read_text(encoding="utf-8"))
     assert len(data["documents"]) == 10  # every sample has gold; r002.pdf is not bundled
     assert data["errored"] == {}
+
+
+def test_rerun_with_another_labeller_redoes_the_documents(tmp_path: Path) -> None:
+    out = tmp_path / "run.jsonl"
+    sample = str(SAMPLES / "004_aa2b01d2dfa1efd2.txt")
+    assert runner.invoke(app, ["extract", sample, "-o", str(out), "--labeller", "rules"]).exit_code == 0
+    assert runner.invoke(app, ["extract", sample, "-o", str(out), "--labeller", "rules"]).exit_code == 0
+    assert len(jsonl(out.read_text(encoding="utf-8"))) == 1  # the same mode: skipped
+    assert runner.invoke(app, ["extract", sample, "-o", str(out), "--labeller", "hybrid"]).exit_code == 0
+    records = jsonl(out.read_text(encoding="utf-8"))
+    assert [r["labeller"] for r in records] == ["rules", "hybrid"]

@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, get_args
 
@@ -34,7 +35,7 @@ from rich.progress import (
 
 from govreport import __version__
 from govreport.batch import BatchOptions, Engine
-from govreport.batch.work import Done, ExtractorFactory, pipeline_extractor
+from govreport.batch.work import Done, extractor_for
 from govreport.evaluate import EvalReport, evaluate, load_gold, load_predictions, print_report, report_json
 from govreport.outputs import export, is_export, journal_path
 from govreport.outputs.journal import Entry, JournalWriter, read_records, scan
@@ -182,11 +183,11 @@ def run_batch(
     console: Console,
     options: BatchOptions | None = None,
     keep: bool = False,
-    factory: ExtractorFactory = pipeline_extractor,
+    labeller: str = "hybrid",
 ) -> tuple[BatchSummary, list[dict[str, Any]]]:
     """Extract every input not already done, writing each result as it completes; return the summary
     and (with ``keep``) the records of every input, which a large batch would otherwise not hold.
-    ``factory`` builds each worker's extractor once (where options such as a labeller go)."""
+    ``labeller`` is the mode every worker's extractor runs (and part of what makes a record done)."""
     from govreport.batch import pending, run  # imported late: `eval --pred` and --version need no pipeline
 
     options = options or BatchOptions()
@@ -202,7 +203,8 @@ def run_batch(
                 summary.skipped += 1
                 progress.advance(bar)
 
-            tasks = pending(inputs.files, sink.done_before, __version__, on_skip=skip)
+            tasks = pending(inputs.files, sink.done_before, __version__, on_skip=skip, labeller=labeller)
+            factory = partial(extractor_for, labeller)
             results = run(tasks, options, options.worker_count(len(inputs.files)), factory)
             for done in itertools.chain(map(_missing, inputs.missing), results):
                 sink.write(done)
@@ -295,14 +297,12 @@ LabellerOpt = Annotated[
 ]
 
 
-def _labeller_factory(labeller: str) -> ExtractorFactory:
-    from functools import partial
-
-    from govreport.labelling import MODES, labelled_extractor
+def _checked_labeller(labeller: str) -> str:
+    from govreport.labelling import MODES
 
     if labeller not in MODES:
         _usage_error(f"unknown labeller {labeller!r}: use {', '.join(MODES)}")
-    return partial(labelled_extractor, labeller)
+    return labeller
 
 
 def _batch_options(engine: str, workers: int | None, ray_address: str | None, force: bool) -> BatchOptions:
@@ -330,14 +330,14 @@ def extract(
 ) -> None:
     """Extract each report: JSON lines (doc, values, broken_identities, error, and full detail) or tables.
 
-    A rerun with the same output skips documents already done (same content, same version)."""
+    A rerun with the same output skips documents already done (same content, version and labeller)."""
     if not paths:
         _usage_error("give at least one file, folder or glob")
     if output == "-" and is_export(Path(output)):
         _usage_error("tables cannot go to stdout")
     options = _batch_options(engine, workers, ray_address, force)
     console = Console(stderr=True)
-    summary, _ = run_batch(_inputs_or_exit(paths), output, console, options, factory=_labeller_factory(labeller))
+    summary, _ = run_batch(_inputs_or_exit(paths), output, console, options, labeller=_checked_labeller(labeller))
     print_summary(summary, console, output)
 
 
@@ -372,7 +372,7 @@ def eval_command(
             _usage_error(str(exc))
     else:
         summary, predictions = run_batch(
-            _inputs_or_exit(paths or []), output, err, keep=True, factory=_labeller_factory(labeller)
+            _inputs_or_exit(paths or []), output, err, keep=True, labeller=_checked_labeller(labeller)
         )
         print_summary(summary, err, output)
     report: EvalReport = evaluate(golds, predictions)

@@ -74,4 +74,5 @@ def extract(path: str | Path, labeller: Mode = "hybrid") -> ReportResult:
         result = ReportResult(doc=str(path), error=f"internal error: {type(exc).__name__}: {exc}")
     result.seconds = round(time.perf_counter() - started, 4)
     result.tool_version = __version__
+    result.labeller = labeller
     return result

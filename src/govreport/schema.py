@@ -82,6 +82,7 @@ class ReportResult(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     seconds: float | None = None
     tool_version: str | None = None
+    labeller: str | None = None  # who decided sections, row labels and prose facts: rules, model or hybrid
 
     @property
     def values(self) -> dict[str, Number | str | None]:

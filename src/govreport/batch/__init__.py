@@ -1,8 +1,8 @@
 """Batch extraction: which documents still need doing, and the engine that does them.
 
 A document is done when the journal holds a record for its path made from the
-same content (SHA-256) by the same tool version; a rerun skips it unless
-``force``. Engines yield results as they finish: ``local`` runs in this process
+same content (SHA-256) by the same tool version and labeller mode; a rerun skips
+it unless ``force``. Engines yield results as they finish: ``local`` runs in this process
 (one worker) or a process pool, ``ray`` on Ray Data. All run the same
 ``work.run_task``, so their values are identical.
 """
@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, PositiveInt
 
-from govreport.batch.work import Done, ExtractorFactory, Task, content_sha256, pipeline_extractor
+from govreport.batch.work import Done, ExtractorFactory, Task, content_sha256, extractor_for
 from govreport.outputs.journal import Entry
 
 Engine = Literal["local", "ray"]
@@ -46,6 +46,7 @@ def pending(
     done: Mapping[str, Entry],
     tool_version: str,
     on_skip: Callable[[str], None],
+    labeller: str = "hybrid",
 ) -> Iterator[Task]:
     """Tasks for the files not already done, hashed as they are reached (so work starts at once)."""
     from govreport.ingest import MAX_BYTES  # imported late: the CLI's light commands need no ingestion
@@ -53,14 +54,15 @@ def pending(
     for doc in files:
         sha256 = content_sha256(doc, MAX_BYTES)
         entry = done.get(doc)
-        if sha256 is not None and entry is not None and (entry.sha256, entry.tool_version) == (sha256, tool_version):
+        made = (sha256, tool_version, labeller)
+        if sha256 is not None and entry is not None and (entry.sha256, entry.tool_version, entry.labeller) == made:
             on_skip(doc)
             continue
         yield Task(doc, sha256)
 
 
 def run(
-    tasks: Iterable[Task], options: BatchOptions, workers: int, factory: ExtractorFactory = pipeline_extractor
+    tasks: Iterable[Task], options: BatchOptions, workers: int, factory: ExtractorFactory = extractor_for
 ) -> Iterator[Done]:
     """Results of ``tasks`` in the order they finish."""
     if options.engine == "ray":

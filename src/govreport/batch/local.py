@@ -16,14 +16,14 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 
 from govreport import __version__
-from govreport.batch.work import Done, ExtractorFactory, Task, init_worker, pipeline_extractor, run_task
+from govreport.batch.work import Done, ExtractorFactory, Task, extractor_for, init_worker, run_task
 from govreport.schema import ReportResult
 
 IN_FLIGHT_PER_WORKER = 4  # enough to keep workers busy while the parent writes; few enough to stay small
 WORKER_DIED = "internal error: the worker process extracting this document died"
 
 
-def run_serial(tasks: Iterable[Task], factory: ExtractorFactory = pipeline_extractor) -> Iterator[Done]:
+def run_serial(tasks: Iterable[Task], factory: ExtractorFactory = extractor_for) -> Iterator[Done]:
     init_worker(factory)
     for task in tasks:
         yield run_task(task)
@@ -84,9 +84,7 @@ class _Scheduler:
         self._suspects.extend(tasks)
 
 
-def run_processes(
-    tasks: Iterable[Task], workers: int, factory: ExtractorFactory = pipeline_extractor
-) -> Iterator[Done]:
+def run_processes(tasks: Iterable[Task], workers: int, factory: ExtractorFactory = extractor_for) -> Iterator[Done]:
     scheduler = _Scheduler(tasks, workers)
     pool = _pool(workers, factory)
     in_flight: dict[Future[Done], tuple[Task, bool]] = {}

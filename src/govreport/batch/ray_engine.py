@@ -14,7 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from govreport.batch.work import Done, ExtractorFactory, Task, init_worker, pipeline_extractor, run_task
+from govreport.batch.work import Done, ExtractorFactory, Task, extractor_for, init_worker, run_task
 
 BATCH_SIZE = 8  # tasks per actor call: small, so progress moves and a lost actor loses little
 _DONE_SCHEMA = pa.schema(
@@ -61,7 +61,7 @@ def _start_ray(address: str | None, workers: int) -> None:
 
 
 def run_ray(
-    tasks: Iterable[Task], workers: int, address: str | None = None, factory: ExtractorFactory = pipeline_extractor
+    tasks: Iterable[Task], workers: int, address: str | None = None, factory: ExtractorFactory = extractor_for
 ) -> Iterator[Done]:
     import ray.data
 

@@ -9,6 +9,7 @@ writes and counts.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -67,17 +68,18 @@ def content_sha256(path: str, limit: int) -> str | None:
         return None
 
 
-def pipeline_extractor() -> Extractor:
-    """The default extractor: the rules pipeline, which loads nothing per worker beyond its imports."""
+def extractor_for(labeller: str = "hybrid") -> Extractor:
+    """``pipeline.extract`` with a labeller mode: a worker's extractor (``functools.partial(extractor_for,
+    mode)`` is a picklable factory; the labeller's model loads once per process on first use)."""
     from govreport.pipeline import extract
 
-    return extract
+    return functools.partial(extract, labeller=labeller)  # type: ignore[arg-type]
 
 
 _extractor: Extractor | None = None
 
 
-def init_worker(factory: ExtractorFactory = pipeline_extractor, workers: int = 1) -> None:
+def init_worker(factory: ExtractorFactory = extractor_for, workers: int = 1) -> None:
     """Build this process's extractor once (the process pool's initializer), its models
     given this worker's share of the cores."""
     global _extractor

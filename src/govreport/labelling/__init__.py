@@ -7,18 +7,4 @@ Nothing here imports torch or transformers; training lives in ``training/``.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from govreport.schema import ReportResult
-
 MODES = ("rules", "model", "hybrid")
-
-
-def labelled_extractor(mode: str) -> Callable[[str], ReportResult]:
-    """``pipeline.extract`` with ``labeller=mode``: a batch worker's extractor (picklable via functools.partial)."""
-    from govreport.pipeline import extract
-
-    return functools.partial(extract, labeller=mode)  # type: ignore[arg-type]

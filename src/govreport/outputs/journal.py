@@ -30,6 +30,7 @@ class Entry:
     sha256: str | None
     tool_version: str | None
     offset: int
+    labeller: str | None = None  # the labeller mode that made the record
 
 
 def scan(path: Path) -> dict[str, Entry]:
@@ -56,7 +57,8 @@ def _entry(raw: bytes, offset: int) -> Entry | None:
         return None
     if not isinstance(record, dict) or not isinstance(record.get("doc"), str):
         return None
-    return Entry(record["doc"], record.get("content_sha256"), record.get("tool_version"), offset)
+    made_by = (record.get("content_sha256"), record.get("tool_version"))
+    return Entry(record["doc"], *made_by, offset, labeller=record.get("labeller"))
 
 
 def cut_torn_tail(path: Path) -> None:
