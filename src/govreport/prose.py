@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from govreport.document import Document, Unit
 from govreport.schema import Provenance, Value
@@ -277,16 +278,11 @@ def _to_int(num: str) -> int | None:
 # common CJK punctuation NFKC keeps (、。《》【】“”‘’·— …). They are most of a report, so
 # normalizing only the runs in between is several times faster than the whole text.
 _MAY_CHANGE = re.compile(r"([^\x00-\x7f\u4e00-\u9fff\u3001-\u3035\u2018-\u201d\u00b7\u2014]+)")
-_RUN_CACHE: dict[str, str] = {}
 
 
+@lru_cache(maxsize=20000)
 def _nfkc_run(run: str) -> str:
-    out = _RUN_CACHE.get(run)
-    if out is None:
-        if len(_RUN_CACHE) > 20000:
-            _RUN_CACHE.clear()
-        out = _RUN_CACHE[run] = nfkc(run)
-    return out
+    return nfkc(run)
 
 
 # A PDF's or an image's lines are the page's, not the author's: a sentence wraps anywhere
