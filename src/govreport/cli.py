@@ -419,5 +419,54 @@ def summary_command(
     print_batch_summary(summary, Console(), limit)
 
 
+@app.command("panel")
+def panel_command(
+    outs: Annotated[
+        list[str],
+        typer.Argument(help="Extract outputs: .jsonl, .parquet, .csv, .xlsx or .duckdb.", show_default=False),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Panel file: .parquet, .csv, .xlsx or .duckdb.", show_default=False)
+    ],
+    mapping: Annotated[
+        Path | None, typer.Option("--agencies", help="CSV printed_name,agency_key,region that wins over the rules.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many findings per kind.")] = 10,
+) -> None:
+    """One row per agency and report year, with derived measures, and the findings: the cross-year
+    identity (carried forward = next year's carried over), missing years, duplicates, conflicts."""
+    from govreport.panel import AgencyMapping, build_panel, write_panel
+    from govreport.panel.write import PANEL_SUFFIXES
+
+    if output.suffix.lower() not in PANEL_SUFFIXES:
+        _usage_error(f"the panel goes to a {', '.join(PANEL_SUFFIXES)} file, not {output}")
+    missing = [out for out in outs if not Path(out).is_file()]
+    if missing:
+        _usage_error(f"not a file: {', '.join(missing)}")
+    try:
+        agencies = AgencyMapping.read(mapping) if mapping is not None else None
+    except (OSError, ValueError) as exc:
+        _usage_error(f"cannot read the agency mapping: {exc}")
+    started = time.perf_counter()
+    try:
+        panel = build_panel([Path(out) for out in outs], agencies)
+    except Exception as exc:  # any reader's error on a file that is not an extract output
+        _usage_error(f"cannot read the outputs as extract outputs: {type(exc).__name__}: {exc}")
+    written = write_panel(panel, output)
+    console = Console(stderr=True)
+    keys = {row["agency_key"] for row in panel.rows}
+    console.print(
+        f"[bold]{len(panel.rows)} rows[/bold] ({len(keys)} agencies) in {time.perf_counter() - started:.2f} s; "
+        f"{len(panel.findings)} findings",
+        highlight=False,
+    )
+    by_kind = Counter(finding.kind for finding in panel.findings)
+    for kind, count in sorted(by_kind.items()):
+        console.print(f"  {kind}: {count}", highlight=False)
+        for finding in panel.findings_of(kind)[:limit]:
+            console.print(f"    {escape(finding.message)}", highlight=False)
+    console.print(f"wrote {', '.join(map(str, written))}", highlight=False)
+
+
 if __name__ == "__main__":
     app()

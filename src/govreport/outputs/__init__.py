@@ -33,7 +33,7 @@ def _temporary(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp")
 
 
-def _replace_from_temporary(targets: list[Path], write: Callable[..., None], records: Iterable[dict[str, Any]]) -> None:
+def replace_from_temporary(targets: list[Path], write: Callable[..., None], records: Iterable[dict[str, Any]]) -> None:
     temporaries = [_temporary(target) for target in targets]
     for tmp in temporaries:
         tmp.unlink(missing_ok=True)  # DuckDB will not open a half-written file as a new database
@@ -65,5 +65,5 @@ def _writer(output: Path) -> tuple[Callable[..., None], list[Path]]:
 def export(output: Path) -> list[Path]:
     """Write ``output`` (and its companions) from its journal; return the files written."""
     write, targets = _writer(output)
-    _replace_from_temporary(targets, write, read_records(journal_path(output)))
+    replace_from_temporary(targets, write, read_records(journal_path(output)))
     return targets

@@ -25,13 +25,13 @@ _ARROW_TYPES: dict[ColumnType, pa.DataType] = {
 }
 
 
-def _schema(columns: Iterable[tuple[str, ColumnType]]) -> pa.Schema:
+def arrow_schema(columns: Iterable[tuple[str, ColumnType]]) -> pa.Schema:
     return pa.schema([pa.field(name, _ARROW_TYPES[kind]) for name, kind in columns])
 
 
-REPORT_SCHEMA = _schema((name, kind) for name, _, kind in REPORT_COLUMNS)
-VALUE_SCHEMA = _schema(VALUE_COLUMNS)
-FINDING_SCHEMA = _schema(FINDING_COLUMNS)
+REPORT_SCHEMA = arrow_schema((name, kind) for name, _, kind in REPORT_COLUMNS)
+VALUE_SCHEMA = arrow_schema(VALUE_COLUMNS)
+FINDING_SCHEMA = arrow_schema(FINDING_COLUMNS)
 
 
 class RowBuffer:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -64,32 +64,32 @@ class Summary(BaseModel):
 
 
 # ---------------------------------------------------------------- reading any output
-def _from_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+def _from_jsonl(path: Path, columns: Sequence[str]) -> Iterator[dict[str, Any]]:
     from govreport.outputs.journal import read_records
 
     return (report_row(record) for record in read_records(path))
 
 
-def _from_parquet(path: Path) -> Iterator[dict[str, Any]]:
+def _from_parquet(path: Path, columns: Sequence[str]) -> Iterator[dict[str, Any]]:
     import pyarrow.parquet as pq
 
     from govreport.outputs.parquet import wide_path
 
     if "key" in pq.read_schema(path).names:
         path = wide_path(path)  # the long form was named: its wide companion has one row per report
-    for batch in pq.ParquetFile(path).iter_batches(columns=list(SUMMARY_COLUMNS)):
+    for batch in pq.ParquetFile(path).iter_batches(columns=list(columns)):
         yield from batch.to_pylist()
 
 
-def _from_duckdb(path: Path) -> Iterator[dict[str, Any]]:
+def _from_duckdb(path: Path, columns: Sequence[str]) -> Iterator[dict[str, Any]]:
     import duckdb
 
     con = duckdb.connect(str(path), read_only=True)
     try:
-        columns = ", ".join(f'"{name}"' for name in SUMMARY_COLUMNS)
-        cursor = con.execute(f"SELECT {columns} FROM reports ORDER BY doc")
+        selected = ", ".join(f'"{name}"' for name in columns)
+        cursor = con.execute(f"SELECT {selected} FROM reports ORDER BY doc")
         while batch := cursor.fetchmany(1024):
-            yield from (dict(zip(SUMMARY_COLUMNS, row, strict=True)) for row in batch)
+            yield from (dict(zip(columns, row, strict=True)) for row in batch)
     finally:
         con.close()
 
@@ -98,14 +98,14 @@ def _keyed(headers: list[Any], cells: Iterator[Any] | tuple[Any, ...]) -> dict[s
     return {_BY_HEADER.get(str(h), str(h)): (None if c == "" else c) for h, c in zip(headers, cells, strict=False)}
 
 
-def _from_csv(path: Path) -> Iterator[dict[str, Any]]:
+def _from_csv(path: Path, columns: Sequence[str]) -> Iterator[dict[str, Any]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         headers = next(reader, [])
         yield from (_keyed(headers, row) for row in reader)
 
 
-def _from_xlsx(path: Path) -> Iterator[dict[str, Any]]:
+def _from_xlsx(path: Path, columns: Sequence[str]) -> Iterator[dict[str, Any]]:
     from openpyxl import load_workbook
 
     from govreport.outputs.spreadsheet import REPORT_SHEET
@@ -122,9 +122,10 @@ def _from_xlsx(path: Path) -> Iterator[dict[str, Any]]:
 _READERS = {".parquet": _from_parquet, ".duckdb": _from_duckdb, ".csv": _from_csv, ".xlsx": _from_xlsx}
 
 
-def read_reports(path: Path) -> Iterator[dict[str, Any]]:
-    """One dict per report with (at least) the summary columns, from any output format."""
-    return _READERS.get(path.suffix.lower(), _from_jsonl)(path)
+def read_reports(path: Path, columns: Sequence[str] = SUMMARY_COLUMNS) -> Iterator[dict[str, Any]]:
+    """One dict per report with (at least) ``columns`` (names of ``rows.REPORT_COLUMNS``), from any
+    output format. Values are as the format stores them: a CSV gives text."""
+    return _READERS.get(path.suffix.lower(), _from_jsonl)(path, columns)
 
 
 def summarize(path: Path) -> Summary:
