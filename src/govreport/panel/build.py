@@ -297,9 +297,7 @@ def _measures(row: dict[str, Any], previous: dict[str, Any] | None) -> dict[str,
 
 
 # ---------------------------------------------------------------- identity 7 and the years of an agency
-def _cross_year(
-    agency: str, before: dict[str, Any], after: dict[str, Any], findings: list[PanelFinding]
-) -> str:
+def _cross_year(agency: str, before: dict[str, Any], after: dict[str, Any], findings: list[PanelFinding]) -> str:
     status = "holds"
     unread = []
     for col in CROSS_YEAR_COLUMNS:
