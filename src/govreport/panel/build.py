@@ -28,6 +28,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ Number = int | float
 CROSS_YEAR_COLUMNS = (*APPLICANT_COLUMNS, "total")
 TABLE_KEYS = tuple(name for name, _, _ in KEY_COLUMNS if name.startswith(("t2.", "t3.", "t4.")))
 _KINDS: dict[str, ColumnType] = {name: kind for name, _, kind in REPORT_COLUMNS}
+_TEXT_FORMATS = (".csv", ".xlsx")  # the other outputs keep each column's type
 _T3_LABELS = {row.key: row.label for form in FORMS.values() for row in form.table("t3").rows}
 _COLUMN_LABELS = {col.key: col.label for col in FORMS["2021"].table("t3").rows[0].columns}
 
@@ -147,7 +149,7 @@ class Panel:
 
 # ---------------------------------------------------------------- reading
 def _coerce(value: Any, kind: ColumnType) -> Any:
-    """A stored value as its column's type: CSV gives text, spreadsheets may give floats for ints."""
+    """A value from a spreadsheet as its column's type: CSV gives text, Excel may give floats for ints."""
     if value is None or value == "":
         return None
     if kind == "str":
@@ -169,8 +171,9 @@ def _read(outputs: Sequence[Path], findings: list[PanelFinding]) -> list[dict[st
     names = [name for name, _, _ in REPORT_COLUMNS]
     latest: dict[str, dict[str, Any]] = {}
     for output in outputs:
+        as_text = output.suffix.lower() in _TEXT_FORMATS
         for stored in read_reports(output, names):
-            row = {name: _coerce(stored.get(name), _KINDS[name]) for name in names}
+            row = {name: _coerce(stored.get(name), _KINDS[name]) for name in names} if as_text else dict(stored)
             row["_output"] = str(output)
             earlier = latest.get(row["doc"])
             if earlier is not None and earlier["_output"] != row["_output"]:
@@ -272,10 +275,11 @@ def _share(part: Number | None, whole: Number | None) -> float | None:
     return None if part is None or not whole else part / whole
 
 
-def _group_rows(template: Template | None, group: str) -> list[str]:
+@cache
+def _group_rows(template: Template | None, group: str) -> tuple[str, ...]:
     if template not in FORMS:
-        return []
-    return [row.key for row in FORMS[template].table("t3").rows if row.key.startswith(f"{group}.")]
+        return ()
+    return tuple(row.key for row in FORMS[template].table("t3").rows if row.key.startswith(f"{group}."))
 
 
 def _measures(row: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
