@@ -9,7 +9,8 @@ printed several ways) and years, full records with every cell's provenance, so
 the JSONL read is as large as a real batch's. Every tenth agency gets one
 carried-over figure moved, so the cross-year check has breaks to find. It times
 ``govreport panel`` as a user runs it (a fresh process, reading the JSONL and
-writing each format) and, in this process, building the panel alone.
+writing each format) and, in this process, building the panel alone: wall time
+and CPU time (on a shared machine the wall time includes waiting for a core).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -56,6 +58,11 @@ def corpus(records: list[dict], agencies: int) -> list[dict]:
     return out
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--agencies", type=int, default=100)
@@ -70,18 +77,23 @@ def main() -> None:
         journal.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
         size = journal.stat().st_size / 2**20
         print(f"{len(records)} records, {size:.1f} MiB of JSONL")
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         panel = build_panel([journal])
-        built = time.perf_counter() - started
+        built, cpu = time.perf_counter() - started, time.process_time() - cpu
         breaks = len(panel.findings_of("cross_year_break"))
-        print(f"build_panel: {built:.2f} s -> {len(panel.rows)} rows, {len(panel.findings)} findings ({breaks} breaks)")
+        print(
+            f"build_panel: {built:.2f} s wall, {cpu:.2f} s CPU -> {len(panel.rows)} rows, "
+            f"{len(panel.findings)} findings ({breaks} cross-year breaks)"
+        )
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}
         for suffix in (".parquet", ".csv", ".xlsx", ".duckdb"):
             output = folder / f"panel{suffix}"
             command = [sys.executable, "-m", "govreport.cli", "panel", str(journal), "-o", str(output)]
-            started = time.perf_counter()
+            started, before = time.perf_counter(), _children_cpu()
             subprocess.run(command, check=True, capture_output=True, env=env)
-            print(f"govreport panel -o panel{suffix}: {time.perf_counter() - started:.2f} s (whole process)")
+            wall, cpu = time.perf_counter() - started, _children_cpu() - before
+            print(f"govreport panel -o panel{suffix}: {wall:.2f} s wall, {cpu:.2f} s CPU (the whole process)")
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall time includes waiting for one)")
 
 
 if __name__ == "__main__":

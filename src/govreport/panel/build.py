@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -241,7 +241,7 @@ def _one_per_year(
                 )
             )
         variants.append(kept)
-    chosen = min(variants, key=_preference)
+    chosen = variants[0] if len(variants) == 1 else min(variants, key=_preference)
     for other in variants:
         if other is chosen:
             continue
@@ -264,9 +264,9 @@ def _one_per_year(
 
 
 # ---------------------------------------------------------------- measures
-def _sum(values: Iterable[Any]) -> Number | None:
-    values = list(values)
-    if not values or any(v is None for v in values):
+def _sum(values: list[Any]) -> Number | None:
+    """The sum, or None where a term is unread or there are none (the form does not have the group)."""
+    if not values or None in values:
         return None
     return sum(values)
 
@@ -276,27 +276,33 @@ def _share(part: Number | None, whole: Number | None) -> float | None:
 
 
 @cache
-def _group_rows(template: Template | None, group: str) -> tuple[str, ...]:
-    if template not in FORMS:
-        return ()
-    return tuple(row.key for row in FORMS[template].table("t3").rows if row.key.startswith(f"{group}."))
+def _sum_terms(template: Template | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each ``sum.t3.*`` measure and the keys it adds up, for a report on ``template``."""
+    rows = [row.key for row in FORMS[template].table("t3").rows] if template in FORMS else []
+    members = {"applications": ("new_received", "carried_over") if rows else ()}
+    members |= {group: tuple(r for r in rows if r.startswith(f"{group}.")) for group in GROUPS}
+    return tuple(
+        (f"sum.t3.{group}.{col}", tuple(f"t3.{r}.{col}" for r in keys))
+        for group, keys in members.items()
+        for col in CROSS_YEAR_COLUMNS
+    )
+
+
+_YOY_TERMS = tuple((f"yoy.t3.{r}.total", f"t3.{r}.total") for r in T3_ROWS)
 
 
 def _measures(row: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
-    template = row.get("meta.template")
-    out: dict[str, Any] = {}
-    for col in CROSS_YEAR_COLUMNS:
-        out[f"sum.t3.applications.{col}"] = _sum(row.get(f"t3.{r}.{col}") for r in ("new_received", "carried_over"))
-        for group in GROUPS:
-            rows = _group_rows(template, group)
-            out[f"sum.t3.{group}.{col}"] = _sum(row.get(f"t3.{r}.{col}") for r in rows)
+    out: dict[str, Any] = {
+        name: _sum([row.get(key) for key in keys]) for name, keys in _sum_terms(row.get("meta.template"))
+    }
     handled = row.get("t3.results_total.total")
     out["share.granted"] = _share(row.get("t3.granted.total"), handled)
     out["share.partially_granted"] = _share(row.get("t3.partially_granted.total"), handled)
     out["share.denied"] = _share(out["sum.t3.denied.total"], handled)
-    for r in T3_ROWS:
-        now, before = row.get(f"t3.{r}.total"), (previous or {}).get(f"t3.{r}.total")
-        out[f"yoy.t3.{r}.total"] = None if now is None or before is None else now - before
+    before = previous or {}
+    for name, key in _YOY_TERMS:
+        now, then = row.get(key), before.get(key)
+        out[name] = None if now is None or then is None else now - then
     return out
 
 
