@@ -196,6 +196,16 @@ def test_a_changed_carried_over_figure_is_exactly_the_cross_year_break_naming_bo
     assert all(row["broken_identities"] is None for row in panel.rows)  # each report balances on its own
 
 
+def test_a_break_whose_cell_is_on_a_review_list_says_so(series: tuple[Path, Path], tmp_path: Path) -> None:
+    records = _records(series[1])
+    records[2]["broken_identities"] = [["t3", "column_balance", "total"]]  # as if 2023's own balance broke
+    panel = build_panel([_write_records(records, tmp_path / "out.jsonl")])
+    by_column = {f.identity[2]: f.message for f in panel.findings_of("cross_year_break")}
+    assert f"review list: {records[2]['doc']} t3.carried_over.total" in by_column["total"]
+    assert "review list" not in by_column["natural_person"]
+    assert "t3.carried_over.total" in json.loads(panel.rows[2]["review"])
+
+
 def test_measures(series: tuple[Path, Path]) -> None:
     rows = build_panel([series[0]]).rows
     for row in rows:

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from govreport.form.catalog import APPLICANT_COLUMNS, FORMS, Template
+from govreport.identities import identities
 from govreport.outputs.rows import KEY_COLUMNS, REPORT_COLUMNS, ColumnType
 from govreport.outputs.summary import read_reports
 from govreport.panel.agency import AgencyMapping, AgencyName, resolve_agencies
@@ -65,6 +66,7 @@ PANEL_HEAD: tuple[tuple[str, str, ColumnType], ...] = (
     ("other_docs", "同机关同年度的其他文件", "str"),  # JSON list: duplicates and conflicting documents
     ("broken_identities", "勾稽关系不符", "str"),
     ("cross_year", "跨年度勾稽", "str"),  # holds, broken, open, first_year, previous_year_missing
+    ("review", "待核对字段", "str"),  # JSON list: the report's review list (or its broken identities' cells)
     ("content_sha256", "文件SHA-256", "str"),
 )
 
@@ -175,6 +177,7 @@ def _read(outputs: Sequence[Path], findings: list[PanelFinding]) -> list[dict[st
         for stored in read_reports(output, names):
             row = {name: _coerce(stored.get(name), _KINDS[name]) for name in names} if as_text else dict(stored)
             row["_output"] = str(output)
+            row["_review"] = _review(stored, row)
             earlier = latest.get(row["doc"])
             if earlier is not None and earlier["_output"] != row["_output"]:
                 findings.append(
@@ -186,6 +189,21 @@ def _read(outputs: Sequence[Path], findings: list[PanelFinding]) -> list[dict[st
                 )
             latest[row["doc"]] = row
     return [latest[doc] for doc in sorted(latest)]
+
+
+def _review(stored: dict[str, Any], row: dict[str, Any]) -> frozenset[str]:
+    """The keys a person should check (the record's review list, FIELDS.md); where the output has
+    none, the cells of the report's broken identities (confidences are not in the report rows)."""
+    review = stored.get("review")
+    if isinstance(review, str):
+        review = json.loads(review)
+    if review is not None:
+        return frozenset(review)
+    template = row.get("meta.template")
+    if template not in FORMS:
+        return frozenset()
+    cells = {identity.name: identity.keys for identity in identities(template)}
+    return frozenset(key for name in _hard_broken(row) for key in cells.get(tuple(name), ()))
 
 
 def _placeable(rows: list[dict[str, Any]], findings: list[PanelFinding]) -> list[dict[str, Any]]:
@@ -318,11 +336,15 @@ def _cross_year(agency: str, before: dict[str, Any], after: dict[str, Any], find
             continue
         if forward != over:
             status = "broken"
+            suspect = [
+                f"{r['doc']} {key}" for r, key in ((before, forward_key), (after, over_key)) if key in r["_review"]
+            ]
             findings.append(
                 PanelFinding(
                     "cross_year_break",
                     f"{agency}: {before['meta.year']} carried forward {forward} ({before['doc']} {forward_key}) "
-                    f"but {after['meta.year']} carried over {over} ({after['doc']} {over_key})",
+                    f"but {after['meta.year']} carried over {over} ({after['doc']} {over_key})"
+                    + (f"; to check first, on its report's review list: {', '.join(suspect)}" if suspect else ""),
                     agency,
                     after["meta.year"],
                     before["doc"],
@@ -395,6 +417,7 @@ def _panel_row(row: dict[str, Any], identity: AgencyName) -> dict[str, Any]:
         "other_docs": json.dumps(row["_others"], ensure_ascii=False) if row["_others"] else None,
         "broken_identities": row.get("broken_identities"),
         "cross_year": row.get("cross_year"),
+        "review": json.dumps(sorted(row["_review"]), ensure_ascii=False) if row["_review"] else None,
         "content_sha256": row.get("content_sha256"),
     }
     return {**head, **{name: row.get(name) for name, _, _ in (*KEY_COLUMNS, *MEASURE_COLUMNS)}}
