@@ -90,6 +90,13 @@ def test_a_lossy_key_is_not_merged_with_a_name_that_reaches_it_exactly() -> None
     assert any(set(a.names) == {spam, "卫生健康局"} for a in ambiguities)  # ... and listed
 
 
+def test_two_names_that_meet_only_through_a_lossy_step_are_kept_apart_and_listed() -> None:
+    one, other = "开云手机官网入口·(中国)官方网站卫生健康局", "某某体育官网卫生健康局"
+    found, ambiguities = resolve_agencies([one, other])
+    assert found[one].key != found[other].key
+    assert [set(a.names) for a in ambiguities] == [{one, other}]
+
+
 def test_a_lossy_key_alone_is_taken_and_listed() -> None:
     spam = "开云手机官网入口·(中国)官方网站卫生健康局"
     found, ambiguities = resolve_agencies([spam])
@@ -327,10 +334,17 @@ def test_every_panel_format_opens_in_its_reader(series: tuple[Path, Path], tmp_p
 
 def test_panel_command(series: tuple[Path, Path], tmp_path: Path) -> None:
     output = tmp_path / "panel.duckdb"
+    mapping = tmp_path / "agencies.csv"
+    mapping.write_text("printed_name,agency_key,region\n平潭综合实验区管委会,平潭,福建\n", "utf-8")
+    result = runner.invoke(app, ["panel", str(series[1]), "-o", str(output), "--agencies", str(mapping)])
+    assert result.exit_code == 0, result.output
+    assert "cross_year_break: 2" not in result.output  # 2022 (the mapped name) is now apart from 2021 and 2023
+    con = duckdb.connect(str(output), read_only=True)
+    assert con.execute("SELECT year, region FROM panel WHERE agency_key = '平潭'").fetchall() == [(2022, "福建")]
+    con.close()
     result = runner.invoke(app, ["panel", str(series[1]), "-o", str(output)])
     assert result.exit_code == 0, result.output
     assert "cross_year_break: 2" in result.output
-    assert output.is_file()
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,9 +212,9 @@ def resolve_agencies(
     """The identity of every printed name, and what could not be settled.
 
     A mapped name takes the mapping's key and region. A lossy key that another
-    name reaches without loss is not taken: the name keeps its exact key and the
-    pair is an ambiguity. A lossy key nobody else has is kept and listed, as is a
-    local body without a place name."""
+    name reaches too (with or without loss) is not taken: each lossy name keeps
+    its exact key and the names are an ambiguity. A lossy key nobody else has is
+    kept and listed, as is a local body without a place name."""
     names = sorted(set(printed_names))
     found: dict[str, AgencyName] = {}
     for printed in names:
@@ -222,32 +223,28 @@ def resolve_agencies(
             found[printed] = AgencyName(printed, mapped[0], ("mapping",), mapped[0], mapped[1], "mapping")
         else:
             found[printed] = agency_key(printed)
-    exact_keys: dict[str, list[str]] = {}
+    exact_keys: dict[str, list[str]] = defaultdict(list)
+    lossy_keys: dict[str, list[AgencyName]] = defaultdict(list)
     for identity in found.values():
-        if not identity.lossy:
-            exact_keys.setdefault(identity.key, []).append(identity.printed)
+        (lossy_keys[identity.key] if identity.lossy else exact_keys[identity.key]).append(identity)
     ambiguities: list[Ambiguity] = []
-    for printed, identity in found.items():
-        if not identity.lossy:
+    for key, lossy in lossy_keys.items():
+        names = tuple(identity.printed for identity in (*lossy, *exact_keys.get(key, ())))
+        if len(names) == 1:
+            ambiguities.append(Ambiguity(key, names, f"{names[0]!r} became {key!r} by dropping a site-chrome prefix"))
             continue
-        others = exact_keys.get(identity.key)
-        if others:
+        for identity in lossy:  # the lossy step would merge different names: not taken
             exact_steps = identity.steps[: identity.steps.index("site_chrome_prefix")]
-            found[printed] = AgencyName(printed, identity.exact_key, exact_steps, identity.exact_key)
-            ambiguities.append(
-                Ambiguity(
-                    identity.key,
-                    (printed, *others),
-                    f"{printed!r} becomes {identity.key!r} only by dropping a site-chrome prefix; "
-                    f"kept apart as {identity.exact_key!r} (map it to merge)",
-                )
+            found[identity.printed] = AgencyName(identity.printed, identity.exact_key, exact_steps, identity.exact_key)
+        apart = ", ".join(repr(identity.exact_key) for identity in lossy)
+        ambiguities.append(
+            Ambiguity(
+                key,
+                names,
+                f"{', '.join(map(repr, names))} would share {key!r} only by dropping a site-chrome prefix; "
+                f"kept apart as {apart} (map them to merge)",
             )
-        else:
-            ambiguities.append(
-                Ambiguity(
-                    identity.key, (printed,), f"{printed!r} became {identity.key!r} by dropping a site-chrome prefix"
-                )
-            )
+        )
     listed = {name for ambiguity in ambiguities for name in ambiguity.names}
     for identity in found.values():
         if identity.printed in listed or identity.method == "mapping":
