@@ -203,6 +203,19 @@ def test_a_changed_carried_over_figure_is_exactly_the_cross_year_break_naming_bo
     assert all(row["broken_identities"] is None for row in panel.rows)  # each report balances on its own
 
 
+def test_an_unread_cell_leaves_the_cross_year_identity_open_not_broken(
+    series: tuple[Path, Path], tmp_path: Path
+) -> None:
+    records = _records(series[0])
+    records[1]["values"]["t3.carried_over.commercial"] = None  # 2022's cell not read
+    panel = build_panel([_write_records(records, tmp_path / "out.jsonl")])
+    assert panel.findings_of("cross_year_break") == []
+    (open_,) = panel.findings_of("cross_year_open")
+    assert (open_.doc, open_.other_doc, open_.year) == (records[0]["doc"], records[1]["doc"], 2022)
+    assert "commercial" in open_.message
+    assert [row["cross_year"] for row in panel.rows] == ["first_year", "open", "holds", "holds"]
+
+
 def test_a_break_whose_cell_is_on_a_review_list_says_so(series: tuple[Path, Path], tmp_path: Path) -> None:
     records = _records(series[1])
     records[2]["broken_identities"] = [["t3", "column_balance", "total"]]  # as if 2023's own balance broke
