@@ -456,8 +456,8 @@ def panel_command(
     console = Console(stderr=True)
     keys = {row["agency_key"] for row in panel.rows}
     console.print(
-        f"[bold]{len(panel.rows)} rows[/bold] ({len(keys)} agencies) in {time.perf_counter() - started:.2f} s; "
-        f"{len(panel.findings)} findings",
+        f"[bold]{len(panel.rows)} rows[/bold] ({len(keys)} agencies), {len(panel.findings)} findings; "
+        f"read, built and written in {time.perf_counter() - started:.2f} s",
         highlight=False,
     )
     by_kind = Counter(finding.kind for finding in panel.findings)

@@ -113,5 +113,6 @@ def write_panel(panel: Panel, output: Path) -> list[Path]:
     output.parent.mkdir(parents=True, exist_ok=True)
     writers = {".parquet": _write_parquet, ".csv": _write_csv, ".xlsx": _write_xlsx, ".duckdb": _write_duckdb}
     targets = [output, findings_path(output)] if suffix in (".parquet", ".csv") else [output]
+    # replace_from_temporary hands its writer records to stream; the panel is already built
     replace_from_temporary(targets, lambda _, *tmp: writers[suffix](panel, *tmp), ())
     return targets
