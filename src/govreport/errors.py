@@ -15,3 +15,27 @@ class UnsupportedFormat(IngestError):
 
 class NotAReport(GovReportError):
     """The document reads fine but shows nothing of an annual disclosure report."""
+
+
+# What each limit (``options.Limits`` field) measures, and the CLI option that raises it.
+LIMIT_WORDS = {
+    "seconds": ("time", "seconds", "--max-seconds"),
+    "memory_mb": ("memory", "MB resident", "--max-memory-mb"),
+    "pages": ("pages", "pages", "--max-pages"),
+    "page_pixels": ("page size", "pixels in one rendered page", "--max-page-pixels"),
+    "table_cells": ("table size", "grid cells in one table", "--max-table-cells"),
+    "rules_per_page": ("ruling lines", "rules on one page", "--max-rules-per-page"),
+    "unzipped_mb": ("unzipped size", "MB uncompressed", "--max-unzipped-mb"),
+    "digit_run": ("digit run", "digits in one run", "--max-digit-run"),
+    "lines": ("lines", "lines", "--max-lines"),
+}
+
+
+class LimitExceeded(GovReportError):
+    """The document is over one of the per-document limits (``options.Limits``)."""
+
+    def __init__(self, name: str, value: float, limit: float) -> None:
+        what, unit, option = LIMIT_WORDS[name]
+        shown = f"{value:.0f}" if isinstance(value, float) else str(value)
+        super().__init__(f"limit exceeded: {what} {shown} {unit} is over the limit {limit:g} ({option} raises it)")
+        self.name = name

@@ -13,6 +13,7 @@ import functools
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,10 +54,13 @@ class Done:
 
 
 def content_sha256(path: str, limit: int) -> str | None:
-    """SHA-256 of the file, or None if it cannot be read. A file over ``limit`` bytes is never read
+    """SHA-256 of the file, or None if it cannot be read or is not a regular file. A file over ``limit`` bytes is never read
     by ingestion (it is rejected for its size), so its size stands in for its content."""
     try:
-        size = os.stat(path).st_size
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end: never opened
+            return None
+        size = info.st_size
         if size > limit:
             return f"size:{size}"
         digest = hashlib.sha256()

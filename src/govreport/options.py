@@ -1,0 +1,67 @@
+"""Typed options of one extraction: who labels, and the limits that bound one document's work.
+
+``Limits`` are per document (time, memory, pages, pixels, grid cells, rules,
+unzipped size, digit runs, lines). A document over one gets an error record
+naming the limit and its value (``LimitExceeded``); the batch goes on. The
+limits in force in a process are set around each document with
+``limits_in_force`` and read where the work happens with ``active_limits``, so
+the ingest stages need no extra argument threaded through every call.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
+
+from govreport.errors import LimitExceeded
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one document may cost. Defaults fit real reports many times over; 0 turns a limit off."""
+
+    seconds: float = 300.0  # wall time of one document in a worker
+    memory_mb: int = 2048  # resident memory of one worker process
+    pages: int = 1000  # pages of a PDF, frames of an image
+    page_pixels: int = 60_000_000  # pixels of one page rendered for OCR (A4 at 200 dpi: 3.9 million)
+    table_cells: int = 100_000  # grid slots of one table (rows × columns its spans cover)
+    rules_per_page: int = 20_000  # drawn rules of one PDF page that grid finding looks at
+    unzipped_mb: int = 512  # uncompressed size of an Office file's parts
+    digit_run: int = 200  # digits in one unbroken run (a number, an ID)
+    lines: int = 200_000  # lines (text blocks) of one document
+
+    def check(self, name: str, value: float) -> None:
+        """Raise ``LimitExceeded`` when ``value`` is over the limit called ``name``."""
+        limit = getattr(self, name)
+        if limit and value > limit:
+            raise LimitExceeded(name, value, limit)
+
+
+LIMIT_NAMES = tuple(f.name for f in fields(Limits))
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineOptions:
+    """How ``pipeline.extract`` runs one document."""
+
+    labeller: str = "hybrid"  # rules, model or hybrid (``govreport.labelling.MODES``)
+    limits: Limits = field(default_factory=Limits)
+
+
+_ACTIVE: contextvars.ContextVar[Limits] = contextvars.ContextVar("govreport_limits", default=Limits())
+
+
+def active_limits() -> Limits:
+    """The limits of the document being extracted (the defaults outside any ``limits_in_force``)."""
+    return _ACTIVE.get()
+
+
+@contextmanager
+def limits_in_force(limits: Limits) -> Iterator[Limits]:
+    token = _ACTIVE.set(limits)
+    try:
+        yield limits
+    finally:
+        _ACTIVE.reset(token)
