@@ -50,12 +50,13 @@ class PipelineOptions:
     limits: Limits = field(default_factory=Limits)
 
 
-_ACTIVE: contextvars.ContextVar[Limits] = contextvars.ContextVar("govreport_limits", default=Limits())
+_DEFAULT_LIMITS = Limits()
+_ACTIVE: contextvars.ContextVar[Limits | None] = contextvars.ContextVar("govreport_limits", default=None)
 
 
 def active_limits() -> Limits:
     """The limits of the document being extracted (the defaults outside any ``limits_in_force``)."""
-    return _ACTIVE.get()
+    return _ACTIVE.get() or _DEFAULT_LIMITS
 
 
 @contextmanager

@@ -54,8 +54,9 @@ class Done:
 
 
 def content_sha256(path: str, limit: int) -> str | None:
-    """SHA-256 of the file, or None if it cannot be read or is not a regular file. A file over ``limit`` bytes is never read
-    by ingestion (it is rejected for its size), so its size stands in for its content."""
+    """SHA-256 of the file, or None if it cannot be read or is not a regular file. A file over
+    ``limit`` bytes is never read by ingestion (it is rejected for its size), so its size stands in
+    for its content."""
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end: never opened
