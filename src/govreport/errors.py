@@ -31,11 +31,19 @@ LIMIT_WORDS = {
 }
 
 
-class LimitExceeded(GovReportError):
-    """The document is over one of the per-document limits (``options.Limits``)."""
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
-    def __init__(self, name: str, value: float, limit: float) -> None:
+
+class LimitExceeded(GovReportError):
+    """The document is over one of the per-document limits (``options.Limits``); ``value`` None
+    where only "more than the limit" is known (time, memory)."""
+
+    def __init__(self, name: str, value: float | None, limit: float) -> None:
         what, unit, option = LIMIT_WORDS[name]
-        shown = f"{value:.0f}" if isinstance(value, float) else str(value)
-        super().__init__(f"limit exceeded: {what} {shown} {unit} is over the limit {limit:g} ({option} raises it)")
+        if value is None:
+            amount = f"more than {_number(limit)} {unit}"
+        else:
+            amount = f"{_number(value)} {unit}, over the limit of {_number(limit)}"
+        super().__init__(f"limit exceeded: {what}: {amount} ({option} raises it)")
         self.name = name

@@ -11,6 +11,8 @@ the ingest stages need no extra argument threaded through every call.
 from __future__ import annotations
 
 import contextvars
+import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
@@ -27,8 +29,8 @@ class Limits:
     pages: int = 1000  # pages of a PDF, frames of an image
     page_pixels: int = 60_000_000  # pixels of one page rendered for OCR (A4 at 200 dpi: 3.9 million)
     table_cells: int = 100_000  # grid slots of one table (rows × columns its spans cover)
-    rules_per_page: int = 20_000  # drawn rules of one PDF page that grid finding looks at
-    unzipped_mb: int = 512  # uncompressed size of an Office file's parts
+    rules_per_page: int = 10_000  # drawn rules of one PDF page that grid finding looks at
+    unzipped_mb: int = 256  # uncompressed size of an Office file's parts
     digit_run: int = 200  # digits in one unbroken run (a number, an ID)
     lines: int = 200_000  # lines (text blocks) of one document
 
@@ -66,3 +68,24 @@ def limits_in_force(limits: Limits) -> Iterator[Limits]:
         yield limits
     finally:
         _ACTIVE.reset(token)
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """End the work inside with ``LimitExceeded`` after ``seconds`` of wall time (an interval timer:
+    only in the main thread of a POSIX process; elsewhere the batch engine's watchdog stops a worker)."""
+    usable = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise LimitExceeded("seconds", None, seconds)
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -10,6 +10,7 @@ from lxml import etree
 from govreport.document import Block, Cell, Document, Location, Table, TextBlock
 from govreport.errors import IngestError
 from govreport.ingest.text import decode_bytes, require_text, strip_chrome
+from govreport.options import active_limits
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -133,6 +134,8 @@ def build_table(table: etree._Element, index: int) -> Table | None:
     rows = _own_rows(table)
     taken: set[tuple[int, int]] = set()
     cells: list[Cell] = []
+    limits = active_limits()
+    covered = 0  # grid slots the cells so far span: bounded before the spans are laid out
     for r, tr in enumerate(rows):
         col = 0
         for td in tr:
@@ -142,6 +145,8 @@ def build_table(table: etree._Element, index: int) -> Table | None:
                 col += 1
             rowspan = _span(td, "rowspan", len(rows) - r)  # a span past the last row stops there
             colspan = _span(td, "colspan", 1000)
+            covered += rowspan * colspan
+            limits.check("table_cells", covered)
             for dr in range(rowspan):
                 for dc in range(colspan):
                     taken.add((r + dr, col + dc))
