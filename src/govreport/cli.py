@@ -37,6 +37,7 @@ from govreport import __version__
 from govreport.batch import BatchOptions, Engine
 from govreport.batch.work import Done, extractor_for
 from govreport.evaluate import EvalReport, evaluate, load_gold, load_predictions, print_report, report_json
+from govreport.options import Limits, PipelineOptions
 from govreport.outputs import export, is_export
 from govreport.outputs.guard import OutputLock, OutputRefused, check_output
 from govreport.outputs.journal import Entry, JournalWriter, read_records, scan
@@ -244,13 +245,16 @@ def run_batch(
     options: BatchOptions | None = None,
     keep: bool = False,
     labeller: str = "hybrid",
+    limits: Limits | None = None,
 ) -> tuple[BatchSummary, list[dict[str, Any]]]:
     """Extract every input not already done, writing each result as it completes; return the summary
     and (with ``keep``) the records of every input, which a large batch would otherwise not hold.
-    ``labeller`` is the mode every worker's extractor runs (and part of what makes a record done)."""
+    ``labeller`` is the mode every worker's extractor runs (and part of what makes a record done);
+    ``limits`` what one document may cost."""
     from govreport.batch import pending, run  # imported late: `eval --pred` and --version need no pipeline
 
     options = options or BatchOptions()
+    pipeline = PipelineOptions(labeller=labeller, limits=limits or Limits())
     summary = BatchSummary()
     records: list[dict[str, Any]] = []
     started = time.perf_counter()
@@ -265,8 +269,8 @@ def run_batch(
                 progress.advance(bar)
 
             tasks = pending(inputs.files, sink.done_before, __version__, on_skip=skip, labeller=labeller)
-            factory = partial(extractor_for, labeller)
-            results = run(tasks, options, options.worker_count(len(inputs.files)), factory)
+            factory = partial(extractor_for, pipeline.labeller, pipeline.limits)
+            results = run(tasks, options, options.worker_count(len(inputs.files)), factory, pipeline.limits)
             for done in itertools.chain(unread, results):
                 sink.write(done)
                 summary.add(done)
@@ -364,6 +368,25 @@ LabellerOpt = Annotated[
 ]
 
 
+_LIMITS = Limits()
+_LIMIT_HELP = "Limits per document (0 turns one off)"
+
+
+def _limit_option(name: str, help_text: str) -> Any:
+    return typer.Option(f"--max-{name}", min=0, help=help_text, rich_help_panel=_LIMIT_HELP)
+
+
+MaxSecondsOpt = Annotated[float, _limit_option("seconds", "Wall time of one document.")]
+MaxMemoryOpt = Annotated[int, _limit_option("memory-mb", "Resident memory (MB) of one worker process.")]
+MaxPagesOpt = Annotated[int, _limit_option("pages", "Pages of a PDF, frames of an image.")]
+MaxPixelsOpt = Annotated[int, _limit_option("page-pixels", "Pixels of one page rendered for OCR.")]
+MaxCellsOpt = Annotated[int, _limit_option("table-cells", "Grid cells of one table (rows × columns spanned).")]
+MaxRulesOpt = Annotated[int, _limit_option("rules-per-page", "Drawn rules on one PDF page.")]
+MaxUnzippedOpt = Annotated[int, _limit_option("unzipped-mb", "Uncompressed size (MB) of a .docx.")]
+MaxDigitsOpt = Annotated[int, _limit_option("digit-run", "Digits in one unbroken run.")]
+MaxLinesOpt = Annotated[int, _limit_option("lines", "Lines (text lines and table rows) of one document.")]
+
+
 def _checked_labeller(labeller: str) -> str:
     from govreport.labelling import MODES
 
@@ -386,7 +409,8 @@ def extract(
         typer.Option(
             "--output",
             "-o",
-            help="Output file, format by extension: .jsonl (any other), .parquet, .csv, .xlsx, .duckdb; '-' stdout.",
+            help="Output file, format by extension: .jsonl, .parquet, .csv, .xlsx, .duckdb; '-' stdout. Only a new "
+            "or empty file or a govreport output is written.",
         ),
     ] = "-",
     workers: WorkersOpt = None,
@@ -394,6 +418,15 @@ def extract(
     ray_address: RayAddressOpt = None,
     force: ForceOpt = False,
     labeller: LabellerOpt = "hybrid",
+    max_seconds: MaxSecondsOpt = _LIMITS.seconds,
+    max_memory_mb: MaxMemoryOpt = _LIMITS.memory_mb,
+    max_pages: MaxPagesOpt = _LIMITS.pages,
+    max_page_pixels: MaxPixelsOpt = _LIMITS.page_pixels,
+    max_table_cells: MaxCellsOpt = _LIMITS.table_cells,
+    max_rules_per_page: MaxRulesOpt = _LIMITS.rules_per_page,
+    max_unzipped_mb: MaxUnzippedOpt = _LIMITS.unzipped_mb,
+    max_digit_run: MaxDigitsOpt = _LIMITS.digit_run,
+    max_lines: MaxLinesOpt = _LIMITS.lines,
 ) -> None:
     """Extract each report: JSON lines (doc, values, broken_identities, error, and full detail) or tables.
 
@@ -403,9 +436,22 @@ def extract(
     if output == "-" and is_export(Path(output)):
         _usage_error("tables cannot go to stdout")
     options = _batch_options(engine, workers, ray_address, force)
+    limits = Limits(
+        seconds=max_seconds,
+        memory_mb=max_memory_mb,
+        pages=max_pages,
+        page_pixels=max_page_pixels,
+        table_cells=max_table_cells,
+        rules_per_page=max_rules_per_page,
+        unzipped_mb=max_unzipped_mb,
+        digit_run=max_digit_run,
+        lines=max_lines,
+    )
     console = Console(stderr=True)
     try:
-        summary, _ = run_batch(_inputs_or_exit(paths), output, console, options, labeller=_checked_labeller(labeller))
+        summary, _ = run_batch(
+            _inputs_or_exit(paths), output, console, options, labeller=_checked_labeller(labeller), limits=limits
+        )
     except OutputRefused as exc:
         _usage_error(str(exc))
     print_summary(summary, console, output)

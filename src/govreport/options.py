@@ -32,13 +32,18 @@ class Limits:
     rules_per_page: int = 10_000  # drawn rules of one PDF page that grid finding looks at
     unzipped_mb: int = 256  # uncompressed size of an Office file's parts
     digit_run: int = 200  # digits in one unbroken run (a number, an ID)
-    lines: int = 200_000  # lines (text blocks) of one document
+    lines: int = 100_000  # text lines and table rows of one document
 
     def check(self, name: str, value: float) -> None:
         """Raise ``LimitExceeded`` when ``value`` is over the limit called ``name``."""
         limit = getattr(self, name)
         if limit and value > limit:
             raise LimitExceeded(name, value, limit)
+
+
+def memory_message(limits: Limits) -> str:
+    ceiling = f" ({limits.memory_mb} MB per worker; --max-memory-mb raises it)" if limits.memory_mb else ""
+    return f"out of memory: the document needs more memory than it may use{ceiling}"
 
 
 LIMIT_NAMES = tuple(f.name for f in fields(Limits))

@@ -17,7 +17,7 @@ from govreport.errors import GovReportError, NotAReport
 from govreport.form.detect import detect_template
 from govreport.ingest import load
 from govreport.labelling.labeller import Labeller, Mode
-from govreport.options import Limits, active_limits, limits_in_force, time_limit
+from govreport.options import Limits, active_limits, limits_in_force, memory_message, time_limit
 from govreport.schema import Finding, ReportMeta, ReportResult, Value
 from govreport.sections import find_sections
 from govreport.tables.mapping import map_tables
@@ -75,11 +75,6 @@ def check_size(doc: Document, limits: Limits) -> None:
         run = re.search(rf"\d{{{limits.digit_run + 1},}}", doc.text)
         if run is not None:
             limits.check("digit_run", len(run.group()))
-
-
-def memory_message(limits: Limits) -> str:
-    ceiling = f" ({limits.memory_mb} MB per worker; --max-memory-mb raises it)" if limits.memory_mb else ""
-    return f"out of memory: the document needs more memory than it may use{ceiling}"
 
 
 def extract(path: str | Path, labeller: Mode = "hybrid", limits: Limits | None = None) -> ReportResult:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from govreport.options import Limits
 from govreport.resources import share_cores
 from govreport.schema import ReportResult
 
@@ -73,12 +74,13 @@ def content_sha256(path: str, limit: int) -> str | None:
         return None
 
 
-def extractor_for(labeller: str = "hybrid") -> Extractor:
-    """``pipeline.extract`` with a labeller mode: a worker's extractor (``functools.partial(extractor_for,
-    mode)`` is a picklable factory; the labeller's model loads once per process on first use)."""
+def extractor_for(labeller: str = "hybrid", limits: Limits | None = None) -> Extractor:
+    """``pipeline.extract`` with a labeller mode and document limits: a worker's extractor
+    (``functools.partial(extractor_for, mode, limits)`` is a picklable factory; the labeller's model
+    loads once per process on first use)."""
     from govreport.pipeline import extract
 
-    return functools.partial(extract, labeller=labeller)  # type: ignore[arg-type]
+    return functools.partial(extract, labeller=labeller, limits=limits)  # type: ignore[arg-type]
 
 
 _extractor: Extractor | None = None
