@@ -67,10 +67,12 @@ def _check_is_report(doc: Document) -> None:
 
 
 def check_size(doc: Document, limits: Limits) -> None:
-    """Raise ``LimitExceeded`` for a loaded document longer than the limits allow (lines, digit runs),
-    before the stages whose cost grows with it."""
+    """Raise ``LimitExceeded`` for a loaded document larger than the limits allow (lines, table
+    grids of any format, digit runs), before the stages whose cost grows with it."""
     lines = sum(1 if isinstance(block, TextBlock) else block.n_rows for block in doc.blocks)
     limits.check("lines", lines)
+    for table in doc.tables:
+        limits.check("table_cells", table.n_rows * table.n_cols)
     if limits.digit_run:
         run = re.search(rf"\d{{{limits.digit_run + 1},}}", doc.text)
         if run is not None:
