@@ -294,7 +294,7 @@ def _broken_files(folder: Path, scale: Scale) -> None:
     from PIL import Image
 
     frames = [Image.new("L", (64, 64), 255) for _ in range(1500)]
-    frames[0].save(folder / "gif_many_frames.gif", save_all=True, append_images=frames[1:])
+    frames[0].save(folder / "tiff_many_frames.tif", save_all=True, append_images=frames[1:])
     (folder / "jpg_junk.jpg").write_bytes(b"\xff\xd8\xff" + random.Random(3).randbytes(2048))
     (folder / "empty.txt").write_bytes(b"")
     (folder / "whitespace.txt").write_text(" \n\t\n" * 100)

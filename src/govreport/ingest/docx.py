@@ -116,13 +116,13 @@ def load_docx(path: str, data: bytes) -> Document:
     check_word_zip(data)
     try:
         document = docx.Document(io.BytesIO(data))
+        body = document.element.body
     except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError, zipfile.BadZipFile) as exc:
         raise IngestError(f"Corrupt .docx file: {exc}") from exc
     except AttributeError as exc:  # python-docx finds a part that is not what Word writes there
         raise IngestError("Corrupt .docx file: its parts are not those of a Word document") from exc
     except (zlib.error, EOFError, OSError) as exc:  # a damaged or truncated compressed part
         raise IngestError("Corrupt .docx file: a compressed part of it cannot be unpacked") from exc
-    body = document.element.body
     blocks: list[Block] = []
     n_paragraphs = n_tables = 0
     for item in _body_items(body):
