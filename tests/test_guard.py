@@ -137,3 +137,22 @@ def test_docx_saved_as_doc_is_read_and_doc_folders_name_what_they_skip(tmp_path:
     legacy, saved = text.splitlines()
     assert "Legacy Word .doc" in legacy
     assert '"error": null' in saved
+
+
+def test_inspect_of_an_unreadable_document_exits_non_zero_with_the_message(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4\n" + bytes(300))
+    page = tmp_path / "page.html"
+    result = runner.invoke(app, ["inspect", str(broken), "-o", str(page)])
+    assert result.exit_code == 1
+    assert "Corrupt or unreadable PDF" in " ".join(result.stderr.split())
+    assert page.exists()  # the page saying why is still written
+
+
+@pytest.mark.parametrize(("content", "message"), [(b"# notes\n", "is not a govreport output"), (b"", "is empty")])
+def test_summary_of_a_file_that_is_not_a_govreport_output_says_so(tmp_path: Path, content: bytes, message: str) -> None:
+    other = tmp_path / "notes.jsonl"
+    other.write_bytes(content)
+    result = runner.invoke(app, ["summary", str(other)])
+    assert result.exit_code == 2
+    assert message in " ".join(result.stderr.split())

@@ -39,7 +39,7 @@ from govreport.batch.work import Done, extractor_for
 from govreport.evaluate import EvalReport, evaluate, load_gold, load_predictions, print_report, report_json
 from govreport.options import Limits, PipelineOptions
 from govreport.outputs import export, is_export
-from govreport.outputs.guard import OutputLock, OutputRefused, check_output
+from govreport.outputs.guard import OutputLock, OutputRefused, check_output, is_journal
 from govreport.outputs.journal import Entry, JournalWriter, read_records, scan
 from govreport.schema import ReportResult
 
@@ -508,12 +508,19 @@ def inspect_command(
 ) -> None:
     """Write one self-contained HTML page showing what was read where: the document with every value
     outlined by method and confidence, the three tables as extracted, broken identities and their cells."""
-    from govreport.inspect import inspect_report  # imported late: the page pulls in the pipeline
+    from govreport.inspect import inspect_page  # imported late: the page pulls in the pipeline
 
     if not report.is_file():
         _usage_error(f"not a file: {report}")
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(inspect_report(str(report)), encoding="utf-8")
+    page, error = inspect_page(str(report))
+    output.write_text(page, encoding="utf-8")
+    if error is not None:
+        Console(stderr=True).print(
+            f"[red]error:[/red] {escape(str(report))}: {escape(error)} (the page saying so: {escape(str(output))})",
+            highlight=False,
+        )
+        raise typer.Exit(1)
     Console(stderr=True).print(f"wrote {output}")
 
 
@@ -531,6 +538,10 @@ def summary_command(
 
     if not out.is_file():
         _usage_error(f"not a file: {out}")
+    if out.stat().st_size == 0:
+        _usage_error(f"{out} is empty: it holds no reports")
+    if not is_export(out) and not is_journal(out):
+        _usage_error(f"{out} is not a govreport output: its first line is not a govreport record")
     try:
         summary = summarize(out)
     except Exception as exc:  # any reader's error on a file that is not an extract output
