@@ -7,6 +7,7 @@ smaller), run through the real CLI with the limits set low.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -178,3 +179,17 @@ def _running(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_limits_are_set_from_the_command_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from govreport.cli import app
+
+    out = tmp_path / "out.jsonl"
+    sample = str(REPO / "samples" / "003_1244fb917606d24f.txt")
+    result = CliRunner().invoke(app, ["extract", sample, "-o", str(out), "-j", "1", "--max-lines", "50"])
+    assert result.exit_code == 0
+    error = json.loads(out.read_text(encoding="utf-8"))["error"]
+    assert error.startswith("limit exceeded: lines: ")
+    assert error.endswith("over the limit of 50 (--max-lines raises it)")

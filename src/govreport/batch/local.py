@@ -41,6 +41,7 @@ POLL_SECONDS = 0.1  # how often the parent looks at its workers' time and memory
 KILL_GRACE_SECONDS = 10.0  # past the time limit, before a worker that did not stop on its own is killed
 ADDRESS_SPACE_FACTOR = 2  # a worker's address space may reach this many times its memory limit
 START_FAILURES = 3  # workers dying before they are ready, in a row, before the run gives up
+RECYCLE_SHARE = 0.6  # an idle worker holding more than this share of the memory limit is replaced
 _PR_SET_PDEATHSIG = 1
 WORKER_DIED = (
     "the worker process extracting this document was killed (SIGKILL), on two tries: most likely "
@@ -170,11 +171,16 @@ class _Pool:
 
     def replace(self, worker: _Worker) -> None:
         worker.stop()
-        if not worker.ready:
-            self._start_failures += 1
-            if self._start_failures >= START_FAILURES:
-                raise RuntimeError(f"worker processes die as they start (exit code {worker.process.exitcode})")
+        self._start_failures = 0 if worker.ready else self._start_failures + 1
+        if self._start_failures >= START_FAILURES:
+            raise RuntimeError(f"worker processes die as they start (exit code {worker.process.exitcode})")
         self.workers[self.workers.index(worker)] = self._start()
+
+    def bloated(self, worker: _Worker) -> bool:
+        """Whether an idle worker kept so much memory from its last document that the next one
+        could be blamed for it (Python seldom gives memory back): it is then replaced."""
+        resident = _resident_mb(worker.process.pid or 0) if self.limits.memory_mb else None
+        return resident is not None and resident > RECYCLE_SHARE * self.limits.memory_mb
 
     def over_limit(self, worker: _Worker) -> str | None:
         """The error for the document of a worker over its time or memory limit, else None."""
@@ -245,6 +251,8 @@ def _look_at(worker: _Worker, pool: _Pool) -> tuple[Done | None, bool]:
                 worker.ready = True
                 return None, False
             worker.task = None
+            if pool.bloated(worker):
+                pool.replace(worker)
             return message, False
     except (EOFError, OSError):  # the pipe is closed: it died, or is dying
         worker.process.join(1)
