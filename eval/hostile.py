@@ -231,6 +231,10 @@ def _long_texts(folder: Path, scale: Scale) -> None:
     html = HTML_REPORT.read_text(encoding="utf-8")
     table = f"<table><tr><td>合计</td><td>{'9' * scale.digits}</td></tr><tr><td>a</td><td>1</td></tr></table>"
     (folder / "html_digit_run.html").write_text(html.replace("</body>", table + "</body>"), encoding="utf-8")
+    (folder / "txt_utf16_without_bom.txt").write_bytes(report.encode("utf-16-le"))
+    (folder / "txt_gb18030.txt").write_bytes(report.encode("gb18030"))
+    paragraphs = _paragraphs("\n".join(f"第{i}段" for i in range(scale.heading_lines)))
+    (folder / "docx_many_paragraphs.docx").write_bytes(_docx(_word_body(_paragraphs(report) + paragraphs)))
     (folder / "txt_one_long_line.txt").write_text(report.replace("\n", "　") + "政务" * 3_000_000, "utf-8")
     (folder / "txt_wide_tab_row.txt").write_text(report + "\n" + "\t".join(["1"] * 60_000), "utf-8")
     header = "| " + " | ".join(f"列{i}" for i in range(400)) + " |\n|" + "---|" * 400 + "\n"
@@ -259,6 +263,10 @@ def _html_parsing(folder: Path, scale: Scale) -> None:
     (folder / "html_table_rows.html").write_text(head + body.replace("</body>", f"<table>{many_rows}</table>"), "utf-8")
     small = "<table><tr><td>项目</td><td>1</td></tr><tr><td>合计</td><td>2</td></tr></table>"
     (folder / "html_many_tables.html").write_text(head + body.replace("</body>", small * 5000), "utf-8")
+    comment = "<!-- " + "注释" * 2_000_000 + " -->"
+    (folder / "html_comment_bomb.html").write_text(head + body.replace("<body>", "<body>" + comment, 1), "utf-8")
+    entities = "&amp;&nbsp;&#x4e00;" * 200_000
+    (folder / "html_entity_flood.html").write_text(head + body.replace("</body>", f"<p>{entities}</p></body>"), "utf-8")
     tables = "<table><tr><td>" * 300 + "x" + "</td></tr></table>" * 300
     (folder / "html_nested_tables.html").write_text(head + body.replace("</body>", tables + "</body>"), "utf-8")
     xxe = '<?xml version="1.0"?><!DOCTYPE html [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
@@ -295,6 +303,7 @@ def _broken_files(folder: Path, scale: Scale) -> None:
 
     frames = [Image.new("L", (64, 64), 255) for _ in range(1500)]
     frames[0].save(folder / "tiff_many_frames.tif", save_all=True, append_images=frames[1:])
+    (folder / "svg_named.png").write_text('<svg xmlns="http://www.w3.org/2000/svg"><text>报告</text></svg>')
     (folder / "jpg_junk.jpg").write_bytes(b"\xff\xd8\xff" + random.Random(3).randbytes(2048))
     (folder / "empty.txt").write_bytes(b"")
     (folder / "whitespace.txt").write_text(" \n\t\n" * 100)
@@ -347,6 +356,10 @@ MUST_READ = frozenset(
         "html_spans_rows.html",
         "html_many_tables.html",
         "txt_one_long_line.txt",
+        "html_comment_bomb.html",
+        "html_entity_flood.html",
+        "txt_utf16_without_bom.txt",
+        "txt_gb18030.txt",
     }
 )
 NORMAL_PREFIX = "normal_"
@@ -427,6 +440,14 @@ def run_corpus(folder: Path, out: Path, extra: list[str]) -> dict[str, object]:
     }
 
 
+def same_as_alone(record: dict[str, object]) -> bool:
+    """Whether a record of the batch has the values and broken identities of its document extracted alone."""
+    from govreport.pipeline import extract
+
+    alone = extract(str(record["doc"])).to_json_dict()
+    return (record["values"], record["broken_identities"]) == (alone["values"], alone["broken_identities"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", type=Path)
@@ -443,6 +464,9 @@ def main() -> None:
     internal = [r for r in records if (r["error"] or "").startswith("internal error")]
     print(f"exit code {result['exit_code']}, {result['seconds']} s, worst worker {result['worst_worker_rss_mb']} MB")
     print(f"{len(records)} records for {len(files)} inputs; {len(internal)} internal errors")
+    normal = [r for r in records if Path(r["doc"]).name.startswith(NORMAL_PREFIX)]
+    differ = [r["doc"] for r in normal if not same_as_alone(r)]
+    print(f"{len(normal)} normal reports, {len(differ)} differing from the same report extracted alone {differ}")
     for record in sorted(records, key=lambda r: r["doc"]):
         print(f"  {Path(record['doc']).name:34} {record['seconds'] or 0:7.2f} s  {record['error'] or 'ok'}")
 

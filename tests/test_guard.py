@@ -6,6 +6,7 @@ else is a usage error (exit 2) that leaves the file as it was.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -156,3 +157,22 @@ def test_summary_of_a_file_that_is_not_a_govreport_output_says_so(tmp_path: Path
     result = runner.invoke(app, ["summary", str(other)])
     assert result.exit_code == 2
     assert message in " ".join(result.stderr.split())
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads any folder")
+def test_an_unreadable_subfolder_gets_a_record(tmp_path: Path) -> None:
+    shutil.copy(SAMPLE, tmp_path / "a.txt")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "b.txt").write_text("x")
+    locked.chmod(0)
+    try:
+        out = tmp_path / "out.jsonl"
+        assert runner.invoke(app, ["extract", str(tmp_path), "-o", str(out), "-j", "1"]).exit_code == 0
+        records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    finally:
+        locked.chmod(0o755)
+    assert [(Path(r["doc"]).name, (r["error"] or "")[:19]) for r in records] == [
+        ("locked", "cannot read folder:"),
+        ("a.txt", ""),
+    ]

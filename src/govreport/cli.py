@@ -71,14 +71,7 @@ class Inputs:
     skipped: Counter[str] = field(default_factory=Counter)  # suffix -> files in folders not searched for
 
 
-@dataclass
-class _Found:
-    files: list[str] = field(default_factory=list)
-    unreadable: dict[str, str] = field(default_factory=dict)
-    skipped: Counter[str] = field(default_factory=Counter)
-
-
-def _folder_files(folder: Path, found: _Found) -> None:
+def _folder_files(folder: Path, found: Inputs) -> None:
     """Files of supported formats under ``folder`` (hidden ones left out), sorted; folders that
     cannot be read and files of other formats are noted in ``found``, never passed over silently."""
 
@@ -99,7 +92,7 @@ def _folder_files(folder: Path, found: _Found) -> None:
     found.files.extend(sorted(files))
 
 
-def _expand(arg: str, found: _Found) -> bool:
+def _expand(arg: str, found: Inputs) -> bool:
     """Add the files one argument names to ``found``; return whether it named anything at all."""
     path = Path(os.path.expanduser(arg))
     if path.is_dir():
@@ -124,7 +117,7 @@ def collect_inputs(args: Sequence[str]) -> Inputs:
     inputs = Inputs()
     seen: set[str] = set()
     for arg in args:
-        found = _Found()
+        found = Inputs()
         if not _expand(arg, found):
             inputs.missing.append(arg)
         inputs.unreadable.update(found.unreadable)
