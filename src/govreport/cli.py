@@ -37,14 +37,19 @@ from govreport import __version__
 from govreport.batch import BatchOptions, Engine
 from govreport.batch.work import Done, extractor_for
 from govreport.evaluate import EvalReport, evaluate, load_gold, load_predictions, print_report, report_json
-from govreport.outputs import export, is_export, journal_path
+from govreport.options import Limits, PipelineOptions
+from govreport.outputs import export, is_export
+from govreport.outputs.guard import OutputLock, OutputRefused, check_output, is_journal
 from govreport.outputs.journal import Entry, JournalWriter, read_records, scan
 from govreport.schema import ReportResult
 
 # What a folder is searched for; a file named explicitly is always tried (and
-# gets an error record if its format is not read).
+# gets an error record if its format is not read). Word .doc/.wps files are
+# searched for too: the content decides (a .docx saved as .doc is read), and a
+# real legacy file gets a record saying why it is not read.
 SUPPORTED_SUFFIXES = frozenset(
-    {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+    {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".doc", ".wps", ".pdf"}
+    | {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 )
 GLOB_CHARS = frozenset("*?[")
 FAILURES_SHOWN = 5
@@ -62,30 +67,49 @@ app = typer.Typer(
 class Inputs:
     files: list[str] = field(default_factory=list)  # paths to extract, in order, each once
     missing: list[str] = field(default_factory=list)  # named paths that do not exist
+    unreadable: dict[str, str] = field(default_factory=dict)  # folders that could not be searched -> why
+    skipped: Counter[str] = field(default_factory=Counter)  # suffix -> files in folders not searched for
 
 
-def _is_hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+def _folder_files(folder: Path, found: Inputs) -> None:
+    """Files of supported formats under ``folder`` (hidden ones left out), sorted; folders that
+    cannot be read and files of other formats are noted in ``found``, never passed over silently."""
+
+    def unreadable(error: OSError) -> None:
+        found.unreadable[str(error.filename or folder)] = f"cannot read folder: {error.strerror or error}"
+
+    files = []
+    for root, dirs, names in os.walk(folder, onerror=unreadable):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in names:
+            if name.startswith("."):
+                continue
+            suffix = Path(name).suffix.lower()
+            if suffix in SUPPORTED_SUFFIXES:
+                files.append(os.path.join(root, name))
+            else:
+                found.skipped[suffix or "(no extension)"] += 1
+    found.files.extend(sorted(files))
 
 
-def _folder_files(folder: Path) -> list[str]:
-    found = (p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
-    return sorted(str(p) for p in found if not _is_hidden(p, folder))
-
-
-def _expand(arg: str) -> tuple[list[str], bool]:
-    """The files one argument names, and whether it named anything at all."""
+def _expand(arg: str, found: Inputs) -> bool:
+    """Add the files one argument names to ``found``; return whether it named anything at all."""
     path = Path(os.path.expanduser(arg))
     if path.is_dir():
-        return _folder_files(path), True
-    if path.exists():
-        return [arg], True
+        _folder_files(path, found)
+        return True
+    if os.path.lexists(path):
+        found.files.append(arg)
+        return True
     if GLOB_CHARS & set(arg):  # shells on Windows leave globs to the program
-        files: list[str] = []
+        before = len(found.files)
         for match in sorted(glob.glob(os.path.expanduser(arg), recursive=True)):
-            files.extend(_folder_files(Path(match)) if Path(match).is_dir() else [match])
-        return files, bool(files)
-    return [], False
+            if Path(match).is_dir():
+                _folder_files(Path(match), found)
+            else:
+                found.files.append(match)
+        return len(found.files) > before
+    return False
 
 
 def collect_inputs(args: Sequence[str]) -> Inputs:
@@ -93,10 +117,12 @@ def collect_inputs(args: Sequence[str]) -> Inputs:
     inputs = Inputs()
     seen: set[str] = set()
     for arg in args:
-        files, exists = _expand(arg)
-        if not exists:
+        found = Inputs()
+        if not _expand(arg, found):
             inputs.missing.append(arg)
-        for file in files:
+        inputs.unreadable.update(found.unreadable)
+        inputs.skipped.update(found.skipped)
+        for file in found.files:
             key = os.path.normcase(os.path.abspath(file))
             if key not in seen:
                 seen.add(key)
@@ -113,6 +139,7 @@ class BatchSummary:
     broken_hard: int = 0
     broken_soft: int = 0
     skipped: int = 0  # already done in the output by an earlier run
+    skipped_files: Counter[str] = field(default_factory=Counter)  # suffix -> files in folders not searched for
     seconds: float = 0.0
     written: list[Path] = field(default_factory=list)  # tables exported from the journal
 
@@ -150,17 +177,39 @@ def _progress(console: Console) -> Progress:
     )
 
 
-def _missing(doc: str) -> Done:
-    return Done.of(ReportResult(doc=doc, error="no such file or folder", tool_version=__version__), None)
+def _not_read(doc: str, error: str) -> Done:
+    return Done.of(ReportResult(doc=doc, error=error, tool_version=__version__), None)
+
+
+def _unread_inputs(inputs: Inputs) -> list[Done]:
+    """Records for named paths that do not exist and folders that could not be searched."""
+    missing = [_not_read(doc, "no such file or folder") for doc in inputs.missing]
+    return missing + [_not_read(folder, why) for folder, why in inputs.unreadable.items()]
+
+
+def skipped_text(skipped: Counter[str]) -> str:
+    counts = ", ".join(f"{suffix} ×{n}" for suffix, n in sorted(skipped.items()))
+    return f"{sum(skipped.values())} files of formats not read ({counts})"
 
 
 class _Sink:
-    """Where finished records go: the journal of an output file, stdout (``-``), or nowhere (None)."""
+    """Where finished records go: the journal of an output file, stdout (``-``), or nowhere (None).
+    An output file is checked by the guard (``OutputRefused`` before anything is touched) and
+    locked against other runs until ``release``."""
 
     def __init__(self, output: str | None, force: bool) -> None:
-        self.journal = None if output in (None, "-") else journal_path(Path(output))
-        self.done_before: dict[str, Entry] = {} if self.journal is None or force else scan(self.journal)
-        self._writer = None if self.journal is None else JournalWriter(self.journal, fresh=force)
+        self.journal = None if output in (None, "-") else check_output(Path(output))
+        self._lock = None
+        if self.journal is not None:
+            self.journal.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = OutputLock(self.journal)
+            self._lock.acquire()
+        try:
+            self.done_before: dict[str, Entry] = {} if self.journal is None or force else scan(self.journal)
+            self._writer = None if self.journal is None else JournalWriter(self.journal, fresh=force)
+        except BaseException:
+            self.release()
+            raise
         self._stdout = output == "-"
         if self._stdout and hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(encoding="utf-8")  # Chinese text on consoles that default to a code page
@@ -175,6 +224,11 @@ class _Sink:
     def close(self) -> None:
         if self._writer is not None:
             self._writer.close()
+            self._writer = None
+
+    def release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
 
 
 def run_batch(
@@ -184,42 +238,49 @@ def run_batch(
     options: BatchOptions | None = None,
     keep: bool = False,
     labeller: str = "hybrid",
+    limits: Limits | None = None,
 ) -> tuple[BatchSummary, list[dict[str, Any]]]:
     """Extract every input not already done, writing each result as it completes; return the summary
     and (with ``keep``) the records of every input, which a large batch would otherwise not hold.
-    ``labeller`` is the mode every worker's extractor runs (and part of what makes a record done)."""
+    ``labeller`` is the mode every worker's extractor runs (and part of what makes a record done);
+    ``limits`` what one document may cost."""
     from govreport.batch import pending, run  # imported late: `eval --pred` and --version need no pipeline
 
     options = options or BatchOptions()
+    pipeline = PipelineOptions(labeller=labeller, limits=limits or Limits())
     summary = BatchSummary()
     records: list[dict[str, Any]] = []
     started = time.perf_counter()
     sink = _Sink(output, options.force)
     try:
         with _progress(console) as progress:
-            bar = progress.add_task("extracting", total=len(inputs.files) + len(inputs.missing))
+            unread = _unread_inputs(inputs)
+            bar = progress.add_task("extracting", total=len(inputs.files) + len(unread))
 
             def skip(doc: str) -> None:
                 summary.skipped += 1
                 progress.advance(bar)
 
             tasks = pending(inputs.files, sink.done_before, __version__, on_skip=skip, labeller=labeller)
-            factory = partial(extractor_for, labeller)
-            results = run(tasks, options, options.worker_count(len(inputs.files)), factory)
-            for done in itertools.chain(map(_missing, inputs.missing), results):
+            factory = partial(extractor_for, pipeline.labeller, pipeline.limits)
+            results = run(tasks, options, options.worker_count(len(inputs.files)), factory, pipeline.limits)
+            for done in itertools.chain(unread, results):
                 sink.write(done)
                 summary.add(done)
                 if keep and sink.journal is None:
                     records.append(json.loads(done.line))
                 progress.update(bar, advance=1, description=Path(done.doc).name)
             progress.update(bar, description="done")
+        sink.close()
+        if output is not None and is_export(Path(output)):
+            summary.written = export(Path(output))
     finally:
         sink.close()
-    if output is not None and is_export(Path(output)):
-        summary.written = export(Path(output))
+        sink.release()
     if keep and sink.journal is not None:
-        records = list(read_records(sink.journal, docs={*inputs.files, *inputs.missing}))
+        records = list(read_records(sink.journal, docs={*inputs.files, *inputs.missing, *inputs.unreadable}))
     summary.seconds = time.perf_counter() - started
+    summary.skipped_files = inputs.skipped
     return summary, records
 
 
@@ -241,6 +302,8 @@ def print_summary(summary: BatchSummary, console: Console, output: str | None) -
         console.print(f"  [red]failed[/red] {escape(doc)}: {escape(error)}", highlight=False)
     if len(summary.failed) > FAILURES_SHOWN:
         console.print(f"  … and {len(summary.failed) - FAILURES_SHOWN} more failures")
+    if summary.skipped_files:
+        console.print(f"left out of the folders: {skipped_text(summary.skipped_files)}", highlight=False)
     if summary.skipped:
         console.print(f"skipped {summary.skipped} documents already done in {output} (--force redoes them)")
     if output not in (None, "-"):
@@ -272,8 +335,9 @@ PathsArg = Annotated[
 
 def _inputs_or_exit(paths: Sequence[str]) -> Inputs:
     inputs = collect_inputs(paths)
-    if not inputs.files:
-        _usage_error("no input documents found in: " + " ".join(paths))
+    if not inputs.files and not inputs.unreadable:
+        found = f" (only {skipped_text(inputs.skipped)})" if inputs.skipped else ""
+        _usage_error("no input documents found in: " + " ".join(paths) + found)
     return inputs
 
 
@@ -295,6 +359,25 @@ ForceOpt = Annotated[bool, typer.Option("--force", help="Redo documents the outp
 LabellerOpt = Annotated[
     str, typer.Option("--labeller", help="Who decides sections, row labels and prose facts: rules, model or hybrid.")
 ]
+
+
+_LIMITS = Limits()
+_LIMIT_HELP = "Limits per document (0 turns one off)"
+
+
+def _limit_option(name: str, help_text: str) -> Any:
+    return typer.Option(f"--max-{name}", min=0, help=help_text, rich_help_panel=_LIMIT_HELP)
+
+
+MaxSecondsOpt = Annotated[float, _limit_option("seconds", "Wall time of one document.")]
+MaxMemoryOpt = Annotated[int, _limit_option("memory-mb", "Resident memory (MB) of one worker process.")]
+MaxPagesOpt = Annotated[int, _limit_option("pages", "Pages of a PDF, frames of an image.")]
+MaxPixelsOpt = Annotated[int, _limit_option("page-pixels", "Pixels of one page rendered for OCR.")]
+MaxCellsOpt = Annotated[int, _limit_option("table-cells", "Grid cells of one table (rows × columns spanned).")]
+MaxRulesOpt = Annotated[int, _limit_option("rules-per-page", "Drawn rules on one PDF page.")]
+MaxUnzippedOpt = Annotated[int, _limit_option("unzipped-mb", "Uncompressed size (MB) of a .docx.")]
+MaxDigitsOpt = Annotated[int, _limit_option("digit-run", "Digits in one unbroken run.")]
+MaxLinesOpt = Annotated[int, _limit_option("lines", "Lines (text lines and table rows) of one document.")]
 
 
 def _checked_labeller(labeller: str) -> str:
@@ -319,7 +402,8 @@ def extract(
         typer.Option(
             "--output",
             "-o",
-            help="Output file, format by extension: .jsonl (any other), .parquet, .csv, .xlsx, .duckdb; '-' stdout.",
+            help="Output file, format by extension: .jsonl, .parquet, .csv, .xlsx, .duckdb; '-' stdout. Only a new "
+            "or empty file or a govreport output is written.",
         ),
     ] = "-",
     workers: WorkersOpt = None,
@@ -327,6 +411,15 @@ def extract(
     ray_address: RayAddressOpt = None,
     force: ForceOpt = False,
     labeller: LabellerOpt = "hybrid",
+    max_seconds: MaxSecondsOpt = _LIMITS.seconds,
+    max_memory_mb: MaxMemoryOpt = _LIMITS.memory_mb,
+    max_pages: MaxPagesOpt = _LIMITS.pages,
+    max_page_pixels: MaxPixelsOpt = _LIMITS.page_pixels,
+    max_table_cells: MaxCellsOpt = _LIMITS.table_cells,
+    max_rules_per_page: MaxRulesOpt = _LIMITS.rules_per_page,
+    max_unzipped_mb: MaxUnzippedOpt = _LIMITS.unzipped_mb,
+    max_digit_run: MaxDigitsOpt = _LIMITS.digit_run,
+    max_lines: MaxLinesOpt = _LIMITS.lines,
 ) -> None:
     """Extract each report: JSON lines (doc, values, broken_identities, error, and full detail) or tables.
 
@@ -336,8 +429,24 @@ def extract(
     if output == "-" and is_export(Path(output)):
         _usage_error("tables cannot go to stdout")
     options = _batch_options(engine, workers, ray_address, force)
+    limits = Limits(
+        seconds=max_seconds,
+        memory_mb=max_memory_mb,
+        pages=max_pages,
+        page_pixels=max_page_pixels,
+        table_cells=max_table_cells,
+        rules_per_page=max_rules_per_page,
+        unzipped_mb=max_unzipped_mb,
+        digit_run=max_digit_run,
+        lines=max_lines,
+    )
     console = Console(stderr=True)
-    summary, _ = run_batch(_inputs_or_exit(paths), output, console, options, labeller=_checked_labeller(labeller))
+    try:
+        summary, _ = run_batch(
+            _inputs_or_exit(paths), output, console, options, labeller=_checked_labeller(labeller), limits=limits
+        )
+    except OutputRefused as exc:
+        _usage_error(str(exc))
     print_summary(summary, console, output)
 
 
@@ -371,9 +480,12 @@ def eval_command(
         except (OSError, ValueError) as exc:
             _usage_error(str(exc))
     else:
-        summary, predictions = run_batch(
-            _inputs_or_exit(paths or []), output, err, keep=True, labeller=_checked_labeller(labeller)
-        )
+        try:
+            summary, predictions = run_batch(
+                _inputs_or_exit(paths or []), output, err, keep=True, labeller=_checked_labeller(labeller)
+            )
+        except OutputRefused as exc:
+            _usage_error(str(exc))
         print_summary(summary, err, output)
     report: EvalReport = evaluate(golds, predictions)
     print_report(report, Console(), max_misses)
@@ -389,12 +501,19 @@ def inspect_command(
 ) -> None:
     """Write one self-contained HTML page showing what was read where: the document with every value
     outlined by method and confidence, the three tables as extracted, broken identities and their cells."""
-    from govreport.inspect import inspect_report  # imported late: the page pulls in the pipeline
+    from govreport.inspect import inspect_page  # imported late: the page pulls in the pipeline
 
     if not report.is_file():
         _usage_error(f"not a file: {report}")
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(inspect_report(str(report)), encoding="utf-8")
+    page, error = inspect_page(str(report))
+    output.write_text(page, encoding="utf-8")
+    if error is not None:
+        Console(stderr=True).print(
+            f"[red]error:[/red] {escape(str(report))}: {escape(error)} (the page saying so: {escape(str(output))})",
+            highlight=False,
+        )
+        raise typer.Exit(1)
     Console(stderr=True).print(f"wrote {output}")
 
 
@@ -412,6 +531,10 @@ def summary_command(
 
     if not out.is_file():
         _usage_error(f"not a file: {out}")
+    if out.stat().st_size == 0:
+        _usage_error(f"{out} is empty: it holds no reports")
+    if not is_export(out) and not is_journal(out):
+        _usage_error(f"{out} is not a govreport output: its first line is not a govreport record")
     try:
         summary = summarize(out)
     except Exception as exc:  # any reader's error on a file that is not an extract output

@@ -381,16 +381,21 @@ def render_page(result: ReportResult, doc: Document | None) -> str:
 def inspect_report(path: str) -> str:
     """Extract one report and render its inspection page; a document that cannot be read gets a page
     that says why."""
+    return inspect_page(path)[0]
+
+
+def inspect_page(path: str) -> tuple[str, str | None]:
+    """The inspection page of one report, and the error that stopped its extraction (None if none)."""
     from govreport.ingest import load
     from govreport.pipeline import process
 
     try:
         doc = load(path)
     except GovReportError as exc:
-        return render_page(ReportResult(doc=path, error=str(exc), tool_version=__version__), None)
+        return render_page(ReportResult(doc=path, error=str(exc), tool_version=__version__), None), str(exc)
     try:
         result = process(doc)
     except GovReportError as exc:
         result = ReportResult(doc=path, error=str(exc))
     result.tool_version = __version__
-    return render_page(result, doc)
+    return render_page(result, doc), result.error

@@ -1,20 +1,23 @@
 """One report through every stage: ingest → sections → form → tables → prose → validation → result.
 
 ``extract`` never raises for a bad document: the result carries the error, so a
-batch goes on.
+batch goes on. It runs under the document ``Limits`` (``options.py``): a
+document over one gets an error naming it.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
 from govreport import __version__
-from govreport.document import Document
+from govreport.document import Document, TextBlock
 from govreport.errors import GovReportError, NotAReport
 from govreport.form.detect import detect_template
 from govreport.ingest import load
 from govreport.labelling.labeller import Labeller, Mode
+from govreport.options import Limits, active_limits, limits_in_force, memory_message, time_limit
 from govreport.schema import Finding, ReportMeta, ReportResult, Value
 from govreport.sections import find_sections
 from govreport.tables.mapping import map_tables
@@ -63,13 +66,35 @@ def _check_is_report(doc: Document) -> None:
         )
 
 
-def extract(path: str | Path, labeller: Mode = "hybrid") -> ReportResult:
-    """Extract one report; errors become ``result.error``."""
+def check_size(doc: Document, limits: Limits) -> None:
+    """Raise ``LimitExceeded`` for a loaded document larger than the limits allow (lines, table
+    grids of any format, digit runs), before the stages whose cost grows with it."""
+    lines = sum(1 if isinstance(block, TextBlock) else block.n_rows for block in doc.blocks)
+    limits.check("lines", lines)
+    for table in doc.tables:
+        limits.check("table_cells", table.n_rows * table.n_cols)
+    if limits.digit_run:
+        run = re.search(rf"\d{{{limits.digit_run + 1},}}", doc.text)
+        if run is not None:
+            limits.check("digit_run", len(run.group()))
+
+
+def extract(path: str | Path, labeller: Mode = "hybrid", limits: Limits | None = None) -> ReportResult:
+    """Extract one report under ``limits`` (default: those in force, ``options.active_limits``);
+    errors become ``result.error``."""
     started = time.perf_counter()
+    limits = limits or active_limits()
     try:
-        result = process(load(path), labeller)
+        with limits_in_force(limits), time_limit(limits.seconds):
+            doc = load(path)
+            check_size(doc, limits)
+            result = process(doc, labeller)
     except GovReportError as exc:
         result = ReportResult(doc=str(path), error=str(exc))
+    except MemoryError:
+        result = ReportResult(doc=str(path), error=memory_message(limits))
+    except RecursionError:
+        result = ReportResult(doc=str(path), error="the document is nested too deeply to read")
     except Exception as exc:  # a bug must not stop a batch; it is reported with its type
         result = ReportResult(doc=str(path), error=f"internal error: {type(exc).__name__}: {exc}")
     result.seconds = round(time.perf_counter() - started, 4)

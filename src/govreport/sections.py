@@ -69,16 +69,21 @@ def heading_candidates(text: str) -> list[HeadingCandidate]:
 
 def best_chain(candidates: list[HeadingCandidate]) -> list[HeadingCandidate]:
     """The candidates in document order with strictly increasing part numbers that
-    cover most parts (a numeral that agrees with the part breaks ties)."""
-    best: list[tuple[float, list[HeadingCandidate]]] = []
+    cover most parts (a numeral that agrees with the part breaks ties; among equal
+    chains the earliest). Linear: the best chain ending in each part is kept."""
+    # part -> (score, index of its last candidate, chain) of the best chain ending in that part
+    best_ending: dict[int, tuple[float, int, list[HeadingCandidate]]] = {}
+    overall: tuple[float, int, list[HeadingCandidate]] | None = None
     for i, cand in enumerate(candidates):
-        score, chain = 0.0, []
-        for j in range(i):
-            if candidates[j].part < cand.part and best[j][0] > score:
-                score, chain = best[j]
+        before = [best_ending[p] for p in best_ending if p < cand.part]
+        score, _, chain = min(before, key=lambda item: (-item[0], item[1])) if before else (0.0, -1, [])
         weight = 1.0 + (0.01 if cand.numeral_matches else 0.0)
-        best.append((score + weight, [*chain, cand]))
-    return max(best, key=lambda item: item[0])[1] if best else []
+        made = (score + weight, i, [*chain, cand])
+        if cand.part not in best_ending or made[0] > best_ending[cand.part][0]:
+            best_ending[cand.part] = made
+        if overall is None or made[0] > overall[0]:
+            overall = made
+    return overall[2] if overall is not None else []
 
 
 def _heading_text(doc: Document, cand: HeadingCandidate) -> str:

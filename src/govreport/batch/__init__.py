@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, PositiveInt
 
 from govreport.batch.work import Done, ExtractorFactory, Task, content_sha256, extractor_for
+from govreport.options import Limits
 from govreport.outputs.journal import Entry
 
 Engine = Literal["local", "ray"]
@@ -62,16 +63,21 @@ def pending(
 
 
 def run(
-    tasks: Iterable[Task], options: BatchOptions, workers: int, factory: ExtractorFactory = extractor_for
+    tasks: Iterable[Task],
+    options: BatchOptions,
+    workers: int,
+    factory: ExtractorFactory = extractor_for,
+    limits: Limits | None = None,
 ) -> Iterator[Done]:
-    """Results of ``tasks`` in the order they finish."""
+    """Results of ``tasks`` in the order they finish; worker processes are held to ``limits``
+    (the document limits ``factory``'s extractor runs under)."""
     if options.engine == "ray":
         from govreport.batch.ray_engine import run_ray
 
         return run_ray(tasks, workers, options.ray_address, factory)
     from govreport.batch.local import run_processes, run_serial
 
-    return run_serial(tasks, factory) if workers == 1 else run_processes(tasks, workers, factory)
+    return run_serial(tasks, factory) if workers == 1 else run_processes(tasks, workers, factory, limits)
 
 
 __all__ = ["BatchOptions", "Done", "Engine", "Task", "pending", "run"]

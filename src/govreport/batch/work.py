@@ -13,10 +13,12 @@ import functools
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from govreport.options import Limits
 from govreport.resources import share_cores
 from govreport.schema import ReportResult
 
@@ -53,10 +55,14 @@ class Done:
 
 
 def content_sha256(path: str, limit: int) -> str | None:
-    """SHA-256 of the file, or None if it cannot be read. A file over ``limit`` bytes is never read
-    by ingestion (it is rejected for its size), so its size stands in for its content."""
+    """SHA-256 of the file, or None if it cannot be read or is not a regular file. A file over
+    ``limit`` bytes is never read by ingestion (it is rejected for its size), so its size stands in
+    for its content."""
     try:
-        size = os.stat(path).st_size
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end: never opened
+            return None
+        size = info.st_size
         if size > limit:
             return f"size:{size}"
         digest = hashlib.sha256()
@@ -68,12 +74,13 @@ def content_sha256(path: str, limit: int) -> str | None:
         return None
 
 
-def extractor_for(labeller: str = "hybrid") -> Extractor:
-    """``pipeline.extract`` with a labeller mode: a worker's extractor (``functools.partial(extractor_for,
-    mode)`` is a picklable factory; the labeller's model loads once per process on first use)."""
+def extractor_for(labeller: str = "hybrid", limits: Limits | None = None) -> Extractor:
+    """``pipeline.extract`` with a labeller mode and document limits: a worker's extractor
+    (``functools.partial(extractor_for, mode, limits)`` is a picklable factory; the labeller's model
+    loads once per process on first use)."""
     from govreport.pipeline import extract
 
-    return functools.partial(extract, labeller=labeller)  # type: ignore[arg-type]
+    return functools.partial(extract, labeller=labeller, limits=limits)  # type: ignore[arg-type]
 
 
 _extractor: Extractor | None = None

@@ -104,8 +104,9 @@ def detect_format(path: str | os.PathLike[str], head: bytes) -> str:
     suffix_format = _SUFFIXES.get(Path(path).suffix.lower())
     sniffed = _sniff(head)
     if sniffed == "zip":
-        # a .docx is a zip; the docx loader says what else an archive holds
-        return suffix_format if suffix_format in UNSUPPORTED else "docx"
+        # a .docx is a zip (one saved as .doc or .wps is still read: the content decides); the docx
+        # loader says what else an archive holds
+        return suffix_format if suffix_format in ("zip", "xlsx") else "docx"
     return sniffed or suffix_format or "txt"
 
 

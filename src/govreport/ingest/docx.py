@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import docx
@@ -15,19 +16,24 @@ from lxml import etree
 from govreport.document import Block, Cell, Document, Location, Table, TextBlock
 from govreport.errors import IngestError, UnsupportedFormat
 from govreport.ingest.html import collapse
+from govreport.options import active_limits
 
 _P, _TBL, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
 _TR, _TC, _TC_PR, _TR_PR = qn("w:tr"), qn("w:tc"), qn("w:tcPr"), qn("w:trPr")
 _GRID_SPAN, _V_MERGE, _GRID_BEFORE, _VAL = qn("w:gridSpan"), qn("w:vMerge"), qn("w:gridBefore"), qn("w:val")
+_MAX_SPAN = 1000  # columns one cell may span (HTML's cap on colspan)
 
 
 def check_word_zip(data: bytes) -> None:
-    """Raise a clear error unless ``data`` is a zip holding a Word document."""
+    """Raise a clear error unless ``data`` is a zip holding a Word document of a size within the
+    limits (a zip bomb is refused by the sizes its directory declares; zipfile never unpacks more)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
+            unzipped = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
         raise IngestError("Corrupt .docx file: it is not a readable zip archive") from exc
+    active_limits().check("unzipped_mb", round(unzipped / 2**20, 1))
     if "word/document.xml" in names:
         return
     if "xl/workbook.xml" in names:
@@ -68,10 +74,10 @@ def build_table(tbl: etree._Element, index: int, parent: object) -> Table | None
     open_merges: dict[int, _OpenMerge] = {}  # start column -> anchor of a vertical merge
     for r, tr in enumerate(tbl.iterchildren(_TR)):
         tr_pr = tr.find(_TR_PR)
-        col = _int_attr(tr_pr.find(_GRID_BEFORE), 0) if tr_pr is not None else 0
+        col = min(_int_attr(tr_pr.find(_GRID_BEFORE), 0), _MAX_SPAN) if tr_pr is not None else 0
         for tc in tr.iterchildren(_TC):
             tc_pr = tc.find(_TC_PR)
-            colspan = _int_attr(tc_pr.find(_GRID_SPAN), 1) if tc_pr is not None else 1
+            colspan = min(_int_attr(tc_pr.find(_GRID_SPAN), 1) if tc_pr is not None else 1, _MAX_SPAN)
             v_merge = tc_pr.find(_V_MERGE) if tc_pr is not None else None
             anchor = open_merges.get(col)
             if v_merge is not None and v_merge.get(_VAL, "continue") == "continue" and anchor is not None:
@@ -88,7 +94,9 @@ def build_table(tbl: etree._Element, index: int, parent: object) -> Table | None
             col += colspan
     if not cells:
         return None
-    return Table(cells=cells, grid=True, loc=Location(table=index))
+    table = Table(cells=cells, grid=True, loc=Location(table=index))
+    active_limits().check("table_cells", table.n_rows * table.n_cols)
+    return table
 
 
 def _body_items(body: etree._Element) -> list[etree._Element]:
@@ -108,9 +116,13 @@ def load_docx(path: str, data: bytes) -> Document:
     check_word_zip(data)
     try:
         document = docx.Document(io.BytesIO(data))
+        body = document.element.body
     except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError, zipfile.BadZipFile) as exc:
         raise IngestError(f"Corrupt .docx file: {exc}") from exc
-    body = document.element.body
+    except AttributeError as exc:  # python-docx finds a part that is not what Word writes there
+        raise IngestError("Corrupt .docx file: its parts are not those of a Word document") from exc
+    except (zlib.error, EOFError, OSError) as exc:  # a damaged or truncated compressed part
+        raise IngestError("Corrupt .docx file: a compressed part of it cannot be unpacked") from exc
     blocks: list[Block] = []
     n_paragraphs = n_tables = 0
     for item in _body_items(body):

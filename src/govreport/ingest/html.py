@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import lxml.html
 from lxml import etree
@@ -10,9 +13,16 @@ from lxml import etree
 from govreport.document import Block, Cell, Document, Location, Table, TextBlock
 from govreport.errors import IngestError
 from govreport.ingest.text import decode_bytes, require_text, strip_chrome
+from govreport.options import active_limits
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
+_KEPT_RATIO = 0.5  # a parse keeping less than this share of the page's text has lost some
+_TAG = re.compile(r"<[^>]*>")
+_INVISIBLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+NESTING_FRAMES = 50_000  # Python frames the tree walks may use: elements nested some 10,000 deep
 
 _ALWAYS_DROPPED = {"script", "style", "noscript", "iframe", "template", "svg", "button", "select", "textarea"}
 # Page furniture. ASP.NET pages wrap the whole body in a <form>, and a site may
@@ -48,15 +58,34 @@ def _decode_html(data: bytes) -> tuple[str, str]:
 
 
 def _parse(text: str) -> etree._Element:
+    """The page's tree: libxml2 without its depth and text-node limits (``huge_tree``; the input is
+    already bounded by ``MAX_BYTES``), and BeautifulSoup where libxml2 fails or keeps far less text
+    than the page holds (markup it cannot nest), whichever keeps more."""
+    root: etree._Element | None
     try:
-        return lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError):
-        from lxml.html import soupparser  # BeautifulSoup copes with some pages lxml rejects
+        root = None
+    if root is not None and _chars(root) >= _KEPT_RATIO * _visible_chars(text):
+        return root
+    from lxml.html import soupparser  # BeautifulSoup copes with some pages lxml rejects
 
-        try:
-            return soupparser.fromstring(text)
-        except Exception as exc:
-            raise IngestError(f"Cannot parse the HTML page: {exc}") from exc
+    try:
+        soup = soupparser.fromstring(text)
+    except Exception as exc:
+        if root is not None:
+            return root
+        raise IngestError(f"Cannot parse the HTML page: {exc}") from exc
+    return soup if root is None or _chars(soup) > _chars(root) else root
+
+
+def _chars(root: etree._Element) -> int:
+    return len(_SPACES.sub("", root.text_content()))
+
+
+def _visible_chars(text: str) -> int:
+    """Characters of the page outside tags, scripts and styles: what a parse should keep, roughly."""
+    return len(_SPACES.sub("", _TAG.sub("", _INVISIBLE.sub("", text))))
 
 
 def _is_furniture(el: etree._Element) -> bool:
@@ -133,6 +162,8 @@ def build_table(table: etree._Element, index: int) -> Table | None:
     rows = _own_rows(table)
     taken: set[tuple[int, int]] = set()
     cells: list[Cell] = []
+    limits = active_limits()
+    covered = 0  # grid slots the cells so far span: bounded before the spans are laid out
     for r, tr in enumerate(rows):
         col = 0
         for td in tr:
@@ -142,6 +173,8 @@ def build_table(table: etree._Element, index: int) -> Table | None:
                 col += 1
             rowspan = _span(td, "rowspan", len(rows) - r)  # a span past the last row stops there
             colspan = _span(td, "colspan", 1000)
+            covered += rowspan * colspan
+            limits.check("table_cells", covered)
             for dr in range(rowspan):
                 for dc in range(colspan):
                     taken.add((r + dr, col + dc))
@@ -208,14 +241,26 @@ def _body(root: etree._Element) -> etree._Element:
     return body if body is not None else root
 
 
+@contextmanager
+def _deep_recursion() -> Iterator[None]:
+    """Room for the recursive tree walks on deeply nested pages (Python-to-Python calls use no C stack)."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, NESTING_FRAMES))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
 def load_html(path: str, data: bytes) -> Document:
     text, encoding = _decode_html(data)
     require_text(text)
-    root = _parse(text)
-    _drop_furniture(root)
-    walker = _BlockWalker()
-    walker.walk(_body(root))
-    walker.flush()
+    with _deep_recursion():
+        root = _parse(text)
+        _drop_furniture(root)
+        walker = _BlockWalker()
+        walker.walk(_body(root))
+        walker.flush()
     if not walker.blocks:
         raise IngestError("HTML page has no text")
     return Document(path=path, format="html", blocks=walker.blocks, encoding=encoding)

@@ -16,8 +16,10 @@ from govreport.document import Block, Document
 from govreport.errors import IngestError
 from govreport.ingest.pdf import join_continued_tables
 from govreport.ocr.assemble import page_blocks
+from govreport.options import active_limits
 
 MAX_DPI = 220
+MIN_PIXELS = 32  # a page image narrower or lower than this holds no legible line
 _A4_WIDTH_INCHES = 8.27
 _MIN_DPI = 50  # a stated resolution below this is a placeholder (many files say 1 or 72)
 
@@ -29,9 +31,14 @@ def image_dpi(frame: Image.Image) -> float:
 
 
 def _gray_frames(path: str) -> Iterator[tuple[np.ndarray, float]]:
+    limits = active_limits()
     try:
         with Image.open(path) as image:
+            limits.check("pages", getattr(image, "n_frames", 1))
             for frame in ImageSequence.Iterator(image):
+                limits.check("page_pixels", frame.width * frame.height)
+                if min(frame.width, frame.height) < MIN_PIXELS:
+                    raise IngestError(f"Image is too small to hold a report page ({frame.width}×{frame.height} pixels)")
                 dpi = image_dpi(frame)
                 gray = frame.convert("L")
                 if dpi > MAX_DPI:

@@ -19,6 +19,7 @@ from govreport.errors import IngestError
 from govreport.ocr.assemble import Word, page_blocks
 from govreport.ocr.garbage import is_garbled
 from govreport.ocr.grid import Grid, Segment, find_grids, segments_of_box
+from govreport.options import active_limits
 from govreport.schema import Finding
 from govreport.text import fold_radicals
 
@@ -60,9 +61,12 @@ def _text_words(page: pdfium.PdfPage, height: float) -> list[Word]:
 
 
 def _path_segments(page: pdfium.PdfPage, height: float) -> list[Segment]:
-    """Rules drawn on the page: thin paths, and the edges of drawn rectangles (cell borders, fills)."""
+    """Rules drawn on the page: thin paths, and the edges of drawn rectangles (cell borders, fills);
+    at most the limit's count, so grid finding stays bounded."""
+    limits = active_limits()
     segments = []
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
+        limits.check("rules_per_page", len(segments))
         left, bottom, right, top = obj.get_bounds()
         x0, y0, x1, y1 = left, height - top, right, height - bottom
         if y1 - y0 < _THIN and x1 - x0 >= _THIN:
@@ -77,6 +81,8 @@ def _path_segments(page: pdfium.PdfPage, height: float) -> list[Segment]:
 def _ocr_page(page: pdfium.PdfPage) -> tuple[list[Word], list[Grid]]:
     from govreport.ocr.page import read_page  # OpenCV and the OCR engine load only when a page needs them
 
+    width, height = page.get_size()
+    active_limits().check("page_pixels", round(width * height * (OCR_DPI / 72) ** 2))
     image = page.render(scale=OCR_DPI / 72, grayscale=True).to_numpy()
     gray = np.ascontiguousarray(image[:, :, 0] if image.ndim == 3 else image)
     return read_page(gray, OCR_DPI).in_points(OCR_DPI)
@@ -87,6 +93,8 @@ def _read_page(page: pdfium.PdfPage, number: int) -> tuple[list[Block], bool]:
     height = page.get_height()
     words = _text_words(page, height)
     text = "".join(w.text for w in words)
+    if not text.strip() and pdfium_c.FPDFPage_CountObjects(page.raw) == 0:
+        return [], False  # a blank page: nothing drawn, nothing to read
     if not text.strip() or is_garbled(text):
         words, grids = _ocr_page(page)
         return page_blocks(words, grids, number, height, unruled_tables=not grids), True
@@ -145,8 +153,12 @@ def load_pdf(path: str) -> Document:
     ocr_pages: list[int] = []
     try:
         n_pages = len(document)
+        active_limits().check("pages", n_pages)
         for index in range(n_pages):
-            page = document[index]
+            try:
+                page = document[index]
+            except pdfium.PdfiumError:
+                raise IngestError(f"Corrupt PDF: page {index + 1} of {n_pages} cannot be loaded") from None
             try:
                 blocks, by_ocr = _read_page(page, index + 1)
             finally:

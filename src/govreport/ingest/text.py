@@ -16,6 +16,7 @@ from charset_normalizer import from_bytes
 
 from govreport.document import Block, Cell, Document, Location, Table, TextBlock
 from govreport.errors import IngestError
+from govreport.options import active_limits
 from govreport.text import is_cjk
 
 # --- decoding -------------------------------------------------------------------
@@ -393,6 +394,7 @@ def _padded_as_text(rows: list[Line]) -> list[Block]:
 def load_text(path: str, data: bytes, fmt: str = "txt") -> Document:
     text, encoding = decode_bytes(data)
     require_text(text)
+    active_limits().check("lines", text.count("\n") + 1)  # before the lines are parsed
     blocks = parse_lines(text, markdown=fmt == "md")
     if not blocks:
         raise IngestError("File has no report text (only page navigation or blank lines)")

@@ -8,7 +8,10 @@ the ruled grid itself, never from reading order.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
+
+from govreport.options import active_limits
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 with y growing downwards
 
@@ -80,9 +83,16 @@ def _touching_groups(segments: list[Segment], tol: float) -> list[list[Segment]]
             i = parent[i]
         return i
 
-    for i, a in enumerate(segments):
-        for j in range(i + 1, len(segments)):
-            if _touch(a, segments[j], tol):
+    # a sweep from left to right: only rules whose x-extents overlap can touch
+    spans = [(s.lo - tol, s.hi + tol) if s.horizontal else (s.at - tol, s.at + tol) for s in segments]
+    order = sorted(range(len(segments)), key=lambda k: spans[k][0])
+    for n, i in enumerate(order):
+        right = spans[i][1]
+        for m in range(n + 1, len(order)):
+            j = order[m]
+            if spans[j][0] > right:
+                break
+            if _touch(segments[i], segments[j], tol):
                 parent[root(i)] = root(j)
     groups: dict[int, list[Segment]] = {}
     for i, segment in enumerate(segments):
@@ -116,8 +126,17 @@ def _drop_narrow(edges: list[float], min_gap: float) -> list[float]:
     return kept
 
 
-def _has_rule(rules: list[Segment], at: float, across: float, tol: float) -> bool:
-    return any(abs(r.at - at) <= tol and r.lo - tol <= across <= r.hi + tol for r in rules)
+class _Rules:
+    """Rules of one direction sorted by position, so the rules near a position are found by bisection."""
+
+    def __init__(self, rules: list[Segment]) -> None:
+        self._rules = sorted(rules, key=lambda r: r.at)
+        self._at = [r.at for r in self._rules]
+
+    def crosses(self, at: float, across: float, tol: float) -> bool:
+        """Whether a rule lies at ``at`` (within ``tol``) and covers ``across``."""
+        near = self._rules[bisect_left(self._at, at - tol) : bisect_right(self._at, at + tol)]
+        return any(r.lo - tol <= across <= r.hi + tol for r in near)
 
 
 def _grid_of(group: list[Segment], tol: float, min_gap: float) -> Grid | None:
@@ -131,6 +150,8 @@ def _grid_of(group: list[Segment], tol: float, min_gap: float) -> Grid | None:
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     if n_rows < 1 or n_cols < 2:  # a framed paragraph or a lone rule is not a table
         return None
+    active_limits().check("table_cells", n_rows * n_cols)
+    h_rules, v_rules = _Rules(hs), _Rules(vs)
     parent = {(r, c): (r, c) for r in range(n_rows) for c in range(n_cols)}
 
     def root(slot: tuple[int, int]) -> tuple[int, int]:
@@ -146,12 +167,12 @@ def _grid_of(group: list[Segment], tol: float, min_gap: float) -> Grid | None:
     for r in range(n_rows):
         mid_y = (ys[r] + ys[r + 1]) / 2
         for c in range(n_cols - 1):
-            if not _has_rule(vs, xs[c + 1], mid_y, tol):
+            if not v_rules.crosses(xs[c + 1], mid_y, tol):
                 join((r, c), (r, c + 1))
     for c in range(n_cols):
         mid_x = (xs[c] + xs[c + 1]) / 2
         for r in range(n_rows - 1):
-            if not _has_rule(hs, ys[r + 1], mid_x, tol):
+            if not h_rules.crosses(ys[r + 1], mid_x, tol):
                 join((r, c), (r + 1, c))
     merged: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for slot in parent:
