@@ -210,6 +210,11 @@ def _body(root: etree._Element) -> etree._Element:
 
 def load_html(path: str, data: bytes) -> Document:
     text, encoding = _decode_html(data)
+    return html_document(path, text, encoding)
+
+
+def html_document(path: str, text: str, encoding: str | None) -> Document:
+    """A decoded HTML page (or fragment, as a ``.txt`` may hold) as a ``Document``."""
     require_text(text)
     root = _parse(text)
     _drop_furniture(root)

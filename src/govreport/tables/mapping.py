@@ -21,6 +21,7 @@ from govreport.form.catalog import APPLICANT_COLUMNS, FORMS, Row, TableForm, Tem
 from govreport.identities import Identity, identities
 from govreport.schema import Finding, Provenance, Value
 from govreport.tables.anchors import Anchor, find_anchors, header_end
+from govreport.tables.grid import GridMatch, covers, match_grids
 from govreport.tables.items import Item, items_between
 from govreport.tables.segment import (
     CellReading,
@@ -47,6 +48,7 @@ class TableReading:
     rows: dict[str, RowReadings]
     strategy: str  # "labels" or "order"
     model_rows: dict[str, float] = field(default_factory=dict)  # rows whose label a labeller found -> its confidence
+    fuzzy_rows: dict[str, float] = field(default_factory=dict)  # rows whose grid label matched fuzzily -> score
     unlabelled_rows: set[str] = field(default_factory=set)  # rows whose label was not found, placed by order
 
 
@@ -81,11 +83,26 @@ def map_tables(doc: Document, anchor_finder: AnchorFinder = find_anchors) -> lis
         return []
     form = FORMS[doc.template]
     regions = table_regions(doc)
+    matched = match_grids(doc, list(form.tables), regions)
+    grids = {name: m for name, m in matched.items() if covers(m, form.table(name))}
+    # a cell read into one form table is never read into another (class 6 of issue 9)
+    claimed = {unit for m in grids.values() for unit in m.units}
     values: list[Value] = []
-    values += _map_free_rows(doc, regions["t2"], form.table("t2"), anchor_finder)
-    values += _map_t3(doc, regions["t3"], form.table("t3"), doc.template, anchor_finder)
-    values += _map_t4(doc, regions["t4"], form.table("t4"))
+    values += _map_free_rows(doc, regions["t2"], form.table("t2"), anchor_finder, grids.get("t2"))
+    values += _map_t3(doc, regions["t3"], form.table("t3"), doc.template, anchor_finder, grids.get("t3"))
+    values += _map_t4(doc, regions["t4"], form.table("t4"), grids.get("t4"), claimed)
     return values
+
+
+def _read_by_grid(match: GridMatch, form: TableForm, checks: dict[str, RowCheck]) -> TableReading:
+    """The rows the document's grids hold for the form table (``grid.match_grids``)."""
+    rows = {
+        row.key: row_readings(match.rows[row.key], len(row.columns), money=_money(row), check=checks.get(row.key))
+        for row in form.rows
+        if row.key in match.rows
+    }
+    fuzzy = {key: score for key, score in match.scores.items() if score < 1.0}
+    return TableReading(rows, "grid", fuzzy_rows=fuzzy, unlabelled_rows=set(match.unlabelled))
 
 
 # ---------------------------------------------------------------- readings by label
@@ -154,9 +171,18 @@ def _read_by_labels(
 
 
 def _map_free_rows(
-    doc: Document, region: tuple[int, int], form: TableForm, anchor_finder: AnchorFinder = find_anchors
+    doc: Document,
+    region: tuple[int, int],
+    form: TableForm,
+    anchor_finder: AnchorFinder = find_anchors,
+    grid: GridMatch | None = None,
 ) -> list[Value]:
-    reading = _read_by_labels(doc, region, form, {}, anchor_finder)
+    reading = _read_by_grid(grid, form, {}) if grid else None
+    if reading is None or len(reading.rows) < len(form.rows):
+        # rows the grid lacks may be printed beside it (labels as text lines): the text may hold more
+        by_labels = _read_by_labels(doc, region, form, {}, anchor_finder)
+        if reading is None or len(by_labels.rows) > len(reading.rows):
+            reading = by_labels
     for row in form.rows:
         options = reading.rows.get(row.key)
         if options and len(options.readings) > 1:
@@ -229,12 +255,19 @@ def _map_t3(
     form: TableForm,
     template: Template,
     anchor_finder: AnchorFinder = find_anchors,
+    grid: GridMatch | None = None,
 ) -> list[Value]:
     checks = _t3_checks(form)
     table_ids = tuple(i for i in identities(template) if i.table == "t3" and i.kind != "row_total")
+    scored: list[tuple[TableReading, Resolution]] = []
+    if grid:
+        by_grid = _read_by_grid(grid, form, checks)
+        scored.append((by_grid, _resolve(form, by_grid, table_ids)))
+        if _flawless(scored[0][1], by_grid, form):
+            return _values(form, by_grid, scored[0][1], doc)
     by_labels = _read_by_labels(doc, region, form, checks, anchor_finder)
-    scored = [(by_labels, _resolve(form, by_labels, table_ids))]
-    if not _flawless(scored[0][1], by_labels, form):
+    scored.append((by_labels, _resolve(form, by_labels, table_ids)))
+    if not _flawless(scored[-1][1], by_labels, form):
         by_order = _read_by_order(doc, region, form, checks)
         if by_order is not None:
             scored.append((by_order, _resolve(form, by_order, table_ids)))
@@ -269,14 +302,18 @@ def _t4_check() -> RowCheck:
     return check
 
 
-def _map_t4(doc: Document, region: tuple[int, int], form: TableForm) -> list[Value]:
-    start = header_end(doc, region[0], region[1], form.header_cores)
+def _map_t4(
+    doc: Document, region: tuple[int, int], form: TableForm, grid: GridMatch | None, claimed: set[int]
+) -> list[Value]:
+    """Table 4 from the value rows under its grid header, else the values after its
+    header labels in the text, leaving out cells another table was read from."""
     rows: dict[str, RowReadings] = {}
-    if start is not None:
-        items = items_between(doc, start, region[1])
-        flat = row_readings(items, 15, check=_t4_check())
-        rows["all"] = flat
-    reading = TableReading(rows, "header")
+    if grid:
+        rows["all"] = row_readings(grid.rows["all"], 15, check=_t4_check())
+    elif (start := header_end(doc, region[0], region[1], form.header_cores)) is not None:
+        items = [i for i in items_between(doc, start, region[1]) if doc.unit_at(i.start) not in claimed]
+        rows["all"] = row_readings(items, 15, check=_t4_check())
+    reading = TableReading(rows, "grid" if grid else "header")
     resolution = _resolve_flat_t4(form, reading)
     return _values(form, reading, resolution, doc)
 
@@ -392,6 +429,7 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
         if cell.item is not None:
             confidence *= cell.item.confidence  # an OCR reading is only as sure as the OCR
         confidence *= reading.model_rows.get(row_key, 1.0)  # and a row the model found, as sure as the model
+        confidence *= reading.fuzzy_rows.get(row_key, 1.0)  # and a row found by a damaged label, as sure as that
         if row_key in reading.unlabelled_rows:
             confidence = min(confidence, 0.8)
         out.append(
@@ -409,10 +447,12 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
 
 
 def _note(reading: TableReading, row_key: str) -> str | None:
-    if reading.strategy != "labels":
+    if reading.strategy not in ("labels", "grid"):
         return f"read by {reading.strategy}"
     if row_key in reading.unlabelled_rows:
         return "row label not recognized; placed by the form's row order"
+    if row_key in reading.fuzzy_rows:
+        return f"row label matched approximately ({reading.fuzzy_rows[row_key]:.2f})"
     return None
 
 
