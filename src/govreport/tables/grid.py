@@ -94,19 +94,19 @@ def grid_rows(doc: Document) -> list[GridRow]:
             text_at = [i for i, c in enumerate(cells) if _is_text_cell(c.text)]
             last_text = text_at[-1] if text_at else -1
             label = squash("".join(c.text for c in cells[: last_text + 1]))
-            if any(h in label for h in _T4_HEADER):
-                t4_header = t4_header or sum(h in label for h in _T4_HEADER) >= 2
-            slots = [
-                unit_of[id(c.loc)]
-                for c in cells[last_text + 1 :]
-                if c.row == r and id(c.loc) in unit_of
-            ]
-            rows.append(GridRow(table_index, r, label, slots, t4_header=t4_header))
-        data = [row for row in rows if row.slots]
+            slots = [unit_of[id(c.loc)] for c in cells[last_text + 1 :] if c.row == r and id(c.loc) in unit_of]
+            if slots and (label or any(_has_digit(u.text) for u in slots)):  # blanks after a header are no row
+                rows.append(GridRow(table_index, r, label, slots, t4_header=t4_header))
+            t4_header = t4_header or sum(h in label for h in _T4_HEADER) >= 2
+        data = rows
         if len(data) == 1 and not data[0].label:
             data[0].label = _label_above(doc.blocks, index)
         out.extend(data)
     return out
+
+
+def _has_digit(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
 
 
 def _label_above(blocks: list, index: int) -> str:
