@@ -414,7 +414,7 @@ _MIN_HTML_TAGS = 3  # plain reports never hold tags; a stray "<p>" in prose is n
 
 
 def sniff_markup(text: str) -> str | None:
-    """"html" or "md" where the text of a plain-text file is in fact a page or markdown
+    """ "html" or "md" where the text of a plain-text file is in fact a page or markdown
     (converters and crawlers save both as .txt), by its content; else None."""
     sample = text[:_SAMPLE]
     tags = _HTML_TAG.findall(sample)

@@ -246,4 +246,3 @@ def covers(match: GridMatch, form: TableForm) -> bool:
     if form.name == "t4":
         return bool(match.rows.get("all"))
     return len(match.rows) * 2 >= len(form.rows)
-

@@ -11,7 +11,6 @@ like better wins. Table 4 is the values after its header.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import product
@@ -19,8 +18,9 @@ from itertools import product
 from govreport.document import Document
 from govreport.form.catalog import APPLICANT_COLUMNS, FORMS, Row, TableForm, Template
 from govreport.identities import Identity, identities
-from govreport.schema import Finding, Provenance, Value
+from govreport.schema import Finding, Method, Provenance, Value
 from govreport.tables.anchors import Anchor, find_anchors, header_end
+from govreport.tables.evidence import decide, stated
 from govreport.tables.grid import GridMatch, covers, match_grids
 from govreport.tables.items import Item, items_between
 from govreport.tables.segment import (
@@ -28,12 +28,14 @@ from govreport.tables.segment import (
     Reading,
     RowCheck,
     RowReadings,
+    Slot,
     max_cells,
     row_readings,
     sum_check,
 )
 
 _MAX_COMBINATIONS = 50000  # readings of a table tried against its identities
+_EVIDENCE_CONFIDENCE = 0.85  # a row's reading chosen, or a lost cell filled, by what the prose states
 
 _PART_OF_TABLE = {"t2": 2, "t3": 3, "t4": 4}
 
@@ -97,7 +99,7 @@ def map_tables(doc: Document, anchor_finder: AnchorFinder = find_anchors) -> lis
 def _read_by_grid(match: GridMatch, form: TableForm, checks: dict[str, RowCheck]) -> TableReading:
     """The rows the document's grids hold for the form table (``grid.match_grids``)."""
     rows = {
-        row.key: row_readings(match.rows[row.key], len(row.columns), money=_money(row), check=checks.get(row.key))
+        row.key: row_readings(match.rows[row.key], len(row.columns), slots=_slots(row), check=checks.get(row.key))
         for row in form.rows
         if row.key in match.rows
     }
@@ -144,8 +146,8 @@ def _unlabelled_rows(items: list[Item], rows: list[Row]) -> dict[str, list[Item]
     return out
 
 
-def _money(row: Row) -> list[bool]:
-    return [c.money for c in row.columns]
+def _slots(row: Row) -> list[Slot]:
+    return [Slot(money=c.money, signed=c.signed) for c in row.columns]
 
 
 def _read_by_labels(
@@ -162,7 +164,7 @@ def _read_by_labels(
         items = segments.get(row.key)
         if items is None:
             continue
-        rows[row.key] = row_readings(items, len(row.columns), money=_money(row), check=checks.get(row.key))
+        rows[row.key] = row_readings(items, len(row.columns), slots=_slots(row), check=checks.get(row.key))
     model_rows = {a.row.key: a.score for a in anchors if a.method == "model"}
     return TableReading(rows, "labels", model_rows=model_rows, unlabelled_rows=placed)
 
@@ -186,23 +188,12 @@ def _map_free_rows(
     for row in form.rows:
         options = reading.rows.get(row.key)
         if options and len(options.readings) > 1:
-            supported = _supported_by_prose(doc, region, row, options.readings)
-            reading.rows[row.key] = RowReadings(supported, options.consistent, options.trimmed)
+            # a row read several ways (digits run together, a cell lost): the prose may decide
+            table_text = None if reading.strategy == "grid" else region
+            decided, _ = decide(options.readings, stated(doc, row, table_text))
+            reading.rows[row.key] = RowReadings(decided, options.consistent, options.trimmed)
     resolution = _resolve(form, reading, ())
     return _values(form, reading, resolution, doc)
-
-
-def _supported_by_prose(doc: Document, region: tuple[int, int], row: Row, readings: list[Reading]) -> list[Reading]:
-    """Readings of a run-together row that hold a count the prose states for that row
-    (``本年度制发的规范性文件77件`` picks 77|… out of ``77132470``); all of them
-    where the prose states none that fits."""
-    stated: set[int] = set()
-    for core in row.cores:
-        pattern = re.compile(re.escape(core) + r"[^。；，,;\d]{0,12}?(\d+)\s*[件条个项]")
-        for text in (doc.text[: region[0]], doc.text[region[1] :]):
-            stated.update(int(m.group(1)) for m in pattern.finditer(text))
-    supported = [r for r in readings if any(c.value in stated for c in r)]
-    return supported or readings
 
 
 # ---------------------------------------------------------------- table 3
@@ -342,7 +333,8 @@ def _agree(keys: list[str], readings: list[Reading], tried: int, broken: int = 0
         options = {r[col].value for r in readings}
         if len(options) == 1:
             first = readings[0][col]
-            if first.value is not None and any(r[col].derived or r[col].item is None for r in readings):
+            lost = any(r[col].derived or r[col].item is None for r in readings)
+            if first.value is not None and lost and first.evidence is None:
                 # same value however the row is read, but not always printed there: a lost cell
                 first = CellReading(first.value, first.raw, first.item, derived=True)
             cells[key] = first
@@ -432,18 +424,26 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
         confidence *= reading.fuzzy_rows.get(row_key, 1.0)  # and a row found by a damaged label, as sure as that
         if row_key in reading.unlabelled_rows:
             confidence = min(confidence, 0.8)
+        if cell.evidence:  # decided outside its table cell: never as sure as a printed cell
+            confidence = min(confidence, _EVIDENCE_CONFIDENCE)
         out.append(
             Value(
                 key=key,
                 value=cell.value,
                 raw=cell.raw,
-                method="derived" if cell.derived else "model" if row_key in reading.model_rows else "table",
+                method=_method(cell, row_key in reading.model_rows),
                 confidence=0.9 if cell.derived else round(confidence, 4),
                 location=_provenance(doc, cell.item),
-                note=_note(reading, row_key),
+                note=cell.evidence or _note(reading, row_key),
             )
         )
     return out
+
+
+def _method(cell: CellReading, by_model: bool) -> Method:
+    if cell.evidence:
+        return "evidence"
+    return "derived" if cell.derived else "model" if by_model else "table"
 
 
 def _note(reading: TableReading, row_key: str) -> str | None:
