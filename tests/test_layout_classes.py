@@ -4,22 +4,18 @@ states, headings on OCR pages, a table read from another's cells, and bad grids.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import GOLD
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
-
-from variations import GENERATORS, Variant, variants  # noqa: E402
-
-from govreport.evaluate import flagged_keys  # noqa: E402
-from govreport.ingest import load  # noqa: E402
-from govreport.ocr.assemble import Word, page_blocks  # noqa: E402
-from govreport.ocr.grid import Grid, GridCell  # noqa: E402
-from govreport.pipeline import extract  # noqa: E402
-from govreport.render import ReportSpec, render_html  # noqa: E402
+from eval.variations import GENERATORS, Variant, variants
+from govreport.evaluate import flagged_keys
+from govreport.ingest import load
+from govreport.ocr.assemble import Word, page_blocks
+from govreport.ocr.grid import Grid, GridCell
+from govreport.pipeline import extract
+from govreport.render import ReportSpec, render_html
 
 TABLE = ("t2.", "t3.", "t4.")
 
@@ -131,7 +127,7 @@ def test_a_heading_the_tables_top_rule_cuts_stays_whole() -> None:
     "table",
     [
         "| 规章 | " + " | ".join(["1"] * 3000) + " |\n|" + "---|" * 3001,  # thousands of columns
-        "| 项目 | 列1 | 列2 |\n|---|---|---|\n| 规章 | 1 |\n| 行政许可 | 2 | 3 | 4 | 5 | 6 |\n| 无关 | 7 | 8 |",  # ragged
+        "| 项目 | 列1 | 列2 |\n|---|---|---|\n| 规章 | 1 |\n| 行政许可 | 2 | 3 | 4 | 5 | 6 |\n| 无关 | 7 |",  # ragged
     ],
     ids=["wide", "ragged"],
 )
