@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import product
+from itertools import pairwise, product
 
 from govreport.document import Document
 from govreport.form.catalog import APPLICANT_COLUMNS, FORMS, Row, TableForm, Template
@@ -52,6 +52,9 @@ class TableReading:
     model_rows: dict[str, float] = field(default_factory=dict)  # rows whose label a labeller found -> its confidence
     fuzzy_rows: dict[str, float] = field(default_factory=dict)  # rows whose grid label matched fuzzily -> score
     unlabelled_rows: set[str] = field(default_factory=set)  # rows whose label was not found, placed by order
+    # rows right after a label that printed no values: labels may stand apart from their values,
+    # and these values be the row before's
+    displaced_rows: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -159,6 +162,7 @@ def _read_by_labels(
 ) -> TableReading:
     anchors = anchor_finder(doc, region[0], region[1], form)
     segments, placed = _row_segments(doc, anchors, region[1], form)
+    after_empty = {nxt.row.key for anchor, nxt in pairwise(anchors) if not segments.get(anchor.row.key)}
     rows = {}
     for row in form.rows:
         items = segments.get(row.key)
@@ -166,7 +170,7 @@ def _read_by_labels(
             continue
         rows[row.key] = row_readings(items, len(row.columns), slots=_slots(row), check=checks.get(row.key))
     model_rows = {a.row.key: a.score for a in anchors if a.method == "model"}
-    return TableReading(rows, "labels", model_rows=model_rows, unlabelled_rows=placed)
+    return TableReading(rows, "labels", model_rows=model_rows, unlabelled_rows=placed, displaced_rows=after_empty)
 
 
 # ---------------------------------------------------------------- table 2 (no identities)
@@ -422,7 +426,7 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
             confidence *= cell.item.confidence  # an OCR reading is only as sure as the OCR
         confidence *= reading.model_rows.get(row_key, 1.0)  # and a row the model found, as sure as the model
         confidence *= reading.fuzzy_rows.get(row_key, 1.0)  # and a row found by a damaged label, as sure as that
-        if row_key in reading.unlabelled_rows:
+        if row_key in reading.unlabelled_rows or row_key in reading.displaced_rows:
             confidence = min(confidence, 0.8)
         if cell.evidence:  # decided outside its table cell: never as sure as a printed cell
             confidence = min(confidence, _EVIDENCE_CONFIDENCE)
@@ -451,6 +455,8 @@ def _note(reading: TableReading, row_key: str) -> str | None:
         return f"read by {reading.strategy}"
     if row_key in reading.unlabelled_rows:
         return "row label not recognized; placed by the form's row order"
+    if row_key in reading.displaced_rows:
+        return "the row label before printed no values: these may be its"
     if row_key in reading.fuzzy_rows:
         return f"row label matched approximately ({reading.fuzzy_rows[row_key]:.2f})"
     return None
