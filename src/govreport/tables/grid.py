@@ -90,10 +90,11 @@ def grid_rows(doc: Document) -> list[GridRow]:
         table_index = tables.index(block)
         t4_header = False
         rows: list[GridRow] = []
+        squashed: dict[int, str] = {}  # a merged label counts in every row it spans: squashed once
         for r, cells in enumerate(_slot_cells(block)):
             text_at = [i for i, c in enumerate(cells) if _is_text_cell(c.text)]
             last_text = text_at[-1] if text_at else -1
-            label = squash("".join(c.text for c in cells[: last_text + 1]))
+            label = "".join(_squashed(c, squashed) for c in cells[: last_text + 1])
             slots = [unit_of[id(c.loc)] for c in cells[last_text + 1 :] if c.row == r and id(c.loc) in unit_of]
             if slots and (label or any(_has_digit(u.text) for u in slots)):  # blanks after a header are no row
                 rows.append(GridRow(table_index, r, label, slots, t4_header=t4_header))
@@ -103,6 +104,12 @@ def grid_rows(doc: Document) -> list[GridRow]:
             data[0].label = _label_above(doc.blocks, index)
         out.extend(data)
     return out
+
+
+def _squashed(cell: Cell, done: dict[int, str]) -> str:
+    if id(cell) not in done:
+        done[id(cell)] = squash(cell.text)
+    return done[id(cell)]
 
 
 def _has_digit(text: str) -> bool:

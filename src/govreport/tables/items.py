@@ -74,20 +74,13 @@ def _number_items(text: str, offset: int, loc: Location, cell: bool, confidence:
             continue
         if not cell and not match.group("unit") and _is_prose_number(text, match.start(), match.end()):
             continue
-        body = match.group("body")
-        parts = [p for p in _RUN_PARTS.split(body) if p]
-        breaks, signs, pos = [], [0] if match.group("sign") else [], 0
-        for part in parts:
-            if part[0] in _SIGNS:
-                signs.append(pos)
-            pos += len(part.lstrip(_SIGNS))
-            breaks.append(pos)
+        digits, breaks, signs = _run(match.group("body"), bool(match.group("sign")))
         items.append(
             Item(
                 raw=match.group(0),
-                digits="".join(p.lstrip(_SIGNS) for p in parts),
-                breaks=tuple(b for b in breaks[:-1] if b not in signs),
-                signs=tuple(signs),
+                digits=digits,
+                breaks=breaks,
+                signs=signs,
                 unit=match.group("unit"),
                 cell=cell,
                 loc=loc,
@@ -97,6 +90,24 @@ def _number_items(text: str, offset: int, loc: Location, cell: bool, confidence:
             )
         )
     return items
+
+
+def _run(body: str, signed: bool) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    """A printed run's digits, the positions of its blanks and of its minus signs."""
+    lead = (0,) if signed else ()
+    if body.isdigit() or (body.replace(".", "", 1).isdigit()):  # the common case: one plain number
+        return body, (), lead
+    digits, breaks, signs = "", [], list(lead)
+    for part in _RUN_PARTS.split(body):
+        if not part:
+            continue
+        if part[0] in _SIGNS:
+            signs.append(len(digits))
+            part = part[1:]
+        elif digits:
+            breaks.append(len(digits))
+        digits += part
+    return digits, tuple(breaks), tuple(signs)
 
 
 def _prose_after_values(piece: str, first_value_end: int) -> int | None:

@@ -258,7 +258,7 @@ def _map_t3(
     if grid:
         by_grid = _read_by_grid(grid, form, checks)
         scored.append((by_grid, _resolve(form, by_grid, table_ids)))
-        if _flawless(scored[0][1], by_grid, form):
+        if len(by_grid.rows) == len(form.rows):  # the text holds the same cells: nothing to try instead
             return _values(form, by_grid, scored[0][1], doc)
     by_labels = _read_by_labels(doc, region, form, checks, anchor_finder)
     scored.append((by_labels, _resolve(form, by_labels, table_ids)))
