@@ -11,7 +11,7 @@ Chromium; r002 is a real PDF), ``garbled`` (the PDF without its ToUnicode maps) 
 need Chromium and a CJK font and are skipped without them.
 
 Issue 9's layout classes (``eval/variations.py``) are formats too: ``md-txt``,
-``md-headings``, ``html-txt``, ``converter-md``, ``negative-runs``, ``lost-cell``.
+``md-headings``, ``html-txt``, ``converter-md``, ``md-html-tables``, ``negative-runs``, ``lost-cell``.
 
 Writes ``report.md``, ``report.json`` and PNG plots: accuracy per input format and group
 (tables, sections, meta, prose), identity precision/recall, the silent error rate (wrong

@@ -14,6 +14,7 @@ fixture it fits, so a rule that holds only for one fixture shows up here.
   under the group's label, a one-row group's label in a line above its table, a
   stub table of table 3's header alone, and a spurious generic header row in the
   middle of table 3;
+- ``md-html-tables``: converter markdown whose tables are HTML with merged cells;
 - ``negative-runs``: 2019-form fixtures whose 本年增/减 column is negative, printed
   as a crawled page whose table rows run together (``行政许可12-30``);
 - ``lost-cell``: table 2's document rows lose their middle cell in conversion
@@ -25,6 +26,7 @@ fixture it fits, so a rule that holds only for one fixture shows up here.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -190,6 +192,18 @@ def make_converter_md(case: GoldCase, folder: Path) -> Variant | None:
     return _same(case, path)
 
 
+# ---------------------------------------------------------------- md-html-tables
+def make_md_html_tables(case: GoldCase, folder: Path) -> Variant | None:
+    """Converter markdown whose tables are HTML with rowspan/colspan (merged cells)."""
+    spec = _spec(case)
+    if spec.template is None:
+        return None
+    tables = iter(re.findall(r"<table\b.*?</table>", render_html(spec), re.DOTALL))
+    path = folder / f"{case.name}.md-html-tables.md"
+    path.write_text(markdown(spec, lambda _layout: [next(tables)]), encoding="utf-8")
+    return _same(case, path)
+
+
 # ---------------------------------------------------------------- negative-runs
 def _negative_changes(case: GoldCase) -> dict[str, int]:
     """The 2019 form's 本年增/减 cells made negative (one digit: a decrease)."""
@@ -256,6 +270,7 @@ GENERATORS: dict[str, Callable[[GoldCase, Path], Variant | None]] = {
     "md-headings": make_md_headings,
     "html-txt": make_html_txt,
     "converter-md": make_converter_md,
+    "md-html-tables": make_md_html_tables,
     "negative-runs": make_negative_runs,
     "lost-cell": make_lost_cell,
 }

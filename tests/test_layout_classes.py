@@ -35,7 +35,7 @@ def _misses(variant: Variant) -> tuple[dict, dict, object]:
     return wrong, silent, result
 
 
-@pytest.mark.parametrize("name", ["md-txt", "md-headings", "html-txt", "converter-md", "lost-cell"])
+@pytest.mark.parametrize("name", ["md-txt", "md-headings", "html-txt", "converter-md", "md-html-tables", "lost-cell"])
 def test_every_fixture_in_the_class_reads_back_exactly(made: dict[str, list[Variant]], name: str) -> None:
     assert len(made[name]) >= 5  # the class applies to several fixtures, not one
     for variant in made[name]:

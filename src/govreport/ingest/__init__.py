@@ -16,7 +16,7 @@ from pathlib import Path
 from govreport.document import Document
 from govreport.errors import IngestError, UnsupportedFormat
 from govreport.ingest.docx import load_docx
-from govreport.ingest.html import html_document, load_html
+from govreport.ingest.html import has_html_table, html_document, load_html, markdown_with_html_tables
 from govreport.ingest.image import load_image
 from govreport.ingest.pdf import load_pdf
 from govreport.ingest.text import decode_bytes, sniff_markup, text_document
@@ -32,10 +32,12 @@ def _load_plain(path: str, data: bytes, fmt: str) -> Document:
     """A text or markdown file, read as the markup its content is in (a crawler's
     ``.txt`` may hold a page or markdown), so that markup never reaches a value."""
     text, encoding = decode_bytes(data)
-    markup = sniff_markup(text)
+    markup = sniff_markup(text) or fmt
     if markup == "html":
         return html_document(path, text, encoding)
-    return text_document(path, text, encoding, markup or fmt)
+    if markup == "md" and has_html_table(text):
+        return markdown_with_html_tables(path, text, encoding)
+    return text_document(path, text, encoding, markup)
 
 
 def load_text(path: str, data: bytes) -> Document:

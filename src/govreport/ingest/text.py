@@ -417,11 +417,11 @@ def sniff_markup(text: str) -> str | None:
     """ "html" or "md" where the text of a plain-text file is in fact a page or markdown
     (converters and crawlers save both as .txt), by its content; else None."""
     sample = text[:_SAMPLE]
+    if _MD_TABLE_RULE.search(sample) or len(_MD_HEADING_LINE.findall(sample)) >= 2:
+        return "md"  # possibly with HTML tables inside, as converters write merged cells
     tags = _HTML_TAG.findall(sample)
     if len(tags) >= _MIN_HTML_TAGS and "/" in tags:
         return "html"
-    if _MD_TABLE_RULE.search(sample) or len(_MD_HEADING_LINE.findall(sample)) >= 2:
-        return "md"
     return None
 
 

@@ -1,12 +1,16 @@
 """Tables mapped to the form: every key of the detected template gets a value.
 
-Table 2 and 3 rows are found by their labels (``anchors``); the text between
-one label and the next is that row's values (``items``), cut into cells
-(``segment``). Where a row can be read several ways, the row's own identity and
-then the table's column identities choose; what stays ambiguous is left empty
-and reported. Table 3 is also read a second way, its numeric rows in form order
-(for extractions that lost the row labels), and the reading the identities
-like better wins. Table 4 is the values after its header.
+Where the document has real grids, their rows are mapped to the form first
+(``grid``: row labels, header rows skipped, pieces joined); a form table the
+grids do not hold is read from the text. There, table 2 and 3 rows are found by
+their labels (``anchors``); the text between one label and the next is that row's
+values (``items``), cut into cells (``segment``). Where a row can be read several
+ways, the row's own identity and then the table's column identities choose, and
+for table 2 the figures the prose states (``evidence``); what stays ambiguous is
+left empty and reported. Table 3 is also read a second way, its numeric rows in
+form order (for extractions that lost the row labels), and the reading the
+identities like better wins. Table 4 is the values after its header, never a
+cell another table was read from.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ class TableReading:
     """Per row of one table, its readings; and how they were obtained."""
 
     rows: dict[str, RowReadings]
-    strategy: str  # "labels" or "order"
+    strategy: str  # "grid", "labels", "order" or "header" (table 4 in the text)
     model_rows: dict[str, float] = field(default_factory=dict)  # rows whose label a labeller found -> its confidence
     fuzzy_rows: dict[str, float] = field(default_factory=dict)  # rows whose grid label matched fuzzily -> score
     unlabelled_rows: set[str] = field(default_factory=set)  # rows whose label was not found, placed by order
