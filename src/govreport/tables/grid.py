@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from govreport.document import Cell, Document, Table, TextBlock, Unit
+from govreport.document import Block, Cell, Document, Table, TextBlock, Unit
 from govreport.form.catalog import Row, TableForm
 from govreport.tables.items import PLACEHOLDERS, Item, items_between
 from govreport.text import is_cjk, nfkc, squash
@@ -36,7 +36,6 @@ _HEADING_LABEL_MAX = 40
 # labels of table 4's header; two of them make a header row of table 4
 _T4_HEADER = ("结果维持", "结果纠正", "其他结果", "尚未审结", "未经复议直接起诉", "复议后起诉")
 _MAX_COLUMNS = 200  # a wider grid is not a form table (and is not walked slot by slot)
-_T4_VALUES = 15
 
 
 @dataclass(slots=True)
@@ -80,7 +79,7 @@ def _slot_cells(table: Table) -> list[list[Cell]]:
 
 
 def grid_rows(doc: Document) -> list[GridRow]:
-    """Every row of every real grid, in reading order."""
+    """Every row of every real grid that has value slots, in reading order."""
     unit_of = {id(u.loc): u for u in doc.units if u.slot}
     out: list[GridRow] = []
     tables = doc.tables
@@ -99,10 +98,9 @@ def grid_rows(doc: Document) -> list[GridRow]:
             if slots and (label or any(_has_digit(u.text) for u in slots)):  # blanks after a header are no row
                 rows.append(GridRow(table_index, r, label, slots, t4_header=t4_header))
             t4_header = t4_header or sum(h in label for h in _T4_HEADER) >= 2
-        data = rows
-        if len(data) == 1 and not data[0].label:
-            data[0].label = _label_above(doc.blocks, index)
-        out.extend(data)
+        if len(rows) == 1 and not rows[0].label:
+            rows[0].label = _label_above(doc.blocks, index)
+        out.extend(rows)
     return out
 
 
@@ -116,7 +114,7 @@ def _has_digit(text: str) -> bool:
     return any(ch.isdigit() for ch in text)
 
 
-def _label_above(blocks: list, index: int) -> str:
+def _label_above(blocks: list[Block], index: int) -> str:
     """A one-row table's label printed as a line above it (converters do this)."""
     before = blocks[index - 1] if index else None
     if isinstance(before, TextBlock) and len(before.text) <= _HEADING_LABEL_MAX:
@@ -197,8 +195,10 @@ def match_grids(doc: Document, forms: list[TableForm], regions: dict[str, tuple[
     for name in ("t2", "t3"):
         picks = [(r, row) for r, n, row in exact if n == name]
         chosen[name] = _by_label(picks, regions[name], matches[name])
-        _by_order(by_name[name], rows, chosen[name], labelled_ids, matches[name])
     taken = {id(r) for picks in chosen.values() for r in picks.values()}
+    for name in ("t2", "t3"):
+        _by_order(by_name[name], rows, chosen[name], labelled_ids | taken, matches[name])
+        taken |= {id(r) for r in chosen[name].values()}
     for row in rows:
         if id(row) in taken or id(row) in labelled_ids or not row.label or row.t4_header:
             continue
@@ -233,7 +233,7 @@ def _by_label(picks: list[tuple[GridRow, Row]], region: tuple[int, int], match: 
 
 
 def _by_order(
-    form: TableForm, rows: list[GridRow], chosen: dict[str, GridRow], labelled: set[int], match: GridMatch
+    form: TableForm, rows: list[GridRow], chosen: dict[str, GridRow], placed_elsewhere: set[int], match: GridMatch
 ) -> None:
     """A grid row whose label is not the form's, alone between two placed rows that
     leave one form row out between them, is that row (an OCR-damaged or lost label)."""
@@ -243,7 +243,7 @@ def _by_order(
     for (key_a, row_a), (key_b, row_b) in itertools.pairwise(placed):
         missing = order[order.index(key_a) + 1 : order.index(key_b)]
         between = rows[position[id(row_a)] + 1 : position[id(row_b)]]
-        if len(missing) == 1 and len(between) == 1 and id(between[0]) not in labelled:
+        if len(missing) == 1 and len(between) == 1 and id(between[0]) not in placed_elsewhere:
             chosen[missing[0]] = between[0]
             match.unlabelled.add(missing[0])
 
