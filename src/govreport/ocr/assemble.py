@@ -21,6 +21,7 @@ _PAGE_MARK = re.compile(r"[\s\-—–－_]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/
 _MARGIN = 0.1  # page marks stand in the top or bottom tenth of the page
 _GAP = 0.6  # a horizontal gap wider than this many line heights separates pieces
 _NUMERIC_PIECE = re.compile(r"[-−]?\d[\d.,]*")
+_GLYPH_SLACK = 0.25  # of a word's height: how far a cell's glyph box may reach over the table's rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +117,12 @@ def _grid_table(grid: Grid, words: list[Word], page: int) -> Table:
 
 
 def _in_grid(word: Word, grid: Grid) -> bool:
-    """A word of the grid: centred in one of its cells and not crossing its outer rule.
-    A heading right above a table that the top rule cuts through stays text, whole."""
+    """A word of the grid: centred in one of its cells and not standing out of its outer
+    rule by more than a glyph box's slack. A heading right above a table that the top
+    rule cuts through stays text, whole."""
     top, bottom = grid.box[1], grid.box[3]
-    crossing = word.box[1] < top < word.box[3] or word.box[1] < bottom < word.box[3]
+    slack = _GLYPH_SLACK * (word.box[3] - word.box[1])
+    crossing = word.box[1] < top - slack < word.box[3] or word.box[1] < bottom + slack < word.box[3]
     return not crossing and any(_inside(word.center, cell.box) for cell in grid.cells)
 
 
