@@ -12,8 +12,8 @@ fixture it fits, so a rule that holds only for one fixture shows up here.
 - ``converter-md``: tables re-made by a PDF-to-markdown converter: generic header
   rows (``| 项目 | 列1 | 列2 |``), table 3 split into one small table per group
   under the group's label, a one-row group's label in a line above its table, a
-  stub table of table 3's header alone, and a spurious generic header row in the
-  middle of table 3;
+  stub table of table 3's header alone, a spurious generic header row in the
+  middle of table 3, and table 4 split into its 行政复议 and 行政诉讼 tables;
 - ``md-html-tables``: converter markdown whose tables are HTML with merged cells;
 - ``negative-runs``: 2019-form fixtures whose 本年增/减 column is negative, printed
   as a crawled page whose table rows run together (``行政许可12-30``);
@@ -151,8 +151,14 @@ def make_md_headings(case: GoldCase, folder: Path) -> Variant | None:
 # ---------------------------------------------------------------- converter-md
 def _converter_tables(table: TableLayout) -> list[str]:
     """Generic headers; table 3 in one small table per group (its label in a line
-    above), its header rows as a stub table, a spurious generic header in its middle."""
+    above), its header rows as a stub table, a spurious generic header in its middle;
+    table 4 as two tables side by side in the form, one after the other here."""
     width = table.n_cols
+    if table.name == "t4":  # 行政复议 and 行政诉讼 as two tables, one after the other
+        review = len(FORMS["2021"].table("t4").rows[0].columns)
+        rows = _grid(table)
+        first, second = [r[:review] for r in rows], [r[review:] for r in rows]
+        return [*_pipe_table(first, _generic_header(review)), "", *_pipe_table(second, _generic_header(width - review))]
     if table.name != "t3":
         return _pipe_table(_grid(table), _generic_header(width))
     header = _generic_header(width)
