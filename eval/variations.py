@@ -40,13 +40,7 @@ from conftest import GOLD, GoldCase, gold_cases  # noqa: E402
 
 from govreport.form.catalog import FORMS  # noqa: E402
 from govreport.render import ReportSpec, render_html  # noqa: E402
-from govreport.render.layout import (  # noqa: E402
-    Heading,
-    Paragraph,
-    TableLayout,
-    Title,
-    document_blocks,
-)
+from govreport.render.layout import Heading, Paragraph, TableLayout, Title, document_blocks  # noqa: E402
 from govreport.text import squash  # noqa: E402
 
 
