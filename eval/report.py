@@ -10,6 +10,9 @@ Chromium; r002 is a real PDF), ``garbled`` (the PDF without its ToUnicode maps) 
 ``scan`` (the PDF rasterized at 200 dpi with tilt, blur, noise and JPEG). PDF renditions
 need Chromium and a CJK font and are skipped without them.
 
+Issue 9's layout classes (``eval/variations.py``) are formats too: ``md-txt``,
+``md-headings``, ``html-txt``, ``converter-md``, ``md-html-tables``, ``negative-runs``, ``lost-cell``.
+
 Writes ``report.md``, ``report.json`` and PNG plots: accuracy per input format and group
 (tables, sections, meta, prose), identity precision/recall, the silent error rate (wrong
 values neither marked low-confidence nor inside a broken identity), confidence
@@ -35,6 +38,7 @@ sys.path.insert(0, str(REPO / "eval"))
 
 from bench import peak_rss_mib  # noqa: E402
 from conftest import GOLD, GoldCase, gold_cases  # noqa: E402
+from variations import GENERATORS, Variant  # noqa: E402
 
 from govreport.evaluate import (  # noqa: E402
     GROUPS,
@@ -46,7 +50,7 @@ from govreport.evaluate import (  # noqa: E402
     score,
 )
 
-FORMATS = ("original", "flattened", "docx", "html", "pdf", "garbled", "scan")
+FORMATS = ("original", "flattened", "docx", "html", "pdf", "garbled", "scan", *GENERATORS)
 LABELLERS = ("rules", "model", "hybrid")
 
 
@@ -107,7 +111,7 @@ def _make_scan(case: GoldCase, folder: Path) -> Path:
     return scan_pdf(_make_pdf(case, folder), folder / f"{case.name}.scan.pdf", dpi=200, seed=7)
 
 
-MAKERS: dict[str, Callable[[GoldCase, Path], Path | None]] = {
+MAKERS: dict[str, Callable[[GoldCase, Path], Path | Variant | None]] = {
     "original": lambda case, _folder: case.document,
     "flattened": _make_flattened,
     "docx": _make_docx,
@@ -115,6 +119,7 @@ MAKERS: dict[str, Callable[[GoldCase, Path], Path | None]] = {
     "pdf": _make_pdf,
     "garbled": _make_garbled,
     "scan": _make_scan,
+    **GENERATORS,  # issue 9's layout classes (eval/variations.py); a variant may change the gold
 }
 NEEDS_CHROMIUM = {"pdf", "garbled", "scan"}
 
@@ -218,16 +223,20 @@ def run(formats: list[str], labellers: list[str], only: list[str] | None, folder
         if fmt in NEEDS_CHROMIUM and not _pdf_tools_ready():
             print(f"skipping {fmt}: Chromium is not installed", file=sys.stderr)
             continue
-        paths = {case.name: MAKERS[fmt](case, folder) for case in cases}
+        made = {case.name: MAKERS[fmt](case, folder) for case in cases}
         for labeller in labellers:
             run_score = RunScore(fmt, labeller)
             started = time.perf_counter()
             for case in cases:
-                path = paths[case.name]
-                if path is None:
+                rendition = made[case.name]
+                if rendition is None:
                     continue  # no such rendition of this document (flattening a PDF)
-                result = extract(path, labeller=labeller)
-                run_score.add(case, result, golds[case.document.name])
+                gold = golds[case.document.name]
+                if isinstance(rendition, Variant):  # read back to the variant's own values
+                    case, rendition = rendition.case, rendition.path
+                    gold = gold.model_copy(update={"values": case.values})
+                result = extract(rendition, labeller=labeller)
+                run_score.add(case, result, gold)
             run_score.peak_rss_mib = peak_rss_mib()
             print(f"{fmt:9} {labeller:7} {time.perf_counter() - started:6.1f} s", file=sys.stderr)
             scores.append(run_score)

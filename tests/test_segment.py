@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from govreport.tables.items import Item
-from govreport.tables.segment import parse_number, row_readings, split_run, sum_check
+from govreport.document import Document, Location, TextBlock
+from govreport.tables.items import Item, items_between
+from govreport.tables.segment import Slot, parse_number, row_readings, split_run, sum_check
 
 T3_ROW = sum_check(6, range(6))
 
@@ -76,3 +77,28 @@ def test_units_and_signs() -> None:
     assert parse_number("1082.33", unit="万", money=True) == 1082.33
     assert parse_number("251000", unit="元", money=True) == 25.1
     assert parse_number("55", negative=True) == -55
+
+
+def signed_run(text: str) -> Item:
+    """A run as printed with minus signs glued in (``0-20``), read from a line of text."""
+    doc = Document(path="row.txt", format="txt", blocks=[TextBlock(text, Location(line=1))])
+    (item,) = items_between(doc, 0, len(doc.text))
+    return item
+
+
+CHANGE_ROW = [Slot(), Slot(signed=True), Slot()]  # 上一年项目数量 | 本年增/减 | 处理决定数量
+
+
+def test_a_minus_inside_a_run_starts_a_negative_number_in_the_signed_column() -> None:
+    assert values(row_readings([signed_run("0-20")], 3, slots=CHANGE_ROW).readings) == [(0, -2, 0)]
+    assert values(row_readings([signed_run("12-3")], 2, slots=CHANGE_ROW[:2]).readings) == [(12, -3)]
+
+
+def test_a_run_the_signs_do_not_decide_keeps_every_reading() -> None:
+    readings = values(row_readings([signed_run("20-1273")], 3, slots=CHANGE_ROW).readings)
+    assert readings == [(20, -127, 3), (20, -12, 73), (20, -1, 273)]  # never 2 | 0 | -1273
+
+
+def test_a_minus_before_a_count_that_cannot_be_negative_is_a_dash() -> None:
+    rr = row_readings([signed_run("5-3")], 2)  # no signed column: the sign separates two counts
+    assert values(rr.readings) == [(5, 3)]

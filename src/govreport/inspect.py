@@ -30,7 +30,7 @@ from govreport.schema import ReportResult, Value
 
 PAGE_WIDTH_PT = 595.0  # A4, for pages whose boxes do not say
 PAGE_HEIGHT_PT = 842.0
-METHOD_NAMES = {"table": "表格", "rules": "规则", "model": "模型", "derived": "推算"}
+METHOD_NAMES = {"table": "表格", "rules": "规则", "model": "模型", "derived": "推算", "evidence": "正文佐证"}
 
 
 @dataclass
@@ -333,6 +333,7 @@ th{background:#f0f0f0;font-weight:normal;text-align:left;max-width:28em}
 .m-rules.c-hi{background:rgba(26,154,74,.25)}.m-rules.c-mid{background:rgba(26,154,74,.13)}
 .m-model.c-hi{background:rgba(138,63,209,.25)}.m-model.c-mid{background:rgba(138,63,209,.13)}
 .m-derived{background:rgba(224,138,0,.18)}
+.m-evidence{outline-color:#0a8a8a;outline-style:dotted;background:rgba(10,138,138,.15)}
 .c-lo{background:repeating-linear-gradient(45deg,#fff,#fff 3px,#eee 3px,#eee 6px)}
 .broken{outline:3px solid #d11!important;background:rgba(221,17,17,.18)!important}
 .culprit{outline:4px double #800!important}

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Method = Literal["table", "rules", "model", "derived"]
+Method = Literal["table", "rules", "model", "derived", "evidence"]
 Number = int | float
 
 

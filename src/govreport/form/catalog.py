@@ -20,6 +20,7 @@ class Column:
     label: str
     money: bool = False  # in 万元; may be fractional
     signed: bool = False  # 本年增/减 may be negative
+    stated: tuple[str, ...] = ()  # words the prose states this column's figure with (本年制发…5件)
 
 
 @dataclass(frozen=True)
@@ -67,17 +68,17 @@ class Form:
 # ---------------------------------------------------------------- table 2
 def _t2_columns_2021_docs() -> tuple[Column, ...]:
     return (
-        Column("issued", "本年制发件数"),
-        Column("repealed", "本年废止件数"),
-        Column("in_force", "现行有效件数"),
+        Column("issued", "本年制发件数", stated=("制发", "印发", "出台")),
+        Column("repealed", "本年废止件数", stated=("废止",)),
+        Column("in_force", "现行有效件数", stated=("现行有效",)),
     )
 
 
 def _t2_columns_2019_docs() -> tuple[Column, ...]:
     return (
-        Column("new_made", "本年新制作数量"),
-        Column("new_published", "本年新公开数量"),
-        Column("total_published", "对外公开总数量"),
+        Column("new_made", "本年新制作数量", stated=("新制作", "制发", "印发")),
+        Column("new_published", "本年新公开数量", stated=("新公开",)),
+        Column("total_published", "对外公开总数量", stated=("对外公开总", "累计公开")),
     )
 
 

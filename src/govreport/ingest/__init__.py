@@ -16,16 +16,37 @@ from pathlib import Path
 from govreport.document import Document
 from govreport.errors import IngestError, UnsupportedFormat
 from govreport.ingest.docx import load_docx
-from govreport.ingest.html import load_html
+from govreport.ingest.html import has_html_table, html_document, load_html, markdown_with_html_tables
 from govreport.ingest.image import load_image
 from govreport.ingest.pdf import load_pdf
-from govreport.ingest.text import load_markdown, load_text
+from govreport.ingest.text import decode_bytes, sniff_markup, text_document
 
 __all__ = ["FILE_LOADERS", "LOADERS", "MAX_BYTES", "MAX_FILE_BYTES", "UNSUPPORTED", "detect_format", "load"]
 
 MAX_BYTES = 20 * 1024 * 1024  # text, HTML and DOCX reports are well under 1 MiB
 
 Loader = Callable[[str, bytes], Document]
+
+
+def _load_plain(path: str, data: bytes, fmt: str) -> Document:
+    """A text or markdown file, read as the markup its content is in (a crawler's
+    ``.txt`` may hold a page or markdown), so that markup never reaches a value."""
+    text, encoding = decode_bytes(data)
+    markup = sniff_markup(text) or fmt
+    if markup == "html":
+        return html_document(path, text, encoding)
+    if markup == "md" and has_html_table(text):
+        return markdown_with_html_tables(path, text, encoding)
+    return text_document(path, text, encoding, markup)
+
+
+def load_text(path: str, data: bytes) -> Document:
+    return _load_plain(path, data, "txt")
+
+
+def load_markdown(path: str, data: bytes) -> Document:
+    return _load_plain(path, data, "md")
+
 
 # format -> loader; a new format (pdf, image) is one entry here plus a sniff rule.
 LOADERS: dict[str, Loader] = {

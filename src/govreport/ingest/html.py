@@ -12,7 +12,7 @@ from lxml import etree
 
 from govreport.document import Block, Cell, Document, Location, Table, TextBlock
 from govreport.errors import IngestError
-from govreport.ingest.text import decode_bytes, require_text, strip_chrome
+from govreport.ingest.text import decode_bytes, parse_lines, require_text, strip_chrome
 from govreport.options import active_limits
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
@@ -254,6 +254,11 @@ def _deep_recursion() -> Iterator[None]:
 
 def load_html(path: str, data: bytes) -> Document:
     text, encoding = _decode_html(data)
+    return html_document(path, text, encoding)
+
+
+def html_document(path: str, text: str, encoding: str | None) -> Document:
+    """A decoded HTML page (or fragment, as a ``.txt`` may hold) as a ``Document``."""
     require_text(text)
     with _deep_recursion():
         root = _parse(text)
@@ -264,3 +269,46 @@ def load_html(path: str, data: bytes) -> Document:
     if not walker.blocks:
         raise IngestError("HTML page has no text")
     return Document(path=path, format="html", blocks=walker.blocks, encoding=encoding)
+
+
+# --- markdown with HTML tables ------------------------------------------------------
+
+_TABLE_SPAN = re.compile(r"<table\b.*?</table\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def has_html_table(text: str) -> bool:
+    return _TABLE_SPAN.search(text) is not None
+
+
+def markdown_with_html_tables(path: str, text: str, encoding: str | None) -> Document:
+    """Markdown whose tables are HTML, as PDF-to-markdown converters write tables with
+    merged cells: the markdown read as such, each ``<table>`` by the HTML table algorithm."""
+    require_text(text)
+    spans = [(m.start(), m.end()) for m in _TABLE_SPAN.finditer(text)]
+    blanked = list(text)
+    for start, end in spans:  # blank the tables out, keeping every offset and line of the rest
+        blanked[start:end] = [ch if ch in "\r\n" else " " for ch in text[start:end]]
+    placed: list[tuple[int, Block]] = [(_start(b), b) for b in parse_lines("".join(blanked), markdown=True)]
+    for start, end in spans:
+        element = next(_parse(text[start:end]).iter("table"), None)
+        table = build_table(element, 0) if element is not None else None
+        if table is None:
+            continue
+        first_line = text.count("\n", 0, start) + 1
+        for cell in table.cells:
+            cell.loc.line = first_line + (cell.loc.line or 1) - 1
+        table.loc = Location(line=first_line, char_start=start, char_end=end)
+        placed.append((start, table))
+    placed.sort(key=lambda pb: pb[0])
+    blocks = [b for _, b in placed]
+    for index, table in enumerate(b for b in blocks if isinstance(b, Table)):
+        table.loc.table = index
+        for cell in table.cells:
+            cell.loc.table = index
+    if not blocks:
+        raise IngestError("File has no report text (only page navigation or blank lines)")
+    return Document(path=path, format="md", blocks=blocks, encoding=encoding)
+
+
+def _start(block: Block) -> int:
+    return block.loc.char_start or 0

@@ -184,6 +184,16 @@ _TRAILING_JUNK = re.compile(r"(?:\s|\[bookmark: [^\]]*\])*$")
 _MD_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)")
 _MD_CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*$")
 _MD_SEPARATOR_CELL = re.compile(r"\s*:?-+:?\s*")
+_MD_EMPHASIS = re.compile(r"(\*{1,3}|_{2,3})(?=\S)(.+?)(?<=\S)\1$")  # a heading or cell set in bold
+
+
+def _unemphasized(span: Span) -> Span:
+    """A markdown span without the bold/italic marks wrapping it whole."""
+    found = _MD_EMPHASIS.match(span.text)
+    if found is None:
+        return span
+    mark = len(found.group(1))
+    return Span(found.group(2).strip(), span.start + mark, span.end - mark)
 
 
 @dataclass(slots=True)
@@ -271,7 +281,7 @@ def _pipe_cells(text: str, start: int, end: int) -> list[Span]:
         bounds.append((pipes[-1], len(line)))
     cells = []
     for a, b in bounds:
-        span = clean_span(text, start + a + 1, start + b)
+        span = _unemphasized(clean_span(text, start + a + 1, start + b))
         span.text = span.text.replace("\\|", "|")
         cells.append(span)
     return cells
@@ -328,6 +338,8 @@ def _text_block(line: Line, markdown: bool) -> TextBlock | None:
             start += heading.end()
             if not text:
                 return None
+        plain = _unemphasized(Span(text, start, start + len(text)))
+        text, start = plain.text, plain.start
     kept = strip_chrome(text)
     if kept is None:
         return None
@@ -391,15 +403,34 @@ def _padded_as_text(rows: list[Line]) -> list[Block]:
     return out
 
 
-def load_text(path: str, data: bytes, fmt: str = "txt") -> Document:
-    text, encoding = decode_bytes(data)
+# --- markup sniffing ---------------------------------------------------------------
+
+_MD_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}[ \t]+\S", re.MULTILINE)
+_MD_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*$", re.MULTILINE)
+_HTML_TAG = re.compile(
+    r"<(/?)(?:p|div|table|tr|td|th|br|span|h[1-6]|tbody|thead|li|ul|ol|strong|font|section|article|body|html)\b[^<>]*>",
+    re.IGNORECASE,
+)
+_MIN_HTML_TAGS = 3  # plain reports never hold tags; a stray "<p>" in prose is not a page
+
+
+def sniff_markup(text: str) -> str | None:
+    """ "html" or "md" where the text of a plain-text file is in fact a page or markdown
+    (converters and crawlers save both as .txt), by its content; else None."""
+    sample = text[:_SAMPLE]
+    if _MD_TABLE_RULE.search(sample) or len(_MD_HEADING_LINE.findall(sample)) >= 2:
+        return "md"  # possibly with HTML tables inside, as converters write merged cells
+    tags = _HTML_TAG.findall(sample)
+    if len(tags) >= _MIN_HTML_TAGS and "/" in tags:
+        return "html"
+    return None
+
+
+def text_document(path: str, text: str, encoding: str | None, fmt: str) -> Document:
+    """Decoded text as a ``Document``: ``fmt`` "md" reads markdown headings and pipe tables."""
     require_text(text)
     active_limits().check("lines", text.count("\n") + 1)  # before the lines are parsed
     blocks = parse_lines(text, markdown=fmt == "md")
     if not blocks:
         raise IngestError("File has no report text (only page navigation or blank lines)")
     return Document(path=path, format=fmt, blocks=blocks, encoding=encoding)
-
-
-def load_markdown(path: str, data: bytes) -> Document:
-    return load_text(path, data, fmt="md")

@@ -21,6 +21,7 @@ _PAGE_MARK = re.compile(r"[\s\-—–－_]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/
 _MARGIN = 0.1  # page marks stand in the top or bottom tenth of the page
 _GAP = 0.6  # a horizontal gap wider than this many line heights separates pieces
 _NUMERIC_PIECE = re.compile(r"[-−]?\d[\d.,]*")
+_GLYPH_SLACK = 0.25  # of a word's height: how far a cell's glyph box may reach over the table's rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +116,16 @@ def _grid_table(grid: Grid, words: list[Word], page: int) -> Table:
     return Table(cells=cells, grid=True, loc=Location(page=page, box=grid.box))
 
 
+def _in_grid(word: Word, grid: Grid) -> bool:
+    """A word of the grid: centred in one of its cells and not standing out of its outer
+    rule by more than a glyph box's slack. A heading right above a table that the top
+    rule cuts through stays text, whole."""
+    top, bottom = grid.box[1], grid.box[3]
+    slack = _GLYPH_SLACK * (word.box[3] - word.box[1])
+    crossing = word.box[1] < top - slack < word.box[3] or word.box[1] < bottom + slack < word.box[3]
+    return not crossing and any(_inside(word.center, cell.box) for cell in grid.cells)
+
+
 def _is_page_mark(line: list[Word], height: float) -> bool:
     top, bottom = line[0].box[1], line[0].box[3]
     in_margin = bottom < _MARGIN * height or top > (1 - _MARGIN) * height
@@ -169,10 +180,10 @@ def page_blocks(
     placed: list[tuple[float, Block]] = []
     rest = [w for w in words if w.text.strip()]
     for grid in grids:
-        inside = [w for w in rest if _inside(w.center, grid.box)]
+        inside = [w for w in rest if _in_grid(w, grid)]
         if not inside:
             continue
-        rest = [w for w in rest if not _inside(w.center, grid.box)]
+        rest = [w for w in rest if not _in_grid(w, grid)]
         placed.append((grid.box[1], _grid_table(grid, inside, page)))
     lines = [line for line in text_lines(rest) if not _is_page_mark(line, page_height)]
     placed += _line_blocks(lines, page, unruled_tables)

@@ -14,12 +14,15 @@ from dataclasses import dataclass
 from govreport.document import Document, Location
 from govreport.text import cjk_count, is_cjk, nfkc
 
-# a number or a digit run; inner blanks are kept (``23 0 00 0 023``); a unit may follow
+# a number or a digit run; inner blanks are kept (``23 0 00 0 023``), and so are minus
+# signs glued inside a run (``12-30``: the 2019 form's 本年增/减 may be negative); a unit may follow
 _NUMBER = re.compile(
     r"(?<![\d.])(?P<sign>[-−－])?"
-    r"(?P<body>\d+(?:[ \t\u3000]+\d+)*(?:\.\d+)?)"
+    r"(?P<body>\d+(?:(?:[ \t\u3000]+|[-−－])\d+)*(?:\.\d+)?)"
     r"(?:[ \t\u3000]*(?P<unit>万元|万|元))?"
 )
+_RUN_PARTS = re.compile(r"[ \t\u3000]+|(?=[-−－])")
+_SIGNS = "-−－"
 # what a cell prints where there is nothing: blank, slash, dash, 无
 PLACEHOLDERS = frozenset({"", "/", "／", "-", "—", "——", "–", "无", "空", "\\"})
 # an unbroken stretch of Chinese this long after a row's values is prose or the next header
@@ -30,15 +33,16 @@ _PROSE_RUN = 8
 class Item:
     """One piece of printed value text.
 
-    ``digits`` is the run with blanks removed; ``breaks`` are the positions in it
-    where the print had a blank (a cell boundary as far as we have seen). A
-    ``cell`` item comes whole from one grid cell and is exactly one value.
+    ``digits`` is the run with blanks and signs removed; ``breaks`` are the positions
+    in it where the print had a blank (a cell boundary as far as we have seen);
+    ``signs`` where a minus sign stood (0: before the run; inside, a number starts
+    there for certain). A ``cell`` item comes whole from one grid cell and is exactly one value.
     """
 
     raw: str
     digits: str | None  # None: an empty or illegible slot
     breaks: tuple[int, ...] = ()
-    negative: bool = False
+    signs: tuple[int, ...] = ()
     unit: str | None = None  # 万 / 万元 / 元
     cell: bool = False
     loc: Location | None = None
@@ -70,18 +74,13 @@ def _number_items(text: str, offset: int, loc: Location, cell: bool, confidence:
             continue
         if not cell and not match.group("unit") and _is_prose_number(text, match.start(), match.end()):
             continue
-        body = match.group("body")
-        parts = re.split(r"[ \t\u3000]+", body)
-        breaks, pos = [], 0
-        for part in parts[:-1]:
-            pos += len(part)
-            breaks.append(pos)
+        digits, breaks, signs = _run(match.group("body"), bool(match.group("sign")))
         items.append(
             Item(
                 raw=match.group(0),
-                digits="".join(parts),
-                breaks=tuple(breaks),
-                negative=bool(match.group("sign")),
+                digits=digits,
+                breaks=breaks,
+                signs=signs,
                 unit=match.group("unit"),
                 cell=cell,
                 loc=loc,
@@ -91,6 +90,24 @@ def _number_items(text: str, offset: int, loc: Location, cell: bool, confidence:
             )
         )
     return items
+
+
+def _run(body: str, signed: bool) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    """A printed run's digits, the positions of its blanks and of its minus signs."""
+    lead = (0,) if signed else ()
+    if body.isdigit() or (body.replace(".", "", 1).isdigit()):  # the common case: one plain number
+        return body, (), lead
+    digits, breaks, signs = "", [], list(lead)
+    for part in _RUN_PARTS.split(body):
+        if not part:
+            continue
+        if part[0] in _SIGNS:
+            signs.append(len(digits))
+            part = part[1:]
+        elif digits:
+            breaks.append(len(digits))
+        digits += part
+    return digits, tuple(breaks), tuple(signs)
 
 
 def _prose_after_values(piece: str, first_value_end: int) -> int | None:
@@ -158,7 +175,7 @@ def _one_cell(found: list[Item], shown: str, loc: Location, confidence: float) -
     return Item(
         raw=shown,
         digits="".join(f.digits or "" for f in found),
-        negative=found[0].negative,
+        signs=(0,) if 0 in found[0].signs else (),
         unit=found[-1].unit,
         cell=True,
         loc=loc,

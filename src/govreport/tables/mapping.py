@@ -1,38 +1,45 @@
 """Tables mapped to the form: every key of the detected template gets a value.
 
-Table 2 and 3 rows are found by their labels (``anchors``); the text between
-one label and the next is that row's values (``items``), cut into cells
-(``segment``). Where a row can be read several ways, the row's own identity and
-then the table's column identities choose; what stays ambiguous is left empty
-and reported. Table 3 is also read a second way, its numeric rows in form order
-(for extractions that lost the row labels), and the reading the identities
-like better wins. Table 4 is the values after its header.
+Where the document has real grids, their rows are mapped to the form first
+(``grid``: row labels, header rows skipped, pieces joined); a form table the
+grids do not hold is read from the text. There, table 2 and 3 rows are found by
+their labels (``anchors``); the text between one label and the next is that row's
+values (``items``), cut into cells (``segment``). Where a row can be read several
+ways, the row's own identity and then the table's column identities choose, and
+for table 2 the figures the prose states (``evidence``); what stays ambiguous is
+left empty and reported. Table 3 is also read a second way, its numeric rows in
+form order (for extractions that lost the row labels), and the reading the
+identities like better wins. Table 4 is the values after its header, never a
+cell another table was read from.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import product
+from itertools import pairwise, product
 
 from govreport.document import Document
 from govreport.form.catalog import APPLICANT_COLUMNS, FORMS, Row, TableForm, Template
 from govreport.identities import Identity, identities
-from govreport.schema import Finding, Provenance, Value
+from govreport.schema import Finding, Method, Provenance, Value
 from govreport.tables.anchors import Anchor, find_anchors, header_end
+from govreport.tables.evidence import decide, stated
+from govreport.tables.grid import GridMatch, covers, match_grids
 from govreport.tables.items import Item, items_between
 from govreport.tables.segment import (
     CellReading,
     Reading,
     RowCheck,
     RowReadings,
+    Slot,
     max_cells,
     row_readings,
     sum_check,
 )
 
 _MAX_COMBINATIONS = 50000  # readings of a table tried against its identities
+_EVIDENCE_CONFIDENCE = 0.85  # a row's reading chosen, or a lost cell filled, by what the prose states
 
 _PART_OF_TABLE = {"t2": 2, "t3": 3, "t4": 4}
 
@@ -45,9 +52,13 @@ class TableReading:
     """Per row of one table, its readings; and how they were obtained."""
 
     rows: dict[str, RowReadings]
-    strategy: str  # "labels" or "order"
+    strategy: str  # "grid", "labels", "order" or "header" (table 4 in the text)
     model_rows: dict[str, float] = field(default_factory=dict)  # rows whose label a labeller found -> its confidence
+    fuzzy_rows: dict[str, float] = field(default_factory=dict)  # rows whose grid label matched fuzzily -> score
     unlabelled_rows: set[str] = field(default_factory=set)  # rows whose label was not found, placed by order
+    # rows right after a label that printed no values: labels may stand apart from their values,
+    # and these values be the row before's
+    displaced_rows: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -81,11 +92,26 @@ def map_tables(doc: Document, anchor_finder: AnchorFinder = find_anchors) -> lis
         return []
     form = FORMS[doc.template]
     regions = table_regions(doc)
+    matched = match_grids(doc, list(form.tables), regions)
+    grids = {name: m for name, m in matched.items() if covers(m, form.table(name))}
+    # a cell read into one form table is never read into another (class 6 of issue 9)
+    claimed = {unit for m in grids.values() for unit in m.units}
     values: list[Value] = []
-    values += _map_free_rows(doc, regions["t2"], form.table("t2"), anchor_finder)
-    values += _map_t3(doc, regions["t3"], form.table("t3"), doc.template, anchor_finder)
-    values += _map_t4(doc, regions["t4"], form.table("t4"))
+    values += _map_free_rows(doc, regions["t2"], form.table("t2"), anchor_finder, grids.get("t2"))
+    values += _map_t3(doc, regions["t3"], form.table("t3"), doc.template, anchor_finder, grids.get("t3"))
+    values += _map_t4(doc, regions["t4"], form.table("t4"), grids.get("t4"), claimed)
     return values
+
+
+def _read_by_grid(match: GridMatch, form: TableForm, checks: dict[str, RowCheck]) -> TableReading:
+    """The rows the document's grids hold for the form table (``grid.match_grids``)."""
+    rows = {
+        row.key: row_readings(match.rows[row.key], len(row.columns), slots=_slots(row), check=checks.get(row.key))
+        for row in form.rows
+        if row.key in match.rows
+    }
+    fuzzy = {key: score for key, score in match.scores.items() if score < 1.0}
+    return TableReading(rows, "grid", fuzzy_rows=fuzzy, unlabelled_rows=set(match.unlabelled))
 
 
 # ---------------------------------------------------------------- readings by label
@@ -127,8 +153,8 @@ def _unlabelled_rows(items: list[Item], rows: list[Row]) -> dict[str, list[Item]
     return out
 
 
-def _money(row: Row) -> list[bool]:
-    return [c.money for c in row.columns]
+def _slots(row: Row) -> list[Slot]:
+    return [Slot(money=c.money, signed=c.signed) for c in row.columns]
 
 
 def _read_by_labels(
@@ -140,43 +166,42 @@ def _read_by_labels(
 ) -> TableReading:
     anchors = anchor_finder(doc, region[0], region[1], form)
     segments, placed = _row_segments(doc, anchors, region[1], form)
+    after_empty = {nxt.row.key for anchor, nxt in pairwise(anchors) if not segments.get(anchor.row.key)}
     rows = {}
     for row in form.rows:
         items = segments.get(row.key)
         if items is None:
             continue
-        rows[row.key] = row_readings(items, len(row.columns), money=_money(row), check=checks.get(row.key))
+        rows[row.key] = row_readings(items, len(row.columns), slots=_slots(row), check=checks.get(row.key))
     model_rows = {a.row.key: a.score for a in anchors if a.method == "model"}
-    return TableReading(rows, "labels", model_rows=model_rows, unlabelled_rows=placed)
+    return TableReading(rows, "labels", model_rows=model_rows, unlabelled_rows=placed, displaced_rows=after_empty)
 
 
 # ---------------------------------------------------------------- table 2 (no identities)
 
 
 def _map_free_rows(
-    doc: Document, region: tuple[int, int], form: TableForm, anchor_finder: AnchorFinder = find_anchors
+    doc: Document,
+    region: tuple[int, int],
+    form: TableForm,
+    anchor_finder: AnchorFinder = find_anchors,
+    grid: GridMatch | None = None,
 ) -> list[Value]:
-    reading = _read_by_labels(doc, region, form, {}, anchor_finder)
+    reading = _read_by_grid(grid, form, {}) if grid else None
+    if reading is None or len(reading.rows) < len(form.rows):
+        # rows the grid lacks may be printed beside it (labels as text lines): the text may hold more
+        by_labels = _read_by_labels(doc, region, form, {}, anchor_finder)
+        if reading is None or len(by_labels.rows) > len(reading.rows):
+            reading = by_labels
     for row in form.rows:
         options = reading.rows.get(row.key)
         if options and len(options.readings) > 1:
-            supported = _supported_by_prose(doc, region, row, options.readings)
-            reading.rows[row.key] = RowReadings(supported, options.consistent, options.trimmed)
+            # a row read several ways (digits run together, a cell lost): the prose may decide
+            table_text = None if reading.strategy == "grid" else region
+            decided, _ = decide(options.readings, stated(doc, row, table_text))
+            reading.rows[row.key] = RowReadings(decided, options.consistent, options.trimmed)
     resolution = _resolve(form, reading, ())
     return _values(form, reading, resolution, doc)
-
-
-def _supported_by_prose(doc: Document, region: tuple[int, int], row: Row, readings: list[Reading]) -> list[Reading]:
-    """Readings of a run-together row that hold a count the prose states for that row
-    (``本年度制发的规范性文件77件`` picks 77|… out of ``77132470``); all of them
-    where the prose states none that fits."""
-    stated: set[int] = set()
-    for core in row.cores:
-        pattern = re.compile(re.escape(core) + r"[^。；，,;\d]{0,12}?(\d+)\s*[件条个项]")
-        for text in (doc.text[: region[0]], doc.text[region[1] :]):
-            stated.update(int(m.group(1)) for m in pattern.finditer(text))
-    supported = [r for r in readings if any(c.value in stated for c in r)]
-    return supported or readings
 
 
 # ---------------------------------------------------------------- table 3
@@ -229,12 +254,19 @@ def _map_t3(
     form: TableForm,
     template: Template,
     anchor_finder: AnchorFinder = find_anchors,
+    grid: GridMatch | None = None,
 ) -> list[Value]:
     checks = _t3_checks(form)
     table_ids = tuple(i for i in identities(template) if i.table == "t3" and i.kind != "row_total")
+    scored: list[tuple[TableReading, Resolution]] = []
+    if grid:
+        by_grid = _read_by_grid(grid, form, checks)
+        scored.append((by_grid, _resolve(form, by_grid, table_ids)))
+        if len(by_grid.rows) == len(form.rows):  # the text holds the same cells: nothing to try instead
+            return _values(form, by_grid, scored[0][1], doc)
     by_labels = _read_by_labels(doc, region, form, checks, anchor_finder)
-    scored = [(by_labels, _resolve(form, by_labels, table_ids))]
-    if not _flawless(scored[0][1], by_labels, form):
+    scored.append((by_labels, _resolve(form, by_labels, table_ids)))
+    if not _flawless(scored[-1][1], by_labels, form):
         by_order = _read_by_order(doc, region, form, checks)
         if by_order is not None:
             scored.append((by_order, _resolve(form, by_order, table_ids)))
@@ -269,14 +301,18 @@ def _t4_check() -> RowCheck:
     return check
 
 
-def _map_t4(doc: Document, region: tuple[int, int], form: TableForm) -> list[Value]:
-    start = header_end(doc, region[0], region[1], form.header_cores)
+def _map_t4(
+    doc: Document, region: tuple[int, int], form: TableForm, grid: GridMatch | None, claimed: set[int]
+) -> list[Value]:
+    """Table 4 from the value rows under its grid header, else the values after its
+    header labels in the text, leaving out cells another table was read from."""
     rows: dict[str, RowReadings] = {}
-    if start is not None:
-        items = items_between(doc, start, region[1])
-        flat = row_readings(items, 15, check=_t4_check())
-        rows["all"] = flat
-    reading = TableReading(rows, "header")
+    if grid:
+        rows["all"] = row_readings(grid.rows["all"], 15, check=_t4_check())
+    elif (start := header_end(doc, region[0], region[1], form.header_cores)) is not None:
+        items = [i for i in items_between(doc, start, region[1]) if doc.unit_at(i.start) not in claimed]
+        rows["all"] = row_readings(items, 15, check=_t4_check())
+    reading = TableReading(rows, "grid" if grid else "header")
     resolution = _resolve_flat_t4(form, reading)
     return _values(form, reading, resolution, doc)
 
@@ -305,7 +341,8 @@ def _agree(keys: list[str], readings: list[Reading], tried: int, broken: int = 0
         options = {r[col].value for r in readings}
         if len(options) == 1:
             first = readings[0][col]
-            if first.value is not None and any(r[col].derived or r[col].item is None for r in readings):
+            lost = any(r[col].derived or r[col].item is None for r in readings)
+            if first.value is not None and lost and first.evidence is None:
                 # same value however the row is read, but not always printed there: a lost cell
                 first = CellReading(first.value, first.raw, first.item, derived=True)
             cells[key] = first
@@ -392,27 +429,40 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
         if cell.item is not None:
             confidence *= cell.item.confidence  # an OCR reading is only as sure as the OCR
         confidence *= reading.model_rows.get(row_key, 1.0)  # and a row the model found, as sure as the model
-        if row_key in reading.unlabelled_rows:
+        confidence *= reading.fuzzy_rows.get(row_key, 1.0)  # and a row found by a damaged label, as sure as that
+        if row_key in reading.unlabelled_rows or row_key in reading.displaced_rows:
             confidence = min(confidence, 0.8)
+        if cell.evidence:  # decided outside its table cell: never as sure as a printed cell
+            confidence = min(confidence, _EVIDENCE_CONFIDENCE)
         out.append(
             Value(
                 key=key,
                 value=cell.value,
                 raw=cell.raw,
-                method="derived" if cell.derived else "model" if row_key in reading.model_rows else "table",
+                method=_method(cell, row_key in reading.model_rows),
                 confidence=0.9 if cell.derived else round(confidence, 4),
                 location=_provenance(doc, cell.item),
-                note=_note(reading, row_key),
+                note=cell.evidence or _note(reading, row_key),
             )
         )
     return out
 
 
+def _method(cell: CellReading, by_model: bool) -> Method:
+    if cell.evidence:
+        return "evidence"
+    return "derived" if cell.derived else "model" if by_model else "table"
+
+
 def _note(reading: TableReading, row_key: str) -> str | None:
-    if reading.strategy != "labels":
+    if reading.strategy not in ("labels", "grid"):
         return f"read by {reading.strategy}"
     if row_key in reading.unlabelled_rows:
         return "row label not recognized; placed by the form's row order"
+    if row_key in reading.displaced_rows:
+        return "the row label before printed no values: these may be its"
+    if row_key in reading.fuzzy_rows:
+        return f"row label matched approximately ({reading.fuzzy_rows[row_key]:.2f})"
     return None
 
 

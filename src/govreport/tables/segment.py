@@ -25,6 +25,7 @@ class CellReading:
     item: Item | None = None
     derived: bool = False  # not printed: filled by an identity
     split: bool = False  # cut out of a longer digit run
+    evidence: str | None = None  # the row's reading (or this lost cell) decided by the prose: the note saying so
 
 
 Reading = tuple[CellReading, ...]
@@ -51,6 +52,14 @@ def _valid_part(part: str) -> bool:
     return not (len(part) > 1 and part[0] == "0" and part[1] != ".")
 
 
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """What a cell of the row may hold: money (万元, fractional), a signed change."""
+
+    money: bool = False
+    signed: bool = False
+
+
 def split_run(digits: str, cells: int, breaks: Sequence[int] = ()) -> Iterator[tuple[str, ...]]:
     """Every way to cut ``digits`` into ``cells`` numbers, cutting at every break,
     with no number but 0 starting with 0."""
@@ -67,23 +76,33 @@ def split_run(digits: str, cells: int, breaks: Sequence[int] = ()) -> Iterator[t
 
 
 def _item_options(
-    item: Item, cells: int, money: Sequence[bool], index: int, honour_breaks: bool
+    item: Item, cells: int, slots: Sequence[Slot], index: int, honour_breaks: bool, signs: bool = True
 ) -> Iterator[list[CellReading]]:
-    """The ways ``item`` can fill ``cells`` cells starting at column ``index``."""
+    """The ways ``item`` can fill ``cells`` cells starting at column ``index``.
+
+    A minus sign inside a run starts a number; with ``signs``, that number is
+    negative (``_signs_fit`` then keeps it to a signed column). Without ``signs``
+    (no signed reading fits), the sign is read as a dash between numbers."""
     if item.digits is None:
         if cells == 1:
             yield [CellReading(None, item.raw, item)]
         return
     if item.cell:
         if cells == 1 and _valid_cell(item.digits):
-            yield [CellReading(_parse(item, item.digits, money[index], first=True, last=True), item.raw, item)]
+            value = _parse(item, item.digits, slots[index].money, 0 in item.signs, last=True)
+            yield [CellReading(value, item.raw, item)]
         return
-    breaks = item.breaks if honour_breaks else ()
+    inner = tuple(p for p in item.signs if p)
+    breaks = (*item.breaks, *inner) if honour_breaks else inner
     for parts in split_run(item.digits, cells, breaks):
         last = len(parts) - 1
+        starts = [0]
+        for part in parts[:-1]:
+            starts.append(starts[-1] + len(part))
+        negative = [(start in item.signs) and (signs or start == 0) for start in starts]
         yield [
             CellReading(
-                _parse(item, part, money[index + k], first=k == 0, last=k == last),
+                _parse(item, part, slots[index + k].money, negative[k], last=k == last),
                 part if len(parts) > 1 else item.raw,
                 item,
                 split=len(parts) > 1,
@@ -96,11 +115,13 @@ def _valid_cell(digits: str) -> bool:
     return digits.count(".") <= 1 and not digits.endswith(".")
 
 
-def _parse(item: Item, part: str, money: bool, *, first: bool, last: bool) -> Number:
-    return parse_number(part, negative=item.negative and first, unit=item.unit if last else None, money=money)
+def _parse(item: Item, part: str, money: bool, negative: bool, *, last: bool) -> Number:
+    return parse_number(part, negative=negative, unit=item.unit if last else None, money=money)
 
 
-def _fill(items: Sequence[Item], n: int, money: Sequence[bool], honour_breaks: bool) -> Iterator[list[CellReading]]:
+def _fill(
+    items: Sequence[Item], n: int, slots: Sequence[Slot], honour_breaks: bool, signs: bool
+) -> Iterator[list[CellReading]]:
     """Assign all items to exactly ``n`` cells, in order."""
     if not items:
         if n == 0:
@@ -111,8 +132,8 @@ def _fill(items: Sequence[Item], n: int, money: Sequence[bool], honour_breaks: b
     for cells in range(1, n - len(rest) + 1):
         if n - cells > max_rest:
             continue
-        for option in _item_options(head, cells, money, 0, honour_breaks):
-            for tail in _fill(rest, n - cells, money[cells:], honour_breaks):
+        for option in _item_options(head, cells, slots, 0, honour_breaks, signs):
+            for tail in _fill(rest, n - cells, slots[cells:], honour_breaks, signs):
                 yield option + tail
 
 
@@ -153,7 +174,7 @@ def row_readings(
     items: list[Item],
     n: int,
     *,
-    money: Sequence[bool] | None = None,
+    slots: Sequence[Slot] | None = None,
     check: RowCheck | None = None,
     max_gaps: int = 2,
 ) -> RowReadings:
@@ -166,34 +187,38 @@ def row_readings(
     Where none passes, the plainest readings are returned as printed, marked
     inconsistent: a report may break its own identities, and that is a finding.
     """
-    money = money or [False] * n
+    slots = slots or [Slot()] * n
     items = _trim(items, n)
     if not items:
         return RowReadings([tuple(CellReading(None, "") for _ in range(n))], consistent=check is None)
     if len(items) > n:
         # more numbers than cells: a stray mark at one end; keep the end that fits, the head first
-        options = [row_readings(part, n, money=money, check=check, max_gaps=0) for part in (items[:n], items[-n:])]
+        options = [row_readings(part, n, slots=slots, check=check, max_gaps=0) for part in (items[:n], items[-n:])]
         best = next((o for o in options if o.consistent and o.readings), options[0])
         return RowReadings(best.readings, best.consistent, trimmed=True)
-    if len(items) == n and (plain := _one_per_cell(items, money)) is not None:
+    if len(items) == n and (plain := _one_per_cell(items, slots)) is not None:
         # the common case: one printed value per cell
         checked = check(plain) if check else plain
         if checked is not None:
             return RowReadings([checked], consistent=True)
-    attempts: list[tuple[int, bool]] = [(0, True), (0, False)]
+    attempts: list[tuple[int, bool, bool]] = [(0, True, True), (0, False, True)]
     if sum(max_cells(i) for i in items) < n:
         # the print cannot fill the row: cells were lost. Never assume a loss where the
         # printed digits fill the row: that would "fix" a row whose total is misprinted.
-        attempts += [(gaps, True) for gaps in range(1, max_gaps + 1)]
+        attempts += [(gaps, True, True) for gaps in range(1, max_gaps + 1)]
+    if any(i.signs for i in items):
+        attempts.append((0, True, False))  # last: the minus signs as dashes between numbers
     fallback: list[Reading] = []
-    for gaps, honour_breaks in attempts:
+    for gaps, honour_breaks, signs in attempts:
         if gaps >= n or len(items) > n - gaps:
             continue
         passing: dict[tuple, Reading] = {}
         printed: dict[tuple, Reading] = {}
-        for count, reading in enumerate(_spread(items, n, gaps, money, honour_breaks)):
+        for count, reading in enumerate(_spread(items, n, gaps, slots, honour_breaks, signs)):
             if count >= _LIMIT:
                 break
+            if signs and not _signs_fit(reading, slots):
+                continue
             printed.setdefault(tuple(c.value for c in reading), reading)
             checked = check(reading) if check else reading
             if checked is not None:
@@ -204,19 +229,30 @@ def row_readings(
     return RowReadings(fallback, consistent=False)
 
 
-def _one_per_cell(items: list[Item], money: Sequence[bool]) -> Reading | None:
+def _signs_fit(reading: Reading, slots: Sequence[Slot]) -> bool:
+    """A negative number read from a run stands in a signed column (本年增/减): counts are
+    never negative, which is what decides ``20-1273`` as 20 | -1 | 273, not 2 | 0 | -1273."""
+    return all(
+        slot.signed or c.item is None or c.item.cell or c.value is None or c.value >= 0
+        for c, slot in zip(reading, slots, strict=True)
+    )
+
+
+def _one_per_cell(items: list[Item], slots: Sequence[Slot]) -> Reading | None:
     """The reading that gives each item exactly one cell, where each can be one."""
     cells = []
     for col, item in enumerate(items):
-        option = next(_item_options(item, 1, money, col, honour_breaks=True), None)
+        option = next(_item_options(item, 1, slots, col, honour_breaks=True), None)
         if option is None:
             return None
         cells.append(option[0])
     return tuple(cells)
 
 
-def _spread(items: list[Item], n: int, gaps: int, money: Sequence[bool], honour_breaks: bool) -> Iterator[Reading]:
-    for reading in _fill(items, n - gaps, money, honour_breaks):
+def _spread(
+    items: list[Item], n: int, gaps: int, slots: Sequence[Slot], honour_breaks: bool, signs: bool
+) -> Iterator[Reading]:
+    for reading in _fill(items, n - gaps, slots, honour_breaks, signs):
         if gaps:
             for spread in _with_gaps(reading, n):
                 yield tuple(spread)
