@@ -38,7 +38,7 @@ from govreport.batch import BatchOptions, Engine
 from govreport.batch.work import Done, extractor_for
 from govreport.evaluate import EvalReport, evaluate, load_gold, load_predictions, print_report, report_json
 from govreport.outputs import export, is_export, journal_path
-from govreport.outputs.journal import Entry, JournalWriter, read_records, scan
+from govreport.outputs.journal import Entry, JournalWriter, scan
 from govreport.schema import ReportResult
 
 # What a folder is searched for; a file named explicitly is always tried (and
@@ -189,6 +189,7 @@ def run_batch(
     and (with ``keep``) the records of every input, which a large batch would otherwise not hold.
     ``labeller`` is the mode every worker's extractor runs (and part of what makes a record done)."""
     from govreport.batch import pending, run  # imported late: `eval --pred` and --version need no pipeline
+    from govreport.corrections import corrected_records
 
     options = options or BatchOptions()
     summary = BatchSummary()
@@ -218,7 +219,7 @@ def run_batch(
     if output is not None and is_export(Path(output)):
         summary.written = export(Path(output))
     if keep and sink.journal is not None:
-        records = list(read_records(sink.journal, docs={*inputs.files, *inputs.missing}))
+        records = list(corrected_records(sink.journal, docs={*inputs.files, *inputs.missing}))
     summary.seconds = time.perf_counter() - started
     return summary, records
 

@@ -11,7 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Method = Literal["table", "rules", "model", "derived"]
+# corrected: a person set the value (govreport.corrections)
+Method = Literal["table", "rules", "model", "derived", "corrected"]
 Number = int | float
 
 

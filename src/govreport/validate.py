@@ -9,12 +9,14 @@ cell explains every break, name it and the value that would restore them.
 from __future__ import annotations
 
 from govreport.document import Document
+from govreport.form.catalog import Template
 from govreport.identities import Identity, identities, solve
 from govreport.schema import Finding, Value
 
 Number = int | float
 PROSE_IDENTITY = ("prose", "prose_table", "prose.applications_received")
 _PROSE_TABLE_KEY = "t3.new_received.total"
+_NEGATIVE_MESSAGE_END = "; counts cannot be"
 
 
 def derive_cells(cells: dict[str, Value], rules: tuple[Identity, ...]) -> None:
@@ -86,7 +88,7 @@ def _broken_finding(identity: Identity, values: dict[str, Number | None]) -> Fin
 def _negative_counts(cells: dict[str, Value]) -> list[Finding]:
     """Identity 5: counts are never negative (table 2's 本年增/减 excepted)."""
     return [
-        Finding(kind="warning", message=f"{key} is negative ({cell.value}); counts cannot be", cells=[key])
+        Finding(kind="warning", message=f"{key} is negative ({cell.value}){_NEGATIVE_MESSAGE_END}", cells=[key])
         for key, cell in cells.items()
         if isinstance(cell.value, int | float) and cell.value < 0 and not key.endswith(".change")
     ]
@@ -115,21 +117,34 @@ def _prose_table(values: dict[str, Number | None], facts: dict[str, Value]) -> l
     ]
 
 
+def check(cells: dict[str, Value], facts: list[Value], template: Template) -> list[Finding]:
+    """Derive what the identities determine, then report every break, its explanation, negative
+    counts and the prose-vs-table warning: the findings that depend on the values alone (so a
+    correction re-checks them with ``is_check_finding``)."""
+    rules = identities(template)
+    derive_cells(cells, rules)
+    values = {k: v.value for k, v in cells.items()}
+    broken = broken_identities(values, rules)
+    findings = [_broken_finding(i, values) for i in broken]
+    explanation = explain(values, broken, rules)
+    if explanation:
+        findings.append(explanation)
+    findings += _negative_counts(cells)
+    findings += _prose_table(values, {f.key: f for f in facts})
+    return findings
+
+
+def is_check_finding(finding: Finding) -> bool:
+    """Whether ``check`` made this finding (rather than ingestion or table mapping)."""
+    negative = finding.kind == "warning" and finding.message.endswith(_NEGATIVE_MESSAGE_END)
+    return finding.kind in ("broken_identity", "explanation") or negative
+
+
 def validate(doc: Document, cells: list[Value], facts: list[Value]) -> list[Finding]:
     """Derive, check and explain; returns every finding of the document."""
     findings = list(doc.findings)
     if doc.template is None:
         return findings
-    rules = identities(doc.template)  # type: ignore[arg-type]
-    by_key = {c.key: c for c in cells}
-    derive_cells(by_key, rules)
-    values = {k: v.value for k, v in by_key.items()}
-    broken = broken_identities(values, rules)
-    findings += [_broken_finding(i, values) for i in broken]
-    explanation = explain(values, broken, rules)
-    if explanation:
-        findings.append(explanation)
-    findings += _negative_counts(by_key)
-    findings += _prose_table(values, {f.key: f for f in facts})
+    findings += check({c.key: c for c in cells}, facts, doc.template)  # type: ignore[arg-type]
     doc.findings = findings
     return findings

@@ -6,6 +6,8 @@
 those formats cannot be appended to safely, so the journal is what makes a run
 resumable and the tables are rewritten from it, each to a temporary file first
 and then moved into place, so an interrupted export leaves the last good one.
+The corrections journal beside it (``govreport.corrections``) is applied as the
+tables are written.
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
-
-from govreport.outputs.journal import read_records
 
 EXPORT_SUFFIXES = frozenset({".parquet", ".csv", ".xlsx", ".duckdb"})
 
@@ -64,6 +64,8 @@ def _writer(output: Path) -> tuple[Callable[..., None], list[Path]]:
 
 def export(output: Path) -> list[Path]:
     """Write ``output`` (and its companions) from its journal; return the files written."""
+    from govreport.corrections import corrected_records
+
     write, targets = _writer(output)
-    _replace_from_temporary(targets, write, read_records(journal_path(output)))
+    _replace_from_temporary(targets, write, corrected_records(journal_path(output)))
     return targets

@@ -65,9 +65,9 @@ class Summary(BaseModel):
 
 # ---------------------------------------------------------------- reading any output
 def _from_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    from govreport.outputs.journal import read_records
+    from govreport.corrections import corrected_records
 
-    return (report_row(record) for record in read_records(path))
+    return (report_row(record) for record in corrected_records(path))
 
 
 def _from_parquet(path: Path) -> Iterator[dict[str, Any]]:
@@ -123,7 +123,8 @@ _READERS = {".parquet": _from_parquet, ".duckdb": _from_duckdb, ".csv": _from_cs
 
 
 def read_reports(path: Path) -> Iterator[dict[str, Any]]:
-    """One dict per report with (at least) the summary columns, from any output format."""
+    """One dict per report with (at least) the summary columns, from any output format. A journal is
+    read with its corrections applied; the tables carry them as of their export (``export``)."""
     return _READERS.get(path.suffix.lower(), _from_jsonl)(path)
 
 
