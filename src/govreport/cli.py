@@ -399,6 +399,35 @@ def inspect_command(
     Console(stderr=True).print(f"wrote {output}")
 
 
+@app.command("review")
+def review_command(
+    out: Annotated[
+        Path, typer.Argument(help="An extract output (.jsonl, or a table output with its journal).", show_default=False)
+    ],
+    docs: Annotated[
+        Path | None, typer.Option("--docs", help="Folder holding the documents, to show their pages.")
+    ] = None,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8765,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on; requests addressed to any other are refused.")
+    ] = "127.0.0.1",
+    reviewer: Annotated[
+        str | None, typer.Option("--reviewer", help="Name recorded with each correction (default: your login).")
+    ] = None,
+) -> None:
+    """A local web app to check a batch: a queue of reports, most to check first; for each, the values
+    to check beside the page they stand on, confirmed or corrected from the keyboard into the
+    corrections journal beside the output, which every later summary, export and eval applies."""
+    from govreport.review_app import serve  # imported late: the web framework is only needed here
+
+    if not journal_path(out).is_file():
+        _usage_error(f"no extract output at {journal_path(out)}")
+    if docs is not None and not docs.is_dir():
+        _usage_error(f"not a folder: {docs}")
+    Console(stderr=True).print(f"reviewing {out} at http://{host}:{port}/ (Ctrl+C stops)", highlight=False)
+    serve(out, docs, host, port, reviewer)
+
+
 @app.command("summary")
 def summary_command(
     out: Annotated[
