@@ -160,3 +160,26 @@ def test_summary_exports_and_eval_read_the_corrected_values(batch: tuple[Path, P
     (gold / "report.json").write_text(json.dumps({"doc": "report.txt", "values": {"t3.granted.total": 2}}))
     result = runner.invoke(app, ["eval", "--gold", str(gold), "--pred", str(out)])
     assert result.exit_code == 0 and "100.0%" in result.output, result.output
+
+
+def test_reviews_become_gold_files_that_eval_reads(batch: tuple[Path, Path], tmp_path: Path) -> None:
+    _, out = batch
+    journal, record = corrections_path(out), _record(out)
+    record_correction(journal, record, "t3.granted.total", "correct", "甲", "2")
+    record_correction(journal, record, "t3.granted.natural_person", "confirm", "乙")
+    gold_dir = tmp_path / "gold"
+    result = runner.invoke(app, ["gold-from-corrections", str(out), "-o", str(gold_dir)])
+    assert result.exit_code == 0 and "wrote 1 gold files" in result.output, result.output
+    (gold_file,) = gold_dir.glob("*.json")
+    gold = json.loads(gold_file.read_text(encoding="utf-8"))
+    assert gold["doc"] == record["doc"]
+    assert gold["values"] == {"t3.granted.total": 2, "t3.granted.natural_person": 2}
+    assert gold["broken_identities"] == []  # no identity had every cell checked
+    scored = runner.invoke(app, ["eval", "--gold", str(gold_dir), "--pred", str(out)])
+    assert scored.exit_code == 0 and "100.0%" in scored.output, scored.output
+
+
+def test_gold_from_an_output_never_reviewed_is_a_usage_error(batch: tuple[Path, Path], tmp_path: Path) -> None:
+    _, out = batch
+    result = runner.invoke(app, ["gold-from-corrections", str(out), "-o", str(tmp_path / "gold")])
+    assert result.exit_code == 2 and "no corrections" in result.output

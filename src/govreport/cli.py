@@ -428,6 +428,26 @@ def review_command(
     serve(out, docs, host, port, reviewer)
 
 
+@app.command("gold-from-corrections")
+def gold_from_corrections_command(
+    out: Annotated[
+        Path, typer.Argument(help="An extract output whose corrections journal to use.", show_default=False)
+    ],
+    folder: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the gold files to.")] = Path("gold"),
+) -> None:
+    """Turn the values people confirmed or corrected (govreport review) into gold files in the FIELDS.md
+    format, one per reviewed report, for `govreport eval --gold` and for training."""
+    from govreport.corrections import corrections_path, write_gold
+
+    journal = journal_path(out)
+    if not journal.is_file():
+        _usage_error(f"no extract output at {journal}")
+    if not corrections_path(journal).is_file():
+        _usage_error(f"no corrections at {corrections_path(journal)}: review the output first (govreport review)")
+    written = write_gold(journal, folder)
+    Console(stderr=True).print(f"wrote {len(written)} gold files to {folder}", highlight=False)
+
+
 @app.command("summary")
 def summary_command(
     out: Annotated[

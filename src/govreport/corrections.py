@@ -13,6 +13,7 @@ was extracted; the identities are then checked again with the corrected values.
 
 from __future__ import annotations
 
+import json
 import os
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -23,8 +24,9 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from govreport.form.catalog import SECTION_KEYS
+from govreport.identities import identities
 from govreport.schema import Number, ReportResult, Value
-from govreport.validate import check, is_check_finding
+from govreport.validate import PROSE_IDENTITY, PROSE_TABLE_KEY, check, is_check_finding
 
 Action = Literal["confirm", "correct"]
 Corrections = dict[str, dict[str, "Correction"]]  # content_sha256 -> key -> the latest correction
@@ -227,3 +229,41 @@ def record_correction(
     )
     append_correction(path, correction)
     return correction
+
+
+# ---------------------------------------------------------------- reviews as gold
+def gold_of(record: dict[str, Any]) -> dict[str, Any] | None:
+    """A gold file (FIELDS.md format) from a corrected record: the values a person confirmed or
+    corrected, and the broken identities whose every cell they checked (None: nothing checked)."""
+    checked = {c["key"]: c for c in record.get("corrections") or []}
+    if not checked:
+        return None
+    values = {key: correction["value"] for key, correction in checked.items()}
+    template = (record.get("meta") or {}).get("template")
+    rules = identities(template) if template else ()
+    checks = [(list(i.name), i.keys) for i in rules] + [(list(PROSE_IDENTITY), (PROSE_IDENTITY[2], PROSE_TABLE_KEY))]
+    verified = [name for name, keys in checks if all(k in checked for k in keys)]
+    broken = [b for b in record.get("broken_identities") or [] if b in verified]
+    reviewers = sorted({c["reviewer"] for c in checked.values()})
+    return {
+        "doc": record["doc"],
+        "values": values,
+        "broken_identities": broken,
+        "notes": f"from the reviews of {', '.join(reviewers)} ({len(checked)} values checked, "
+        f"content_sha256 {record.get('content_sha256')}); broken identities only among identities whose "
+        "every cell was checked",
+    }
+
+
+def write_gold(journal: Path, folder: Path) -> list[Path]:
+    """One gold file per reviewed report of an extraction journal, named after its document and content."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for record in corrected_records(journal):
+        gold = gold_of(record)
+        if gold is None:
+            continue
+        path = folder / f"{Path(record['doc']).stem}-{str(record.get('content_sha256'))[:8]}.json"
+        path.write_text(json.dumps(gold, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        written.append(path)
+    return written

@@ -15,7 +15,7 @@ from govreport.schema import Finding, Value
 
 Number = int | float
 PROSE_IDENTITY = ("prose", "prose_table", "prose.applications_received")
-_PROSE_TABLE_KEY = "t3.new_received.total"
+PROSE_TABLE_KEY = "t3.new_received.total"
 _NEGATIVE_MESSAGE_END = "; counts cannot be"
 
 
@@ -97,7 +97,7 @@ def _negative_counts(cells: dict[str, Value]) -> list[Finding]:
 def _prose_table(values: dict[str, Number | None], facts: dict[str, Value]) -> list[Finding]:
     """Identity 6, soft: the prose count of applications against table 3's."""
     prose = facts.get(PROSE_IDENTITY[2])
-    table = values.get(_PROSE_TABLE_KEY)
+    table = values.get(PROSE_TABLE_KEY)
     if prose is None or prose.value is None or table is None or prose.value == table:
         return []
     return [
@@ -106,7 +106,7 @@ def _prose_table(values: dict[str, Number | None], facts: dict[str, Value]) -> l
             identity=PROSE_IDENTITY,
             soft=True,
             message=f"prose states {prose.value} applications received, table 3 prints {table}",
-            cells=[PROSE_IDENTITY[2], _PROSE_TABLE_KEY],
+            cells=[PROSE_IDENTITY[2], PROSE_TABLE_KEY],
         ),
         Finding(
             kind="explanation",
