@@ -101,3 +101,19 @@ def test_a_pdf_page_is_shown_as_printed_behind_its_boxes() -> None:
     assert page.count("data:image/jpeg;base64,") == 5  # every page of the report, embedded
     assert 'class="sheet pictured"' in page
     assert re.search(r'class="v m-(table|model) c-\w+ boxmark"', page)  # the values read, outlined on it
+
+
+def test_an_unreadable_cell_looks_unreadable_not_like_a_value() -> None:
+    unread = Value(key="t3.granted.total", value=None, raw="", confidence=0.0)
+    page = render_page(ReportResult(doc="a.txt", meta={"template": "2021"}, cells=[unread]), None)
+    assert re.search(
+        r'id="v-t3.granted.total" class="v m-table c-lo unread"[^>]*title="t3.granted.total = unreadable', page
+    )
+    assert ".v.unread{outline:2px dotted #888" in page
+    assert '<span class="v m-table unread">? 无法识别</span>' in page  # in the one legend
+
+
+def test_pages_are_laid_out_to_fit_their_panel() -> None:
+    page = inspect_report(str(REPO / "tests" / "fixtures" / "real" / "r002.pdf"))
+    assert page.count('style="aspect-ratio:595') == 5  # each page is as wide as its panel, at its own shape
+    assert "width:100%" in page and "pt;" not in page.split("<body>")[1].split("<script>")[0]  # no fixed sizes

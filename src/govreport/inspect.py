@@ -237,11 +237,12 @@ def _pages_html(doc: Document, marks: Marks, pictures: dict[int, PagePicture], o
         if loc.page is not None and loc.box is not None:
             pieces[loc.page].append((text, loc))
     numbers = sorted(set(pieces) | set(marks.by_box) | set(pictures))
-    return "".join(
+    shown = "".join(
         _page_html(page, pieces[page], marks.by_box[page], pictures.get(page), marks)
         for page in numbers
         if only in (None, page)
     )
+    return f'<div class="pages">{shown}</div>'
 
 
 def document_html(doc: Document, marks: Marks, pictures: dict[int, PagePicture] | None = None) -> str:
@@ -394,7 +395,8 @@ h1{font-size:20px;margin:4px 0}h2{font-size:16px;margin:8px 0}h3{font-size:14px;
 section{background:#fff;padding:8px 16px;border-radius:6px;margin-bottom:12px}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 4px;vertical-align:top}
 th{background:#f0f0f0;font-weight:normal;text-align:left}
-.form-table{font-size:12px;width:100%}.form-table th{max-width:12em;min-width:6em}
+.form-table{font-size:12px;max-width:100%}.form-table tr>th:first-child{min-width:7em;max-width:14em}
+.form-table tr:first-child>th{font-size:11px;text-align:center}
 .form-table td{text-align:right;min-width:2.2em;white-space:nowrap}
 .form-table td.label{color:#777;font-size:11px;text-align:left;white-space:normal}
 .v{outline:2px solid;outline-offset:-2px;border-radius:2px}
@@ -420,6 +422,7 @@ mark{color:inherit;padding:0 1px}
 .word{position:absolute;white-space:nowrap;line-height:1;color:#333}
 .sheet.pictured .word{color:transparent}
 .boxmark{position:absolute}
+.pages{display:grid;grid-template-columns:repeat(auto-fill,minmax(520px,1fr));gap:0 12px}
 .findings{padding-left:18px}.finding{margin:4px 0}.finding.broken_identity{color:#a00}.finding.explanation{color:#704}
 .chip{display:inline-block;font-size:11px;background:#eee;border-radius:8px;padding:0 6px;margin:1px;color:#333;
  text-decoration:none}
