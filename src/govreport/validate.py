@@ -8,6 +8,8 @@ cell explains every break, name it and the value that would restore them.
 
 from __future__ import annotations
 
+import re
+
 from govreport.document import Document
 from govreport.form.catalog import Template
 from govreport.identities import Identity, identities, solve
@@ -117,6 +119,29 @@ def _prose_table(values: dict[str, Number | None], facts: dict[str, Value]) -> l
     ]
 
 
+# Words of web pages and gambling ads, which no government body's name holds: a crawled page whose
+# title a spam site rewrote (开云…官方网站卫生健康局) or whose title kept the site's chrome (首页 > …).
+_INJECTED_TITLE = re.compile(
+    r"官网|官方网站|网站|入口|手机版|客户端|下载|登录|注册|首页|网址|www\.|\.(com|net|cn)\b|app|APP|"
+    r"娱乐|棋牌|博彩|彩金|真人|赌场|电竞|[·•]\s*[(（]中国[)）]|>|＞|»"
+)
+
+
+def injected_title(facts: list[Value]) -> Finding | None:
+    """A warning where the agency read from the title holds words of web pages or ads (the value is kept:
+    it is what the document prints)."""
+    agency = next((f for f in facts if f.key == "meta.agency" and isinstance(f.value, str)), None)
+    found = _INJECTED_TITLE.search(agency.value) if agency else None  # type: ignore[arg-type, union-attr]
+    if found is None:
+        return None
+    return Finding(
+        kind="warning",
+        message=f"title looks injected: the agency {agency.value!r} holds {found.group()!r}, "  # type: ignore[union-attr]
+        "words of web pages or ads, not of a government body's name",
+        cells=["meta.agency"],
+    )
+
+
 def check(cells: dict[str, Value], facts: list[Value], template: Template) -> list[Finding]:
     """Derive what the identities determine, then report every break, its explanation, negative
     counts and the prose-vs-table warning: the findings that depend on the values alone (so a
@@ -143,7 +168,11 @@ def is_check_finding(finding: Finding) -> bool:
 def validate(doc: Document, cells: list[Value], facts: list[Value]) -> list[Finding]:
     """Derive, check and explain; returns every finding of the document."""
     findings = list(doc.findings)
+    injected = injected_title(facts)
+    if injected is not None:
+        findings.append(injected)
     if doc.template is None:
+        doc.findings = findings
         return findings
     findings += check({c.key: c for c in cells}, facts, doc.template)  # type: ignore[arg-type]
     doc.findings = findings

@@ -42,6 +42,10 @@ _MESSAGES = (
         re.compile(r"^(\d+) cells of (t\d) can be read several ways"),
         "{1}中有 {0} 个单元格数字连排、可有多种读法，已留空",
     ),
+    (
+        re.compile(r"^title looks injected: the agency '(.*)' holds '(.*)'"),
+        "标题中的发布机关“{0}”含有网页或广告用语“{1}”，标题可能被篡改或混入了网站栏目，请核对原件",
+    ),
 )
 _KIND_PREFIX = {
     "unreadable": "无法识别：",
