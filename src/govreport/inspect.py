@@ -336,11 +336,15 @@ def findings_html(result: ReportResult) -> str:
 
 
 def _facts_html(result: ReportResult, marks: Marks) -> str:
+    def label(key: str) -> str:
+        return f'<th title="{escape(key)}">{escape(key_label(key, result.meta.template))}</th>'
+
     rows = "".join(
-        f"<tr><th>{escape(v.key)}</th>{_value_cell(v, marks)}<td>{escape(v.raw or '')}</td></tr>" for v in result.facts
+        f"<tr>{label(v.key)}{_value_cell(v, marks)}<td>{escape(v.raw or '')}</td></tr>" for v in result.facts
     )
     rows += "".join(
-        f"<tr><th>section.{s.part}</th><td>{escape(s.heading or '—')}</td><td>{s.method} {s.confidence:.2f}</td></tr>"
+        f"<tr>{label(f'section.{s.part}')}<td>{escape(s.heading or '—')}</td>"
+        f"<td>{METHODS[s.method][0]} {s.confidence:.2f}</td></tr>"
         for s in result.sections
     )
     return f'<table class="facts">{rows}</table>'

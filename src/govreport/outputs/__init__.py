@@ -13,6 +13,7 @@ tables are written.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,9 @@ def journal_path(output: Path) -> Path:
 
 
 def _temporary(path: Path) -> Path:
-    return path.with_name(f".{path.name}.tmp")
+    """Where ``path`` is written first: one file per writer, so two exports at once (a run, the review
+    app) never write into each other's file; the last to finish is the table left."""
+    return path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
 
 
 def _replace_from_temporary(targets: list[Path], write: Callable[..., None], records: Iterable[dict[str, Any]]) -> None:
