@@ -11,11 +11,8 @@ response, to the DOM holding every value (DOMContentLoaded) and to the first con
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
@@ -23,7 +20,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
 from govreport.cli import app
-from govreport.review_app import Batch, create_app
+from govreport.render.pdf import CHROMIUM_OFFLINE_FLAGS
+from govreport.review_app import Batch, serving
 
 REPO = Path(__file__).resolve().parents[1]
 PDF = REPO / "tests" / "fixtures" / "real" / "r002.pdf"
@@ -49,7 +47,6 @@ def main() -> None:
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--chromedriver", default="/usr/bin/chromedriver")
     args = parser.parse_args()
-    import uvicorn
     from typer.testing import CliRunner
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -58,50 +55,33 @@ def main() -> None:
         out = folder / "out.jsonl"
         result = CliRunner().invoke(app, ["extract", str(pdf), "-o", str(out), "-j", "1"])
         assert result.exit_code == 0, result.output
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(create_app(Batch(out, folder)), port=port, log_level="warning"))
-        threading.Thread(target=server.run, daemon=True).start()
-        while not server.started:
-            time.sleep(0.05)
         options = webdriver.ChromeOptions()
         options.binary_location = args.chromium
-        for flag in (
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--window-size=1920,1080",
-            f"--user-data-dir={folder / 'profile'}",
-        ):
+        for flag in (*CHROMIUM_OFFLINE_FLAGS, "--window-size=1920,1080", f"--user-data-dir={folder / 'profile'}"):
             options.add_argument(flag)
         driver = webdriver.Chrome(service=Service(args.chromedriver), options=options)
         try:
-            runs = []
-            for number in range(args.repeat):
-                driver.get("about:blank")
-                driver.get(f"http://127.0.0.1:{port}/report/0")
-                timing = driver.execute_script(_TIMING)
-                paint = "—" if timing["paint"] is None else f"{timing['paint']:.0f} ms"
-                runs.append(timing)
-                print(
-                    f"open {number + 1}{' (cold)' if number == 0 else ''}: response {timing['response']:.0f} ms, "
-                    f"values in the page {timing['dom']:.0f} ms, first paint {paint} "
-                    f"({timing['values']} values on {timing['pages']} pages)"
-                )
-            warm = [r["dom"] for r in runs[1:]] or [runs[0]["dom"]]
-            print(
-                f"median (warm) to every value in the page: {statistics.median(warm):.0f} ms; "
-                f"cold {runs[0]['dom']:.0f} ms"
-            )
+            with serving(Batch(out, folder)) as url:
+                _measure(driver, url, args.repeat)
         finally:
             driver.quit()
-            server.should_exit = True
+
+
+def _measure(driver: webdriver.Chrome, url: str, repeat: int) -> None:
+    runs = []
+    for number in range(repeat):
+        driver.get("about:blank")
+        driver.get(f"{url}/report/0")
+        timing = driver.execute_script(_TIMING)
+        paint = "—" if timing["paint"] is None else f"{timing['paint']:.0f} ms"
+        runs.append(timing)
+        print(
+            f"open {number + 1}{' (cold)' if number == 0 else ''}: response {timing['response']:.0f} ms, "
+            f"values in the page {timing['dom']:.0f} ms, first paint {paint} "
+            f"({timing['values']} values on {timing['pages']} pages)"
+        )
+    warm = [r["dom"] for r in runs[1:]] or [runs[0]["dom"]]
+    print(f"median (warm) to every value in the page: {statistics.median(warm):.0f} ms; cold {runs[0]['dom']:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +16,8 @@ from typer.testing import CliRunner
 
 from govreport.cli import app
 from govreport.corrections import corrected_records
-from govreport.review_app import Batch, allowed_hosts, create_app, review_keys
+from govreport.render.pdf import CHROMIUM_OFFLINE_FLAGS
+from govreport.review_app import Batch, allowed_hosts, create_app, review_keys, serving
 from govreport.schema import ReportResult
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,12 +34,17 @@ def _extract(out: Path, docs: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-@pytest.fixture
-def batch(tmp_path: Path) -> Batch:
+def _folder(tmp_path: Path, *files: tuple[Path, str]) -> Path:
     docs = tmp_path / "docs"
     docs.mkdir()
-    shutil.copy(BROKEN, docs / "broken.txt")
-    shutil.copy(CLEAN, docs / "clean.txt")
+    for source, name in files:
+        shutil.copy(source, docs / name)
+    return docs
+
+
+@pytest.fixture
+def batch(tmp_path: Path) -> Batch:
+    docs = _folder(tmp_path, (BROKEN, "broken.txt"), (CLEAN, "clean.txt"))
     out = tmp_path / "out.jsonl"
     _extract(out, docs)
     return Batch(out, docs, reviewer="测试员")
@@ -131,26 +135,11 @@ def test_the_app_reloads_an_output_that_changes_under_it(batch: Batch, tmp_path:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """The app over a table output (Parquet) of a text report and the real PDF, on a free port."""
-    import uvicorn
-
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    shutil.copy(BROKEN, docs / "broken.txt")
-    shutil.copy(PDF, docs / "r002.pdf")
+    docs = _folder(tmp_path, (BROKEN, "broken.txt"), (PDF, "r002.pdf"))
     out = tmp_path / "out.parquet"
     _extract(out, docs)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    review = create_app(Batch(out, docs, reviewer="测试员"))
-    served = uvicorn.Server(uvicorn.Config(review, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=served.run, daemon=True)
-    thread.start()
-    while not served.started:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", out
-    served.should_exit = True
-    thread.join(timeout=10)
+    with serving(Batch(out, docs, reviewer="测试员")) as url:
+        yield url, out
 
 
 @pytest.fixture
@@ -160,18 +149,7 @@ def browser(tmp_path: Path) -> Iterator[object]:
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1600,1000",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ):
+    for argument in (*CHROMIUM_OFFLINE_FLAGS, "--window-size=1600,1000", f"--user-data-dir={tmp_path / 'profile'}"):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     try:

@@ -20,7 +20,11 @@ from __future__ import annotations
 
 import getpass
 import json
+import socket
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -453,6 +457,29 @@ def allowed_hosts(host: str) -> tuple[str, ...]:
     if host in ("0.0.0.0", "::"):
         return ("*",)
     return tuple(dict.fromkeys([*LOCAL_HOSTS, host]))
+
+
+@contextmanager
+def serving(batch: Batch, host: str = "127.0.0.1") -> Iterator[str]:
+    """The app over ``batch`` served from a thread on a free port, for as long as the block runs;
+    yields its URL (for tests, benchmarks and notebooks)."""
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(batch, allowed_hosts(host)), host=host, port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started and thread.is_alive():
+        time.sleep(0.02)
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 def serve(output: Path, docs: Path | None, host: str, port: int, reviewer: str | None) -> None:
