@@ -43,7 +43,7 @@ _MESSAGES = (
         "{1}中有 {0} 个单元格数字连排、可有多种读法，已留空",
     ),
     (
-        re.compile(r"^title looks injected: the agency '(.*)' holds '(.*)'"),
+        re.compile(r"^title looks injected: the agency '(.*?)' holds '([^']*)'"),
         "标题中的发布机关“{0}”含有网页或广告用语“{1}”，标题可能被篡改或混入了网站栏目，请核对原件",
     ),
 )
