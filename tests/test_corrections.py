@@ -183,3 +183,23 @@ def test_gold_from_an_output_never_reviewed_is_a_usage_error(batch: tuple[Path, 
     _, out = batch
     result = runner.invoke(app, ["gold-from-corrections", str(out), "-o", str(tmp_path / "gold")])
     assert result.exit_code == 2 and "no corrections" in result.output
+
+
+def test_derived_cells_are_derived_again_unless_a_person_confirmed_them(tmp_path: Path) -> None:
+    doc = tmp_path / "r004.html"
+    shutil.copy(REPO / "samples" / "r004.html", doc)  # its blank cells of 本年新收 are filled by the row total
+    out = tmp_path / "out.jsonl"
+    _extract(out, doc)
+    record = _record(out)
+    confirmed, other = "t3.new_received.research", "t3.new_received.social_org"
+    assert {_cell(record, k)["method"] for k in (confirmed, other)} == {"derived"}
+    printed = _cell(record, "t3.new_received.natural_person")
+    journal = corrections_path(out)
+    record_correction(journal, record, confirmed, "confirm", "甲")
+    record_correction(journal, record, printed["key"], "correct", "甲", str(printed["value"] + 1))
+    fixed = _corrected(out)
+    assert (_cell(fixed, confirmed)["value"], _cell(fixed, confirmed)["confidence"]) == (0, 1.0)
+    # the row total no longer determines it (it would leave -1); its column's balance still does
+    again = _cell(fixed, other)
+    assert (again["value"], again["method"]) == (0, "derived") and "column_balance" in again["note"]
+    assert ["t3", "row_total", "new_received"] in fixed["broken_identities"]  # 822 + 35 + 2 + 1 is not 859

@@ -149,13 +149,14 @@ def _apply_section(result: ReportResult, correction: Correction) -> None:
             section.confidence = 1.0
 
 
-def _recheck(result: ReportResult) -> None:
-    """The identities again, with the corrected values: derived cells re-derived, breaks re-found."""
+def _recheck(result: ReportResult, reviewed: set[str]) -> None:
+    """The identities again, with the corrected values: derived cells re-derived (but for those a
+    person confirmed), breaks re-found."""
     if result.meta.template is None:
         return
     cells = {c.key: c for c in result.cells}
     for cell in cells.values():
-        if cell.method == "derived":  # it was determined by values that may have changed
+        if cell.method == "derived" and cell.key not in reviewed:  # determined by values that may have changed
             cell.value, cell.confidence = None, 0.0
             cell.note = "not printed; not determined by the identities with the corrections"
     kept = [f for f in result.findings if not is_check_finding(f)]
@@ -178,7 +179,7 @@ def apply_corrections(record: dict[str, Any], corrections: Corrections) -> dict[
             if key in ("meta.agency", "meta.year"):
                 setattr(result.meta, key.split(".")[1], values[key].value)
     if changed:
-        _recheck(result)
+        _recheck(result, set(latest))
     return {**record, **result.to_json_dict(), "corrections": [c.model_dump() for c in latest.values()]}
 
 
