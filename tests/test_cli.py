@@ -202,3 +202,12 @@ def test_rerun_with_another_labeller_redoes_the_documents(tmp_path: Path) -> Non
     assert runner.invoke(app, ["extract", sample, "-o", str(out), "--labeller", "hybrid"]).exit_code == 0
     records = jsonl(out.read_text(encoding="utf-8"))
     assert [r["labeller"] for r in records] == ["rules", "hybrid"]
+
+
+def test_help_names_what_each_option_takes_not_its_python_type() -> None:
+    for command in ("extract", "eval", "inspect", "summary", "review", "gold-from-corrections"):
+        shown = runner.invoke(app, [command, "--help"], terminal_width=120).output
+        assert "<bool>" not in shown and "<list[str]>" not in shown and "<str>" not in shown, shown
+    shown = runner.invoke(app, ["extract", "--help"], terminal_width=120).output
+    assert "--labeller <rules|model|hybrid>" in shown and "--engine <local|ray>" in shown
+    assert "-o, --output FILE" in shown and "-j, --workers N" in shown

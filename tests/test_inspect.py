@@ -26,7 +26,10 @@ def test_page_marks_values_in_the_text_and_broken_identities_in_the_tables() -> 
     assert page.count("<html") == 1 and "绥化市卫生健康委员会" in page
     assert re.search(r'<mark class="v m-table c-hi[^"]*" data-keys="t3\.new_received\.natural_person"', page)
     assert re.search(r'id="v-t3.granted.total" class="v m-table c-\w+ broken culprit"', page)
-    assert "应为 <b>2</b>" in page  # the value that would restore the broken identities
+    # in Chinese, with the value that would restore the broken identities; the keys on hover
+    assert "表三“予以公开”行合计不等于各列之和：应为 2，印为 0" in page
+    assert "表三“予以公开”行“总计”列印为 0；改为 2 则相关勾稽关系全部成立" in page
+    assert 'title="t3 / row_total / granted' in page
     assert "表三 收到和处理政府信息公开申请情况" in page and "法律服务机构" in page
 
 
@@ -50,7 +53,8 @@ def test_a_document_laid_out_on_pages_is_drawn_at_its_boxes() -> None:
     value = Value(key="t3.new_received.total", value=12, raw="12", confidence=0.6, location=Provenance(page=1, box=box))
     page = render_page(ReportResult(doc="scan.pdf", cells=[value]), doc)
     assert "第 1 页" in page
-    assert 'class="v m-table c-lo boxmark"' in page and "left:100.0pt;top:200.0pt;width:30.0pt" in page
+    assert 'class="v m-table c-lo boxmark"' in page
+    assert "left:16.81%;top:23.75%;width:5.04%" in page  # shares of the A4 page: it scales to its panel
 
 
 def test_an_unreadable_document_gets_a_page_saying_why(tmp_path: Path) -> None:
@@ -97,3 +101,19 @@ def test_a_pdf_page_is_shown_as_printed_behind_its_boxes() -> None:
     assert page.count("data:image/jpeg;base64,") == 5  # every page of the report, embedded
     assert 'class="sheet pictured"' in page
     assert re.search(r'class="v m-(table|model) c-\w+ boxmark"', page)  # the values read, outlined on it
+
+
+def test_an_unreadable_cell_looks_unreadable_not_like_a_value() -> None:
+    unread = Value(key="t3.granted.total", value=None, raw="", confidence=0.0)
+    page = render_page(ReportResult(doc="a.txt", meta={"template": "2021"}, cells=[unread]), None)
+    assert re.search(
+        r'id="v-t3.granted.total" class="v m-table c-lo unread"[^>]*title="t3.granted.total = unreadable', page
+    )
+    assert ".v.unread{outline:2px dotted #888" in page
+    assert '<span class="v m-table unread">? 无法识别</span>' in page  # in the one legend
+
+
+def test_pages_are_laid_out_to_fit_their_panel() -> None:
+    page = inspect_report(str(REPO / "tests" / "fixtures" / "real" / "r002.pdf"))
+    assert page.count('style="aspect-ratio:595') == 5  # each page is as wide as its panel, at its own shape
+    assert "width:100%" in page and "pt;" not in page.split("<body>")[1].split("<script>")[0]  # no fixed sizes

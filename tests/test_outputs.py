@@ -148,3 +148,15 @@ def test_a_run_adds_to_the_journal_and_exports_all_it_holds(outputs: dict[str, P
     assert result.exit_code == 0, result.output
     assert "skipped" not in result.stderr  # different paths: nothing of the copied journal is this run's
     assert pq.read_table(out.with_name("again.wide.parquet")).num_rows == 11 + 10  # journal rows kept, new added
+
+
+def test_the_workbook_has_an_autofilter_and_column_widths(tmp_path: Path) -> None:
+    book_path = tmp_path / "out.xlsx"
+    result = runner.invoke(app, ["extract", str(SAMPLES / "r012.txt"), str(SAMPLES / "r010.txt"), "-o", str(book_path)])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(book_path)
+    reports, keys = book["报告"], book["字段"]
+    assert reports.auto_filter.ref == f"A1:{reports.cell(1, len(REPORT_COLUMNS)).column_letter}3"  # header + 2 reports
+    assert reports.column_dimensions["A"].width == 40 and reports.column_dimensions["Z"].width == 14
+    assert reports["A1"].alignment.wrap_text  # long Chinese headers wrap instead of widening their columns
+    assert keys.auto_filter.ref == f"A1:B{len(REPORT_COLUMNS) + 1}"

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, get_args
+from typing import Annotated, Any, Literal, NoReturn
 
 import typer
 from rich.console import Console
@@ -37,10 +37,11 @@ from govreport import __version__
 from govreport.batch import BatchOptions, Engine
 from govreport.batch.work import Done, extractor_for
 from govreport.evaluate import EvalReport, evaluate, load_gold, load_predictions, print_report, report_json
+from govreport.labelling import MODES
 from govreport.options import Limits, PipelineOptions
-from govreport.outputs import export, is_export
+from govreport.outputs import export, is_export, journal_path
 from govreport.outputs.guard import OutputLock, OutputRefused, check_output, is_journal
-from govreport.outputs.journal import Entry, JournalWriter, read_records, scan
+from govreport.outputs.journal import Entry, JournalWriter, scan
 from govreport.schema import ReportResult
 
 # What a folder is searched for; a file named explicitly is always tried (and
@@ -59,6 +60,7 @@ app = typer.Typer(
     help="Turn 政府信息公开工作年度报告 into validated data, every number checked against 勾稽关系.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,  # plain help: flags without a "<bool>" type, choices as <a|b>
 )
 
 
@@ -245,6 +247,7 @@ def run_batch(
     ``labeller`` is the mode every worker's extractor runs (and part of what makes a record done);
     ``limits`` what one document may cost."""
     from govreport.batch import pending, run  # imported late: `eval --pred` and --version need no pipeline
+    from govreport.corrections import corrected_records
 
     options = options or BatchOptions()
     pipeline = PipelineOptions(labeller=labeller, limits=limits or Limits())
@@ -278,7 +281,7 @@ def run_batch(
         sink.close()
         sink.release()
     if keep and sink.journal is not None:
-        records = list(read_records(sink.journal, docs={*inputs.files, *inputs.missing, *inputs.unreadable}))
+        records = list(corrected_records(sink.journal, docs={*inputs.files, *inputs.missing, *inputs.unreadable}))
     summary.seconds = time.perf_counter() - started
     summary.skipped_files = inputs.skipped
     return summary, records
@@ -327,10 +330,8 @@ def main(
     """Turn 政府信息公开工作年度报告 into validated data."""
 
 
-PathsArg = Annotated[
-    list[str] | None,
-    typer.Argument(help="Files, folders (searched recursively) or globs.", show_default=False, metavar="PATH..."),
-]
+# Arguments are said in each command's help text, not listed with their Python types.
+PathsArg = Annotated[list[str] | None, typer.Argument(show_default=False, metavar="PATH", hidden=True)]
 
 
 def _inputs_or_exit(paths: Sequence[str]) -> Inputs:
@@ -347,17 +348,20 @@ WorkersOpt = Annotated[
         "--workers",
         "-j",
         min=1,
+        metavar="N",
         help="Worker processes (default: one per CPU core, fewer for small batches).",
         show_default=False,
     ),
 ]
-EngineOpt = Annotated[str, typer.Option("--engine", help="local (this machine's processes) or ray (Ray Data).")]
+EngineOpt = Annotated[Engine, typer.Option("--engine", help="local (this machine's processes) or ray (Ray Data).")]
 RayAddressOpt = Annotated[
-    str | None, typer.Option("--ray-address", help="Ray cluster to join (default: start a local Ray).")
+    str | None,
+    typer.Option("--ray-address", metavar="ADDRESS", help="Ray cluster to join (default: start a local Ray)."),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Redo documents the output already holds.")]
 LabellerOpt = Annotated[
-    str, typer.Option("--labeller", help="Who decides sections, row labels and prose facts: rules, model or hybrid.")
+    Literal[MODES],  # type: ignore[valid-type]
+    typer.Option("--labeller", help="Who decides sections, row labels and prose facts: rules, model or hybrid."),
 ]
 
 
@@ -380,18 +384,8 @@ MaxDigitsOpt = Annotated[int, _limit_option("digit-run", "Digits in one unbroken
 MaxLinesOpt = Annotated[int, _limit_option("lines", "Lines (text lines and table rows) of one document.")]
 
 
-def _checked_labeller(labeller: str) -> str:
-    from govreport.labelling import MODES
-
-    if labeller not in MODES:
-        _usage_error(f"unknown labeller {labeller!r}: use {', '.join(MODES)}")
-    return labeller
-
-
-def _batch_options(engine: str, workers: int | None, ray_address: str | None, force: bool) -> BatchOptions:
-    if engine not in get_args(Engine):
-        _usage_error(f"unknown engine {engine!r}: use {' or '.join(get_args(Engine))}")
-    return BatchOptions(engine=engine, workers=workers, ray_address=ray_address, force=force)  # type: ignore[arg-type]
+def _batch_options(engine: Engine, workers: int | None, ray_address: str | None, force: bool) -> BatchOptions:
+    return BatchOptions(engine=engine, workers=workers, ray_address=ray_address, force=force)
 
 
 @app.command()
@@ -402,6 +396,7 @@ def extract(
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
             help="Output file, format by extension: .jsonl, .parquet, .csv, .xlsx, .duckdb; '-' stdout. Only a new "
             "or empty file or a govreport output is written.",
         ),
@@ -423,7 +418,8 @@ def extract(
 ) -> None:
     """Extract each report: JSON lines (doc, values, broken_identities, error, and full detail) or tables.
 
-    A rerun with the same output skips documents already done (same content, version and labeller)."""
+    PATH... are files, folders (searched recursively) or globs. A rerun with the same output skips
+    documents already done (same content, version and labeller)."""
     if not paths:
         _usage_error("give at least one file, folder or glob")
     if output == "-" and is_export(Path(output)):
@@ -443,7 +439,7 @@ def extract(
     console = Console(stderr=True)
     try:
         summary, _ = run_batch(
-            _inputs_or_exit(paths), output, console, options, labeller=_checked_labeller(labeller), limits=limits
+            _inputs_or_exit(paths), output, console, options, labeller=labeller, limits=limits
         )
     except OutputRefused as exc:
         _usage_error(str(exc))
@@ -452,19 +448,27 @@ def extract(
 
 @app.command("eval")
 def eval_command(
-    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold *.json files.", show_default=False)],
+    gold: Annotated[
+        Path, typer.Option("--gold", metavar="DIR", help="Folder of gold *.json files.", show_default=False)
+    ],
     paths: PathsArg = None,
-    pred: Annotated[Path | None, typer.Option("--pred", help="Score this JSONL instead of extracting PATHS.")] = None,
-    json_file: Annotated[Path | None, typer.Option("--json", help="Write the full report as JSON here.")] = None,
+    pred: Annotated[
+        Path | None, typer.Option("--pred", metavar="FILE", help="Score this JSONL instead of extracting PATH...")
+    ] = None,
+    json_file: Annotated[
+        Path | None, typer.Option("--json", metavar="FILE", help="Write the full report as JSON here.")
+    ] = None,
     output: Annotated[
-        str | None, typer.Option("--output", "-o", help="Also save the predictions made from PATHS.")
+        str | None, typer.Option("--output", "-o", metavar="FILE", help="Also save the predictions made from PATH....")
     ] = None,
     max_misses: Annotated[
-        int | None, typer.Option("--max-misses", help="Show at most this many misses per document.")
+        int | None, typer.Option("--max-misses", metavar="N", help="Show at most this many misses per document.")
     ] = None,
     labeller: LabellerOpt = "hybrid",
 ) -> None:
-    """Score predictions against gold: accuracy by group, identity precision/recall, misses per document."""
+    """Score predictions against gold: accuracy by group, identity precision/recall, misses per document.
+
+    Either extracts PATH... (files, folders or globs) first, or reads an earlier run with --pred."""
     if bool(paths) == (pred is not None):
         _usage_error("give either PATHS to extract or --pred FILE, not both and not neither")
     try:
@@ -482,7 +486,7 @@ def eval_command(
     else:
         try:
             summary, predictions = run_batch(
-                _inputs_or_exit(paths or []), output, err, keep=True, labeller=_checked_labeller(labeller)
+                _inputs_or_exit(paths or []), output, err, keep=True, labeller=labeller
             )
         except OutputRefused as exc:
             _usage_error(str(exc))
@@ -496,11 +500,15 @@ def eval_command(
 
 @app.command("inspect")
 def inspect_command(
-    report: Annotated[Path, typer.Argument(help="One report file.", show_default=False)],
-    output: Annotated[Path, typer.Option("--output", "-o", help="HTML page to write.")] = Path("report.html"),
+    report: Annotated[Path, typer.Argument(metavar="REPORT", show_default=False, hidden=True)],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="HTML page to write.")] = Path(
+        "report.html"
+    ),
 ) -> None:
     """Write one self-contained HTML page showing what was read where: the document with every value
-    outlined by method and confidence, the three tables as extracted, broken identities and their cells."""
+    outlined by method and confidence, the three tables as extracted, broken identities and their cells.
+
+    REPORT is one report file."""
     from govreport.inspect import inspect_page  # imported late: the page pulls in the pipeline
 
     if not report.is_file():
@@ -517,15 +525,72 @@ def inspect_command(
     Console(stderr=True).print(f"wrote {output}")
 
 
+@app.command("review")
+def review_command(
+    out: Annotated[Path, typer.Argument(metavar="OUT", show_default=False, hidden=True)],
+    docs: Annotated[
+        Path | None, typer.Option("--docs", metavar="DIR", help="Folder holding the documents, to show their pages.")
+    ] = None,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, metavar="N", help="Port to listen on.")] = 8765,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host", metavar="ADDRESS", help="Address to listen on; requests addressed to any other are refused."
+        ),
+    ] = "127.0.0.1",
+    reviewer: Annotated[
+        str | None,
+        typer.Option("--reviewer", metavar="NAME", help="Name recorded with each correction (default: your login)."),
+    ] = None,
+) -> None:
+    """A local web app to check a batch: a queue of reports, most to check first; for each, the values
+    to check beside the page they stand on, confirmed or corrected from the keyboard into the
+    corrections journal beside the output, which every later summary, export and eval applies.
+
+    OUT is an extract output (.jsonl, or a table output with its journal beside it)."""
+    from govreport.review_app import serve  # imported late: the web framework is only needed here
+
+    if not journal_path(out).is_file():
+        _usage_error(f"no extract output at {journal_path(out)}")
+    if docs is not None and not docs.is_dir():
+        _usage_error(f"not a folder: {docs}")
+    Console(stderr=True).print(f"reviewing {out} at http://{host}:{port}/ (Ctrl+C stops)", highlight=False)
+    serve(out, docs, host, port, reviewer)
+
+
+@app.command("gold-from-corrections")
+def gold_from_corrections_command(
+    out: Annotated[Path, typer.Argument(metavar="OUT", show_default=False, hidden=True)],
+    folder: Annotated[
+        Path, typer.Option("--output", "-o", metavar="DIR", help="Folder to write the gold files to.")
+    ] = Path("gold"),
+) -> None:
+    """Turn the values people confirmed or corrected (govreport review) into gold files in the FIELDS.md
+    format, one per reviewed report, for `govreport eval --gold` and for training.
+
+    OUT is an extract output whose corrections journal (govreport review) to use."""
+    from govreport.corrections import corrections_path, write_gold
+
+    journal = journal_path(out)
+    if not journal.is_file():
+        _usage_error(f"no extract output at {journal}")
+    if not corrections_path(journal).is_file():
+        _usage_error(f"no corrections at {corrections_path(journal)}: review the output first (govreport review)")
+    written = write_gold(journal, folder)
+    Console(stderr=True).print(f"wrote {len(written)} gold files to {folder}", highlight=False)
+
+
 @app.command("summary")
 def summary_command(
-    out: Annotated[
-        Path, typer.Argument(help="An extract output: .jsonl, .parquet, .csv, .xlsx or .duckdb.", show_default=False)
-    ],
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many lines per list.")] = 20,
+    out: Annotated[Path, typer.Argument(metavar="OUT", show_default=False, hidden=True)],
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, metavar="N", help="Show at most this many lines per list.")
+    ] = 20,
 ) -> None:
     """What an auditing office reads first: counts per form version, year and agency; failures;
-    broken identities by kind and by report."""
+    broken identities by kind and by report.
+
+    OUT is any extract output: .jsonl, .parquet, .csv, .xlsx or .duckdb."""
     from govreport.outputs.summary import print_summary as print_batch_summary
     from govreport.outputs.summary import summarize
 

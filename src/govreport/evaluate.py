@@ -127,7 +127,8 @@ def load_gold(directory: str | Path) -> dict[str, Gold]:
 
 
 def load_predictions(path: str | Path) -> list[dict[str, Any]]:
-    """Read a JSONL file of results; blank lines are skipped, a bad line raises ValueError."""
+    """Read a JSONL file of results, with the corrections beside it applied; blank lines are skipped,
+    a bad line raises ValueError."""
     predictions: list[dict[str, Any]] = []
     with Path(path).open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
@@ -140,7 +141,9 @@ def load_predictions(path: str | Path) -> list[dict[str, Any]]:
             if not isinstance(record, dict) or "doc" not in record:
                 raise ValueError(f"{path}:{number}: not a result record (no 'doc')")
             predictions.append(record)
-    return predictions
+    from govreport.corrections import corrected, corrections_path, read_corrections
+
+    return list(corrected(predictions, read_corrections(corrections_path(Path(path)))))
 
 
 # ---------------------------------------------------------------- comparing

@@ -7,8 +7,11 @@ with every recognized value outlined where it stands. Outline colour says the
 method (table, rules, model, derived), fill strength the confidence; a cell in a
 broken identity is red. A document laid out on pages (PDF, scans: blocks with a
 page and a box) is drawn page by page at its coordinates; any other is drawn as
-its text blocks and tables in reading order. Hovering a value lights it up in
-both the tables and the document. No external resources: it works offline.
+its text blocks and tables in reading order; pages scale to the width of their
+panel. Hovering a value lights it up in both the tables and the document. No
+external resources: it works offline. The review app (``govreport review``)
+builds its pages from the same pieces: ``Marks``, ``document_html``,
+``tables_html``, ``findings_html``, ``legend_html`` and ``STYLE``.
 """
 
 from __future__ import annotations
@@ -25,12 +28,21 @@ from govreport.errors import GovReportError
 from govreport.evaluate import LOW_CONFIDENCE
 from govreport.form.catalog import FORMS, TableForm
 from govreport.outputs.rows import TABLE_NAMES
-from govreport.page_images import page_pictures
-from govreport.schema import ReportResult, Value
+from govreport.page_images import PagePicture, page_pictures
+from govreport.schema import Finding, ReportResult, Value
+from govreport.wording import finding_hover, finding_text, key_label
 
 PAGE_WIDTH_PT = 595.0  # A4, for pages whose boxes do not say
 PAGE_HEIGHT_PT = 842.0
-METHOD_NAMES = {"table": "表格", "rules": "规则", "model": "模型", "derived": "推算", "evidence": "正文佐证"}
+# one legend for every view of a report (this page, the review app, notebook 01): method -> (name, colour)
+METHODS = {
+    "table": ("表格", "#1f6fd1"),
+    "rules": ("规则", "#1a9a4a"),
+    "model": ("模型", "#8a3fd1"),
+    "derived": ("推算", "#e08a00"),
+    "evidence": ("正文佐证", "#c0397b"),
+    "corrected": ("人工更正", "#0a7d7d"),
+}
 
 
 @dataclass
@@ -72,6 +84,8 @@ class Marks:
         values = list(values)
         first = values[0]
         names = ["v", f"m-{first.method}", _confidence_class(first.confidence)]
+        if all(v.value is None for v in values):
+            names.append("unread")  # nothing legible and nothing derivable: must not look like a value
         if any(v.key in self.broken for v in values):
             names.append("broken")
         if any(v.key in self.culprits for v in values):
@@ -88,7 +102,9 @@ def _confidence_class(confidence: float) -> str:
 
 def _title(values: Iterable[Value]) -> str:
     return "\n".join(
-        f"{v.key} = {v.value} · raw {v.raw!r} · {v.method} · confidence {v.confidence:.2f}" for v in values
+        f"{v.key} = {'unreadable' if v.value is None else v.value} · raw {v.raw!r} · {v.method} · "
+        f"confidence {v.confidence:.2f}" + (f" · {v.note}" if v.note else "")
+        for v in values
     )
 
 
@@ -177,55 +193,75 @@ def _located_pieces(doc: Document) -> Iterator[tuple[str, Location]]:
             yield from ((cell.text, cell.loc) for cell in block.cells)
 
 
-def _box_style(box: tuple[float, float, float, float]) -> str:
+Box = tuple[float, float, float, float]
+
+
+def _box_style(box: Box, width: float, height: float) -> str:
+    """A box as shares of its page, so the page scales to whatever width its panel has."""
     x0, y0, x1, y1 = box
-    return f"left:{x0:.1f}pt;top:{y0:.1f}pt;width:{x1 - x0:.1f}pt;height:{y1 - y0:.1f}pt"
+    return (
+        f"left:{100 * x0 / width:.2f}%;top:{100 * y0 / height:.2f}%;"
+        f"width:{100 * (x1 - x0) / width:.2f}%;height:{100 * (y1 - y0) / height:.2f}%"
+    )
 
 
-def _word_html(text: str, box: tuple[float, float, float, float]) -> str:
+def _word_html(text: str, box: Box, width: float, height: float) -> str:
     size = max(4.0, 0.8 * (box[3] - box[1]))  # text set to its box's height, as the page printed it
-    return f'<span class="word" style="{_box_style(box)};font-size:{size:.1f}pt">{escape(text)}</span>'
+    style = f"{_box_style(box, width, height)};font-size:{100 * size / width:.2f}cqw"  # cqw: of the page's width
+    return f'<span class="word" style="{style}">{escape(text)}</span>'
 
 
-def _pages_html(doc: Document, marks: Marks) -> str:
+def _page_html(
+    page: int, pieces: list[tuple[str, Location]], values: list[Value], picture: PagePicture | None, marks: Marks
+) -> str:
+    boxes = [loc.box for _, loc in pieces] + [v.location.box for v in values]  # type: ignore[union-attr]
+    width = picture.width_pt if picture else max([PAGE_WIDTH_PT, *(b[2] for b in boxes if b)])
+    height = picture.height_pt if picture else max([PAGE_HEIGHT_PT, *(b[3] for b in boxes if b)])
+    # the page as printed behind the boxes; the words read stay on top, invisible, for search and copy
+    backdrop = f'<img class="scan" alt="" loading="lazy" src="{escape(picture.src)}">' if picture else ""
+    words = "".join(_word_html(text, loc.box, width, height) for text, loc in pieces if loc.box)
+    marked = "".join(
+        f'<a id="d-{escape(v.key)}"></a><div class="{marks.classes([v])} boxmark" data-keys="{escape(v.key)}" '
+        f'style="{_box_style(v.location.box, width, height)}" title="{escape(_title([v]))}"></div>'  # type: ignore[arg-type,union-attr]
+        for v in values
+    )
+    return (
+        f'<section class="page"><h2>第 {page} 页</h2>'
+        f'<div class="sheet{" pictured" if picture else ""}" style="aspect-ratio:{width:.1f}/{height:.1f}">'
+        f"{backdrop}{words}{marked}</div></section>"
+    )
+
+
+def _pages_html(doc: Document, marks: Marks, pictures: dict[int, PagePicture], only: int | None = None) -> str:
     pieces: dict[int, list[tuple[str, Location]]] = defaultdict(list)
     for text, loc in _located_pieces(doc):
         if loc.page is not None and loc.box is not None:
             pieces[loc.page].append((text, loc))
-    pictures = page_pictures(doc)
-    pages: list[str] = []
-    for page in sorted(set(pieces) | set(marks.by_box) | set(pictures)):
-        boxes = [loc.box for _, loc in pieces[page]] + [v.location.box for v in marks.by_box[page]]  # type: ignore[union-attr]
-        picture = pictures.get(page)
-        width = picture.width_pt if picture else max([PAGE_WIDTH_PT, *(b[2] for b in boxes if b)])
-        height = picture.height_pt if picture else max([PAGE_HEIGHT_PT, *(b[3] for b in boxes if b)])
-        # the page as printed behind the boxes; the words read stay on top, invisible, for search and copy
-        backdrop = f";background-image:url({picture.data_uri})" if picture else ""
-        sheet_class = "sheet pictured" if picture else "sheet"
-        words = "".join(_word_html(text, loc.box) for text, loc in pieces[page] if loc.box)
-        values = "".join(
-            f'<a id="d-{escape(v.key)}"></a><div class="{marks.classes([v])} boxmark" data-keys="{escape(v.key)}" '
-            f'style="{_box_style(v.location.box)}" title="{escape(_title([v]))}"></div>'  # type: ignore[arg-type,union-attr]
-            for v in marks.by_box[page]
-        )
-        pages.append(
-            f'<section class="page"><h2>第 {page} 页</h2>'
-            f'<div class="{sheet_class}" style="width:{width:.0f}pt;height:{height:.0f}pt{backdrop}">'
-            f"{words}{values}</div></section>"
-        )
-    return "".join(pages)
+    numbers = sorted(set(pieces) | set(marks.by_box) | set(pictures))
+    shown = "".join(
+        _page_html(page, pieces[page], marks.by_box[page], pictures.get(page), marks)
+        for page in numbers
+        if only in (None, page)
+    )
+    return f'<div class="pages">{shown}</div>'
 
 
-def _document_html(doc: Document, marks: Marks) -> str:
-    laid_out = any(loc.page is not None and loc.box is not None for _, loc in _located_pieces(doc))
-    return _pages_html(doc, marks) if laid_out else _flow_html(doc, marks)
+def document_html(doc: Document, marks: Marks, pictures: dict[int, PagePicture] | None = None) -> str:
+    """The document with its values outlined: page by page where it is laid out on pages (``pictures``:
+    the pages as printed, embedded unless given), else its text and tables in reading order."""
+    laid_out = bool(marks.by_box) or any(
+        loc.page is not None and loc.box is not None for _, loc in _located_pieces(doc)
+    )
+    if not laid_out:
+        return _flow_html(doc, marks)
+    return _pages_html(doc, marks, page_pictures(doc) if pictures is None else pictures)
 
 
 # ---------------------------------------------------------------- the tables as extracted
 def _value_cell(value: Value | None, marks: Marks) -> str:
     if value is None:
         return '<td class="absent">—</td>'
-    shown = "?" if value.value is None else escape(str(value.value))  # "?": unreadable and not derivable
+    shown = "?" if value.value is None else escape(str(value.value))  # "?": unreadable and not derivable (.unread)
     badge = '<sup class="badge">推算</sup>' if value.method == "derived" else ""
     link = f'<a href="#d-{escape(value.key)}">{shown}</a>' if value.location else shown
     return (
@@ -259,7 +295,7 @@ def _form_table_html(table: TableForm, cells: dict[str, Value], marks: Marks) ->
     return f'{title}<table class="form-table">{body}</table>'
 
 
-def _tables_html(result: ReportResult, marks: Marks) -> str:
+def tables_html(result: ReportResult, marks: Marks) -> str:
     if result.meta.template is None:
         return "<p>未识别到统计表格（no table of the form found）。</p>"
     cells = {cell.key: cell for cell in result.cells}
@@ -267,42 +303,69 @@ def _tables_html(result: ReportResult, marks: Marks) -> str:
 
 
 # ---------------------------------------------------------------- header, findings, facts
-def _findings_html(result: ReportResult) -> str:
+_CHIPS_SHOWN = 8  # cells named one by one; an identity over more is one chip
+
+
+def _chips(finding: Finding, template: str | None) -> str:
+    def chip(key: str) -> str:
+        return (
+            f'<a class="chip" href="#v-{escape(key)}" data-keys="{escape(key)}" title="{escape(key)}">'
+            f"{escape(key_label(key, template))}</a>"  # type: ignore[arg-type]
+        )
+
+    if len(finding.cells) <= _CHIPS_SHOWN:
+        return " ".join(chip(k) for k in finding.cells)
+    keys = " ".join(finding.cells)
+    count = f"涉及 {len(finding.cells)} 个单元格"
+    return f'<span class="chip" data-keys="{escape(keys)}" title="{escape(keys)}">{count}</span>'
+
+
+def findings_html(result: ReportResult) -> str:
+    """The findings in plain Chinese; hovering one shows its identity and keys."""
     if not result.findings:
-        return "<p>无（no findings）。</p>"
+        return "<p>无。</p>"
+    values = result.values
     items = []
     for finding in result.findings:
-        cells = " ".join(
-            f'<a class="chip" href="#v-{escape(k)}" data-keys="{escape(k)}">{escape(k)}</a>' for k in finding.cells
-        )
-        restoring = "" if finding.restoring_value is None else f" → 应为 <b>{finding.restoring_value}</b>"
-        identity = "" if finding.identity is None else f"<code>{escape(' / '.join(finding.identity))}</code> "
         kind = "warning" if finding.soft else finding.kind
+        text = finding_text(finding, values, result.meta.template)
         items.append(
-            f'<li class="finding {kind}">{identity}{escape(finding.message)}{restoring}<div>{cells}</div></li>'
+            f'<li class="finding {kind}" title="{escape(finding_hover(finding))}">{escape(text)}'
+            f"<div>{_chips(finding, result.meta.template)}</div></li>"
         )
     return f"<ul class=findings>{''.join(items)}</ul>"
 
 
 def _facts_html(result: ReportResult, marks: Marks) -> str:
+    def label(key: str) -> str:
+        return f'<th title="{escape(key)}">{escape(key_label(key, result.meta.template))}</th>'
+
     rows = "".join(
-        f"<tr><th>{escape(v.key)}</th>{_value_cell(v, marks)}<td>{escape(v.raw or '')}</td></tr>" for v in result.facts
+        f"<tr>{label(v.key)}{_value_cell(v, marks)}<td>{escape(v.raw or '')}</td></tr>" for v in result.facts
     )
     rows += "".join(
-        f"<tr><th>section.{s.part}</th><td>{escape(s.heading or '—')}</td><td>{s.method} {s.confidence:.2f}</td></tr>"
+        f"<tr>{label(f'section.{s.part}')}<td>{escape(s.heading or '—')}</td>"
+        f"<td>{METHODS[s.method][0]} {s.confidence:.2f}</td></tr>"
         for s in result.sections
     )
     return f'<table class="facts">{rows}</table>'
 
 
-def _legend() -> str:
-    methods = "".join(f'<span class="v m-{m} c-hi">{m} {name}</span> ' for m, name in METHOD_NAMES.items())
-    confidence = '<span class="v m-table c-hi">≥0.9</span> <span class="v m-table c-mid">≥0.7</span> '
-    confidence += (
-        '<span class="v m-table c-lo">&lt;0.7</span> <span class="v m-table c-hi broken">勾稽关系不符</span> '
+def legend_html() -> str:
+    """The one legend: outline colour = method, fill = confidence, red = a broken identity."""
+    methods = "".join(
+        f'<span class="v m-{m} c-hi" title="{m}">{name}{"（虚线）" if m == "derived" else ""}</span> '
+        for m, (name, _) in METHODS.items()
+    )
+    confidence = (
+        f'<span class="v m-table c-hi">≥{LOW_CONFIDENCE}</span> <span class="v m-table c-mid">≥{_DOUBTFUL}</span> '
+        f'<span class="v m-table c-lo">&lt;{_DOUBTFUL}</span> <span class="v m-table unread">? 无法识别</span>'
+    )
+    problems = (
+        '<span class="v m-table c-hi broken">勾稽关系不符</span> '
         '<span class="v m-table c-hi broken culprit">应修正的单元格</span>'
     )
-    return f'<div class="legend">方法: {methods} &nbsp; 置信度: {confidence}</div>'
+    return f'<div class="legend">方法：{methods} &nbsp; 置信度：{confidence} &nbsp; 问题：{problems}</div>'
 
 
 def _header_html(result: ReportResult) -> str:
@@ -313,50 +376,70 @@ def _header_html(result: ReportResult) -> str:
     return (
         f"<header><h1>{escape(meta.agency or Path(result.doc).name)} {meta.year or ''}</h1>"
         f"<p>{escape(result.doc)} · {escape(meta.format or '?')} · 表格版本 {meta.template or '—'} ({escape(form)}) · "
-        f"勾稽关系不符 {broken} · govreport {__version__}</p>{error}{_legend()}</header>"
+        f"勾稽关系不符 {broken} · govreport {__version__}</p>{error}{legend_html()}</header>"
     )
 
 
-_STYLE = """
+def _method_css() -> str:
+    rules = []
+    for method, (_, colour) in METHODS.items():
+        r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        rules.append(
+            f".m-{method}{{outline-color:{colour}}}.m-{method}.c-hi{{background:rgba({r},{g},{b},.25)}}"
+            f".m-{method}.c-mid{{background:rgba({r},{g},{b},.12)}}"
+        )
+    return "".join(rules)
+
+
+STYLE = (
+    """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:0;padding:16px 24px;
  color:#222;background:#f4f4f2;font-size:14px}
 header{background:#fff;padding:8px 16px;border-radius:6px;margin-bottom:12px}
 h1{font-size:20px;margin:4px 0}h2{font-size:16px;margin:8px 0}h3{font-size:14px;margin:12px 0 4px}
 section{background:#fff;padding:8px 16px;border-radius:6px;margin-bottom:12px}
-table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;vertical-align:top}
-th{background:#f0f0f0;font-weight:normal;text-align:left;max-width:28em}
-.form-table td{text-align:right;min-width:3em}.form-table td.label{color:#777;font-size:12px;text-align:left}
+table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 4px;vertical-align:top}
+th{background:#f0f0f0;font-weight:normal;text-align:left}
+.form-table{font-size:12px;max-width:100%}.form-table tr>th:first-child{min-width:7em;max-width:14em}
+.form-table tr:first-child>th{font-size:11px;text-align:center}
+.form-table td{text-align:right;min-width:2.2em;white-space:nowrap}
+.form-table td.label{color:#777;font-size:11px;text-align:left;white-space:normal}
 .v{outline:2px solid;outline-offset:-2px;border-radius:2px}
-.m-table{outline-color:#1f6fd1}.m-rules{outline-color:#1a9a4a}.m-model{outline-color:#8a3fd1}
-.m-derived{outline-color:#e08a00;outline-style:dashed}
-.m-table.c-hi{background:rgba(31,111,209,.25)}.m-table.c-mid{background:rgba(31,111,209,.13)}
-.m-rules.c-hi{background:rgba(26,154,74,.25)}.m-rules.c-mid{background:rgba(26,154,74,.13)}
-.m-model.c-hi{background:rgba(138,63,209,.25)}.m-model.c-mid{background:rgba(138,63,209,.13)}
-.m-derived{background:rgba(224,138,0,.18)}
-.m-evidence{outline-color:#0a8a8a;outline-style:dotted;background:rgba(10,138,138,.15)}
+.m-derived{outline-style:dashed}.m-evidence{outline-style:dotted}
+"""
+    + _method_css()
+    + """
 .c-lo{background:repeating-linear-gradient(45deg,#fff,#fff 3px,#eee 3px,#eee 6px)}
+.v.unread{outline:2px dotted #888;color:#777;font-style:italic;
+ background:repeating-linear-gradient(45deg,#fff,#fff 3px,#ddd 3px,#ddd 6px)!important}
+.v.unread a{color:#777}
 .broken{outline:3px solid #d11!important;background:rgba(221,17,17,.18)!important}
 .culprit{outline:4px double #800!important}
 .hl{box-shadow:0 0 0 3px #fc0!important}
 mark{color:inherit;padding:0 1px}
 .badge{color:#b66a00;font-size:10px;margin-left:2px}
-.legend span{padding:0 4px;margin-right:2px}
+.legend span{padding:0 4px;margin-right:2px;display:inline-block;margin-bottom:2px}
 .flow .doc-text{white-space:pre-wrap;word-break:break-all;line-height:1.9;margin:4px 0}
 .doc-table{margin:8px 0;font-size:13px}
-.sheet{position:relative;background:#fff;border:1px solid #999;box-shadow:0 1px 4px #aaa;overflow:hidden}
+.sheet{position:relative;width:100%;background:#fff;border:1px solid #999;box-shadow:0 1px 4px #aaa;
+ overflow:hidden;container-type:inline-size;box-sizing:border-box}
+.sheet .scan{position:absolute;left:0;top:0;width:100%;height:100%}
 .word{position:absolute;white-space:nowrap;line-height:1;color:#333}
-.sheet.pictured{background-size:100% 100%}
 .sheet.pictured .word{color:transparent}
 .boxmark{position:absolute}
+.pages{display:grid;grid-template-columns:repeat(auto-fill,minmax(520px,1fr));gap:0 12px}
 .findings{padding-left:18px}.finding{margin:4px 0}.finding.broken_identity{color:#a00}.finding.explanation{color:#704}
-.chip{display:inline-block;font-size:11px;background:#eee;border-radius:8px;padding:0 6px;margin:1px;color:#333}
+.chip{display:inline-block;font-size:11px;background:#eee;border-radius:8px;padding:0 6px;margin:1px;color:#333;
+ text-decoration:none}
 .error{color:#a00;font-weight:bold}
-.columns{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}
-.columns>section{flex:1;min-width:560px;overflow:auto}.form-table th{min-width:7em}
+.columns{display:grid;grid-template-columns:minmax(600px,2fr) minmax(0,3fr);gap:12px;align-items:start}
+.columns>section,.columns>div{min-width:0}
+@media (max-width:1100px){.columns{grid-template-columns:minmax(0,1fr)}}
 """
+)
 
 # Hovering any element of a value lights up every element of it: table cell, document mark, chip.
-_SCRIPT = """
+HOVER_SCRIPT = """
 document.addEventListener('mouseover',e=>{const t=e.target.closest('[data-keys]');
 document.querySelectorAll('.hl').forEach(x=>x.classList.remove('hl'));if(!t)return;
 for(const k of t.dataset.keys.split(' '))document.querySelectorAll('[data-keys~="'+CSS.escape(k)+'"]')
@@ -367,16 +450,22 @@ for(const k of t.dataset.keys.split(' '))document.querySelectorAll('[data-keys~=
 def render_page(result: ReportResult, doc: Document | None) -> str:
     """The inspection page of one report (``doc`` None where it could not be read)."""
     marks = Marks.of(result)
-    document = _document_html(doc, marks) if doc is not None else ""
+    document = f"<div>{document_html(doc, marks)}</div>" if doc is not None else ""
     return (
         '<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8">'
-        f"<title>{escape(Path(result.doc).name)} · govreport inspect</title><style>{_STYLE}</style></head><body>"
+        f"<title>{escape(Path(result.doc).name)} · govreport inspect</title><style>{STYLE}</style></head><body>"
         f"{_header_html(result)}"
-        f"<section><h2>发现的问题 Findings</h2>{_findings_html(result)}</section>"
-        f'<div class="columns"><section><h2>提取的表格 Tables as extracted</h2>{_tables_html(result, marks)}'
-        f"<h3>元数据与正文数字 Facts and sections</h3>{_facts_html(result, marks)}</section>{document}</div>"
-        f"<script>{_SCRIPT}</script></body></html>"
+        f"<section><h2>发现的问题</h2>{findings_html(result)}</section>"
+        f'<div class="columns"><section><h2>提取的表格</h2>{tables_html(result, marks)}'
+        f"<h3>元数据与正文数字</h3>{_facts_html(result, marks)}</section>{document}</div>"
+        f"<script>{HOVER_SCRIPT}</script></body></html>"
     )
+
+
+def page_panel(result: ReportResult, doc: Document, page: int) -> str:
+    """One page with its values outlined, under the legend (for notebooks)."""
+    marks = Marks.of(result)
+    return f"<style>{STYLE}</style>{legend_html()}{_pages_html(doc, marks, page_pictures(doc), only=page)}"
 
 
 def inspect_report(path: str) -> str:

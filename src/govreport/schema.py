@@ -11,7 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Method = Literal["table", "rules", "model", "derived", "evidence"]
+# evidence: a table value the report's prose decided (tables.evidence); corrected: a person set it (corrections)
+Method = Literal["table", "rules", "model", "derived", "evidence", "corrected"]
 Number = int | float
 
 

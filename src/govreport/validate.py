@@ -8,13 +8,17 @@ cell explains every break, name it and the value that would restore them.
 
 from __future__ import annotations
 
+import re
+
 from govreport.document import Document
+from govreport.form.catalog import Template
 from govreport.identities import Identity, identities, solve
 from govreport.schema import Finding, Value
 
 Number = int | float
 PROSE_IDENTITY = ("prose", "prose_table", "prose.applications_received")
-_PROSE_TABLE_KEY = "t3.new_received.total"
+PROSE_TABLE_KEY = "t3.new_received.total"
+_NEGATIVE_MESSAGE_END = "; counts cannot be"
 
 
 def derive_cells(cells: dict[str, Value], rules: tuple[Identity, ...]) -> None:
@@ -86,7 +90,7 @@ def _broken_finding(identity: Identity, values: dict[str, Number | None]) -> Fin
 def _negative_counts(cells: dict[str, Value]) -> list[Finding]:
     """Identity 5: counts are never negative (table 2's 本年增/减 excepted)."""
     return [
-        Finding(kind="warning", message=f"{key} is negative ({cell.value}); counts cannot be", cells=[key])
+        Finding(kind="warning", message=f"{key} is negative ({cell.value}){_NEGATIVE_MESSAGE_END}", cells=[key])
         for key, cell in cells.items()
         if isinstance(cell.value, int | float) and cell.value < 0 and not key.endswith(".change")
     ]
@@ -95,7 +99,7 @@ def _negative_counts(cells: dict[str, Value]) -> list[Finding]:
 def _prose_table(values: dict[str, Number | None], facts: dict[str, Value]) -> list[Finding]:
     """Identity 6, soft: the prose count of applications against table 3's."""
     prose = facts.get(PROSE_IDENTITY[2])
-    table = values.get(_PROSE_TABLE_KEY)
+    table = values.get(PROSE_TABLE_KEY)
     if prose is None or prose.value is None or table is None or prose.value == table:
         return []
     return [
@@ -104,7 +108,7 @@ def _prose_table(values: dict[str, Number | None], facts: dict[str, Value]) -> l
             identity=PROSE_IDENTITY,
             soft=True,
             message=f"prose states {prose.value} applications received, table 3 prints {table}",
-            cells=[PROSE_IDENTITY[2], _PROSE_TABLE_KEY],
+            cells=[PROSE_IDENTITY[2], PROSE_TABLE_KEY],
         ),
         Finding(
             kind="explanation",
@@ -115,21 +119,61 @@ def _prose_table(values: dict[str, Number | None], facts: dict[str, Value]) -> l
     ]
 
 
-def validate(doc: Document, cells: list[Value], facts: list[Value]) -> list[Finding]:
-    """Derive, check and explain; returns every finding of the document."""
-    findings = list(doc.findings)
-    if doc.template is None:
-        return findings
-    rules = identities(doc.template)  # type: ignore[arg-type]
-    by_key = {c.key: c for c in cells}
-    derive_cells(by_key, rules)
-    values = {k: v.value for k, v in by_key.items()}
+# Words of web pages and gambling ads, which no government body's name holds: a crawled page whose
+# title a spam site rewrote (开云…官方网站卫生健康局) or whose title kept the site's chrome (首页 > …).
+_INJECTED_TITLE = re.compile(
+    r"官网|官方网站|网站|入口|手机版|客户端|下载|登录|注册|首页|网址|www\.|\.(com|net|cn)\b|app|APP|"
+    r"娱乐|棋牌|博彩|彩金|真人|赌场|电竞|[·•]\s*[(（]中国[)）]|>|＞|»"
+)
+
+
+def injected_title(facts: list[Value]) -> Finding | None:
+    """A warning where the agency read from the title holds words of web pages or ads (the value is kept:
+    it is what the document prints)."""
+    agency = next((f for f in facts if f.key == "meta.agency" and isinstance(f.value, str)), None)
+    found = _INJECTED_TITLE.search(agency.value) if agency else None  # type: ignore[arg-type, union-attr]
+    if found is None:
+        return None
+    return Finding(
+        kind="warning",
+        message=f"title looks injected: the agency {agency.value!r} holds {found.group()!r}, "  # type: ignore[union-attr]
+        "words of web pages or ads, not of a government body's name",
+        cells=["meta.agency"],
+    )
+
+
+def check(cells: dict[str, Value], facts: list[Value], template: Template) -> list[Finding]:
+    """Derive what the identities determine, then report every break, its explanation, negative
+    counts and the prose-vs-table warning: the findings that depend on the values alone (so a
+    correction re-checks them with ``is_check_finding``)."""
+    rules = identities(template)
+    derive_cells(cells, rules)
+    values = {k: v.value for k, v in cells.items()}
     broken = broken_identities(values, rules)
-    findings += [_broken_finding(i, values) for i in broken]
+    findings = [_broken_finding(i, values) for i in broken]
     explanation = explain(values, broken, rules)
     if explanation:
         findings.append(explanation)
-    findings += _negative_counts(by_key)
+    findings += _negative_counts(cells)
     findings += _prose_table(values, {f.key: f for f in facts})
+    return findings
+
+
+def is_check_finding(finding: Finding) -> bool:
+    """Whether ``check`` made this finding (rather than ingestion or table mapping)."""
+    negative = finding.kind == "warning" and finding.message.endswith(_NEGATIVE_MESSAGE_END)
+    return finding.kind in ("broken_identity", "explanation") or negative
+
+
+def validate(doc: Document, cells: list[Value], facts: list[Value]) -> list[Finding]:
+    """Derive, check and explain; returns every finding of the document."""
+    findings = list(doc.findings)
+    injected = injected_title(facts)
+    if injected is not None:
+        findings.append(injected)
+    if doc.template is None:
+        doc.findings = findings
+        return findings
+    findings += check({c.key: c for c in cells}, facts, doc.template)  # type: ignore[arg-type]
     doc.findings = findings
     return findings

@@ -1,21 +1,22 @@
 """Outputs chosen by the ``-o`` file's extension, all made from the run's JSONL journal.
 
-``.jsonl`` (or any other extension) is the journal itself. ``.parquet``,
+``.jsonl`` (or ``.ndjson``) is the journal itself. ``.parquet``,
 ``.csv``, ``.xlsx`` and ``.duckdb`` are tables exported from the journal
 ``OUT.jsonl`` kept beside them (e.g. ``out.parquet.jsonl``) once the run ends:
 those formats cannot be appended to safely, so the journal is what makes a run
 resumable and the tables are rewritten from it, each to a temporary file first
 and then moved into place, so an interrupted export leaves the last good one.
+The corrections journal beside it (``govreport.corrections``) is applied as the
+tables are written.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
-
-from govreport.outputs.journal import read_records
 
 EXPORT_SUFFIXES = frozenset({".parquet", ".csv", ".xlsx", ".duckdb"})
 
@@ -30,7 +31,9 @@ def journal_path(output: Path) -> Path:
 
 
 def _temporary(path: Path) -> Path:
-    return path.with_name(f".{path.name}.tmp")
+    """Where ``path`` is written first: one file per writer, so two exports at once (a run, the review
+    app) never write into each other's file; the last to finish is the table left."""
+    return path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
 
 
 def replace_from_temporary(targets: list[Path], write: Callable[..., None], records: Iterable[dict[str, Any]]) -> None:
@@ -64,6 +67,8 @@ def _writer(output: Path) -> tuple[Callable[..., None], list[Path]]:
 
 def export(output: Path) -> list[Path]:
     """Write ``output`` (and its companions) from its journal; return the files written."""
+    from govreport.corrections import corrected_records
+
     write, targets = _writer(output)
-    replace_from_temporary(targets, write, read_records(journal_path(output)))
+    replace_from_temporary(targets, write, corrected_records(journal_path(output)))
     return targets

@@ -2,7 +2,8 @@
 
 A CSV is written as UTF-8 with a byte-order mark, which Excel needs to show
 Chinese text. The workbook has the reports on sheet 报告 and, on sheet 字段,
-each header beside its canonical key (FIELDS.md) for those who script against it.
+each header beside its canonical key (FIELDS.md) for those who script against it;
+both sheets have an autofilter on their header row and set column widths.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from govreport.outputs.rows import HEADERS, REPORT_COLUMNS, report_row
 
@@ -34,15 +38,37 @@ def write_csv(records: Iterable[dict[str, Any]], path: Path) -> None:
             writer.writerow(_cells(record))
 
 
+_WIDTHS = {"doc": 40, "error": 30, "broken_identities": 30, "content_sha256": 16, "meta.agency": 28}
+_KEY_WIDTH = 14  # a number column: its Chinese header wraps, the figures fit
+
+
+def _header(sheet: Any, text: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    cell.font = Font(bold=True)
+    return cell
+
+
+def _widths(sheet: Any, widths: list[float]) -> None:
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
 def write_xlsx(records: Iterable[dict[str, Any]], path: Path) -> None:
     book = Workbook(write_only=True)  # streams rows to disk: flat memory for any number of reports
     reports = book.create_sheet(REPORT_SHEET)
     reports.freeze_panes = "B2"
-    reports.append([HEADERS[name] for name in COLUMN_NAMES])
+    _widths(reports, [_WIDTHS.get(name, _KEY_WIDTH) for name in COLUMN_NAMES])  # set before the first row
+    reports.append([_header(reports, HEADERS[name]) for name in COLUMN_NAMES])
+    rows = 1
     for record in records:
         reports.append(_cells(record))
+        rows += 1
+    reports.auto_filter.ref = f"A1:{get_column_letter(len(COLUMN_NAMES))}{rows}"
     keys = book.create_sheet(KEY_SHEET)
+    _widths(keys, [60, 40])
     keys.append(["列名", "字段"])
     for name in COLUMN_NAMES:
         keys.append([HEADERS[name], name])
+    keys.auto_filter.ref = f"A1:B{len(COLUMN_NAMES) + 1}"
     book.save(path)

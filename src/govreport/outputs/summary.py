@@ -65,9 +65,9 @@ class Summary(BaseModel):
 
 # ---------------------------------------------------------------- reading any output
 def _from_jsonl(path: Path, columns: Sequence[str]) -> Iterator[dict[str, Any]]:
-    from govreport.outputs.journal import read_records
+    from govreport.corrections import corrected_records
 
-    return (report_row(record) for record in read_records(path))
+    return (report_row(record) for record in corrected_records(path))
 
 
 def _from_parquet(path: Path, columns: Sequence[str]) -> Iterator[dict[str, Any]]:
@@ -124,7 +124,8 @@ _READERS = {".parquet": _from_parquet, ".duckdb": _from_duckdb, ".csv": _from_cs
 
 def read_reports(path: Path, columns: Sequence[str] = SUMMARY_COLUMNS) -> Iterator[dict[str, Any]]:
     """One dict per report with (at least) ``columns`` (names of ``rows.REPORT_COLUMNS``), from any
-    output format. Values are as the format stores them: a CSV gives text."""
+    output format. Values are as the format stores them: a CSV gives text. A journal is read with its
+    corrections applied; the tables carry them as of their export (``export``)."""
     return _READERS.get(path.suffix.lower(), _from_jsonl)(path, columns)
 
 

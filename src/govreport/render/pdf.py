@@ -28,6 +28,19 @@ _BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-sta
 _TO_UNICODE = re.compile(rb"/ToUnicode\s+\d+\s+\d+\s+R")
 
 
+# headless Chromium that never reaches for the network (updates, sync, QUIC probes, first-run pages)
+CHROMIUM_OFFLINE_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
 def chromium_path() -> str | None:
     return next((p for p in map(shutil.which, _BROWSERS) if p), None)
 
@@ -41,7 +54,7 @@ def html_to_pdf(html: str, out: Path) -> Path:
         page = Path(tmp) / "report.html"
         page.write_text(html, encoding="utf-8")
         command = [
-            browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+            browser, *CHROMIUM_OFFLINE_FLAGS, "--no-pdf-header-footer",
             f"--user-data-dir={tmp}/profile", f"--print-to-pdf={out}", page.as_uri(),
         ]  # fmt: skip
         subprocess.run(command, check=True, capture_output=True, timeout=120)
