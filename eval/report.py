@@ -51,7 +51,7 @@ LABELLERS = ("rules", "model", "hybrid")
 
 
 # ---------------------------------------------------------------- renditions
-def _pdf_tools_ready() -> bool:
+def pdf_tools_ready() -> bool:
     from govreport.render.pdf import chromium_path
 
     return chromium_path() is not None
@@ -215,7 +215,7 @@ def run(formats: list[str], labellers: list[str], only: list[str] | None, folder
     cases = [c for c in gold_cases({".txt", ".md", ".html", ".pdf"}) if not only or c.name in only]
     scores = []
     for fmt in formats:
-        if fmt in NEEDS_CHROMIUM and not _pdf_tools_ready():
+        if fmt in NEEDS_CHROMIUM and not pdf_tools_ready():
             print(f"skipping {fmt}: Chromium is not installed", file=sys.stderr)
             continue
         paths = {case.name: MAKERS[fmt](case, folder) for case in cases}

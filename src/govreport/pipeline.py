@@ -1,4 +1,5 @@
-"""One report through every stage: ingest → sections → form → tables → prose → validation → result.
+"""One report through every stage: ingest → sections → form → tables → prose → validation →
+calibrated confidence and review → result.
 
 ``extract`` never raises for a bad document: the result carries the error, so a
 batch goes on.
@@ -10,20 +11,23 @@ import time
 from pathlib import Path
 
 from govreport import __version__
+from govreport.calibrate import calibrate
 from govreport.document import Document
 from govreport.errors import GovReportError, NotAReport
 from govreport.form.detect import detect_template
 from govreport.ingest import load
 from govreport.labelling.labeller import Labeller, Mode
+from govreport.review import add_review
 from govreport.schema import Finding, ReportMeta, ReportResult, Value
 from govreport.sections import find_sections
 from govreport.tables.mapping import map_tables
 from govreport.validate import validate
 
 
-def process(doc: Document, labeller: Mode = "hybrid") -> ReportResult:
+def process(doc: Document, labeller: Mode = "hybrid", review_below: float | None = None) -> ReportResult:
     """Run the stages after ingestion on a loaded document; ``labeller`` picks who decides
-    sections, table row labels and prose facts (``rules``, ``model`` or ``hybrid``)."""
+    sections, table row labels and prose facts (``rules``, ``model`` or ``hybrid``);
+    ``review_below`` overrides the review threshold (``govreport.review.REVIEW_BELOW``)."""
     decider = Labeller(doc, labeller)
     find_sections(doc, decider.section_finder())
     facts = decider.facts()
@@ -34,7 +38,7 @@ def process(doc: Document, labeller: Mode = "hybrid") -> ReportResult:
     findings = validate(doc, cells, facts)
     template_fact = Value(key="meta.template", value=doc.template, method="rules", raw=doc.template)
     meta_values = {f.key: f.value for f in facts}
-    return ReportResult(
+    result = ReportResult(
         doc=doc.path,
         meta=ReportMeta(
             agency=meta_values.get("meta.agency"),  # type: ignore[arg-type]
@@ -49,6 +53,7 @@ def process(doc: Document, labeller: Mode = "hybrid") -> ReportResult:
         facts=[*facts, template_fact],
         findings=findings,
     )
+    return add_review(calibrate(result), review_below)
 
 
 def _check_is_report(doc: Document) -> None:
@@ -63,11 +68,11 @@ def _check_is_report(doc: Document) -> None:
         )
 
 
-def extract(path: str | Path, labeller: Mode = "hybrid") -> ReportResult:
+def extract(path: str | Path, labeller: Mode = "hybrid", review_below: float | None = None) -> ReportResult:
     """Extract one report; errors become ``result.error``."""
     started = time.perf_counter()
     try:
-        result = process(load(path), labeller)
+        result = process(load(path), labeller, review_below)
     except GovReportError as exc:
         result = ReportResult(doc=str(path), error=str(exc))
     except Exception as exc:  # a bug must not stop a batch; it is reported with its type

@@ -1,0 +1,87 @@
+"""The review list: the keys of one result a person should check before relying on them.
+
+A key is listed (FIELDS.md "Review list") where its calibrated confidence is below
+the review threshold, where it is a cell of a broken identity, where it was
+derived but no identity pins it down from printed cells alone, or where it was
+read from evidence other than its table cell. A wrong value outside the list is a
+silent error; the threshold (``REVIEW_BELOW``, chosen by ``eval/calibrate.py`` on
+held-apart values) is where silent errors stay under 0.1% of values while the
+list stays as short as it can.
+"""
+
+from __future__ import annotations
+
+from govreport.calibrate import shipped_calibration
+from govreport.identities import identities, solve
+from govreport.schema import ReportResult, ReviewReason, SectionResult, Value
+
+# (the shipped calibration's threshold; ``--review-below P`` overrides it)
+REVIEW_BELOW = shipped_calibration().review_below
+
+
+def _keyed(result: ReportResult) -> dict[str, Value | SectionResult]:
+    items: dict[str, Value | SectionResult] = {f.key: f for f in result.facts}
+    items.update({f"section.{s.part}": s for s in result.sections})
+    items.update({c.key: c for c in result.cells})
+    return items
+
+
+def pinned_derived(result: ReportResult) -> set[str]:
+    """Derived cells some identity determines from printed cells alone (with this value)."""
+    if result.meta.template is None:
+        return set()
+    cells = {c.key: c for c in result.cells}
+    printed = {k: (c.value if c.method != "derived" else None) for k, c in cells.items()}
+    pinned = set()
+    for identity in identities(result.meta.template):
+        unknown = [k for k in identity.keys if printed.get(k) is None]
+        if len(unknown) != 1 or cells.get(unknown[0]) is None or cells[unknown[0]].method != "derived":
+            continue
+        solved = (solve(identity, printed) or {}).get(unknown[0])
+        if solved is not None and abs(solved - (cells[unknown[0]].value or 0)) < 1e-6:
+            pinned.add(unknown[0])
+    return pinned
+
+
+def review_reasons(result: ReportResult, review_below: float | None = None) -> dict[str, list[ReviewReason]]:
+    """Every listed key and why, in form order."""
+    threshold = REVIEW_BELOW if review_below is None else review_below
+    reasons: dict[str, list[ReviewReason]] = {}
+
+    def add(key: str, reason: ReviewReason) -> None:
+        listed = reasons.setdefault(key, [])
+        if reason not in listed:
+            listed.append(reason)
+
+    items = _keyed(result)
+    for key, item in items.items():
+        if item.confidence < threshold:
+            add(key, "low_confidence")
+    for finding in result.findings:
+        if finding.kind == "broken_identity":
+            for key in finding.cells:
+                add(key, "broken_identity")
+    pinned = pinned_derived(result)
+    for cell in result.cells:
+        if cell.method == "derived" and cell.key not in pinned:
+            add(cell.key, "derived_not_unique")
+        if cell.method == "evidence":
+            add(cell.key, "evidence")
+    for fact in result.facts:
+        if fact.method == "evidence":
+            add(fact.key, "evidence")
+    # most risky first: the one cell an explanation names, then more reasons, then lower confidence
+    explained = {k for f in result.findings if f.kind == "explanation" for k in f.cells}
+
+    def risk(key: str) -> tuple[bool, int, float]:
+        item = items.get(key)
+        return (key not in explained, -len(reasons[key]), item.confidence if item is not None else 0.0)
+
+    return {key: reasons[key] for key in sorted(reasons, key=risk)}
+
+
+def add_review(result: ReportResult, review_below: float | None = None) -> ReportResult:
+    """Set ``result.review`` (most risky first) and ``result.review_reasons``."""
+    result.review_reasons = review_reasons(result, review_below)
+    result.review = list(result.review_reasons)
+    return result
