@@ -40,9 +40,8 @@ sys.path.insert(0, str(REPO / "eval"))
 from conftest import GOLD, gold_cases  # noqa: E402
 from report import MAKERS, NEEDS_CHROMIUM, pdf_tools_ready  # noqa: E402
 
-from govreport.calibrate import CALIBRATION_FILE, POOLED, Calibration, StepMap, calibrate  # noqa: E402
+from govreport.calibrate import CALIBRATION_FILE, POOLED, Calibration, StepMap  # noqa: E402
 from govreport.evaluate import load_gold, values_equal  # noqa: E402
-from govreport.review import add_review  # noqa: E402
 
 DATA_FILE = REPO / "src" / "govreport" / "data" / CALIBRATION_FILE
 RENDITIONS = ("original", "flattened", "docx", "html", "pdf", "garbled")
@@ -243,7 +242,9 @@ def print_summary(summary: dict[str, Any]) -> None:
     for point in summary["curve"]:
         print(f"{point['threshold']:10.4f} {100 * point['listed']:7.2f}% {100 * point['silent']:7.3f}%")
     c = summary["chosen"]
-    print(f"chosen: review below {c['threshold']:.4f}: {100 * c['listed']:.2f}% listed, {100 * c['silent']:.3f}% silent")
+    print(
+        f"chosen: review below {c['threshold']:.4f}: {100 * c['listed']:.2f}% listed, {100 * c['silent']:.3f}% silent"
+    )
 
 
 def refit(observed: list[Observation], data_file: Path = DATA_FILE) -> dict[str, Any]:

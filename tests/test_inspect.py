@@ -25,7 +25,7 @@ def test_page_marks_values_in_the_text_and_broken_identities_in_the_tables() -> 
     page = inspect_report(str(SAMPLES / "003_1244fb917606d24f.txt"))
     assert page.count("<html") == 1 and "绥化市卫生健康委员会" in page
     assert re.search(r'<mark class="v m-table c-hi[^"]*" data-keys="t3\.new_received\.natural_person"', page)
-    assert re.search(r'id="v-t3.granted.total" class="v m-table c-\w+ broken culprit"', page)
+    assert re.search(r'id="v-t3.granted.total" class="v m-table c-\w+ review broken culprit"', page)
     assert "应为 <b>2</b>" in page  # the value that would restore the broken identities
     assert "表三 收到和处理政府信息公开申请情况" in page and "法律服务机构" in page
 

@@ -184,10 +184,12 @@ def run_batch(
     options: BatchOptions | None = None,
     keep: bool = False,
     labeller: str = "hybrid",
+    review_below: float | None = None,
 ) -> tuple[BatchSummary, list[dict[str, Any]]]:
     """Extract every input not already done, writing each result as it completes; return the summary
     and (with ``keep``) the records of every input, which a large batch would otherwise not hold.
-    ``labeller`` is the mode every worker's extractor runs (and part of what makes a record done)."""
+    ``labeller`` is the mode every worker's extractor runs (and part of what makes a record done);
+    ``review_below`` overrides the review threshold."""
     from govreport.batch import pending, run  # imported late: `eval --pred` and --version need no pipeline
 
     options = options or BatchOptions()
@@ -204,7 +206,7 @@ def run_batch(
                 progress.advance(bar)
 
             tasks = pending(inputs.files, sink.done_before, __version__, on_skip=skip, labeller=labeller)
-            factory = partial(extractor_for, labeller)
+            factory = partial(extractor_for, labeller, review_below)
             results = run(tasks, options, options.worker_count(len(inputs.files)), factory)
             for done in itertools.chain(map(_missing, inputs.missing), results):
                 sink.write(done)
@@ -297,6 +299,19 @@ LabellerOpt = Annotated[
 ]
 
 
+ReviewBelowOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--review-below",
+        min=0.0,
+        max=1.0,
+        help="List for review every value whose calibrated confidence is below this "
+        "(default: the threshold chosen on held-apart data, govreport.review.REVIEW_BELOW).",
+        show_default=False,
+    ),
+]
+
+
 def _checked_labeller(labeller: str) -> str:
     from govreport.labelling import MODES
 
@@ -327,6 +342,7 @@ def extract(
     ray_address: RayAddressOpt = None,
     force: ForceOpt = False,
     labeller: LabellerOpt = "hybrid",
+    review_below: ReviewBelowOpt = None,
 ) -> None:
     """Extract each report: JSON lines (doc, values, broken_identities, error, and full detail) or tables.
 
@@ -337,7 +353,14 @@ def extract(
         _usage_error("tables cannot go to stdout")
     options = _batch_options(engine, workers, ray_address, force)
     console = Console(stderr=True)
-    summary, _ = run_batch(_inputs_or_exit(paths), output, console, options, labeller=_checked_labeller(labeller))
+    summary, _ = run_batch(
+        _inputs_or_exit(paths),
+        output,
+        console,
+        options,
+        labeller=_checked_labeller(labeller),
+        review_below=review_below,
+    )
     print_summary(summary, console, output)
 
 
@@ -354,6 +377,7 @@ def eval_command(
         int | None, typer.Option("--max-misses", help="Show at most this many misses per document.")
     ] = None,
     labeller: LabellerOpt = "hybrid",
+    review_below: ReviewBelowOpt = None,
 ) -> None:
     """Score predictions against gold: accuracy by group, identity precision/recall, misses per document."""
     if bool(paths) == (pred is not None):
@@ -372,7 +396,12 @@ def eval_command(
             _usage_error(str(exc))
     else:
         summary, predictions = run_batch(
-            _inputs_or_exit(paths or []), output, err, keep=True, labeller=_checked_labeller(labeller)
+            _inputs_or_exit(paths or []),
+            output,
+            err,
+            keep=True,
+            labeller=_checked_labeller(labeller),
+            review_below=review_below,
         )
         print_summary(summary, err, output)
     report: EvalReport = evaluate(golds, predictions)
@@ -417,6 +446,45 @@ def summary_command(
     except Exception as exc:  # any reader's error on a file that is not an extract output
         _usage_error(f"cannot read {out} as an extract output: {type(exc).__name__}: {exc}")
     print_batch_summary(summary, Console(), limit)
+
+
+@app.command("review-list")
+def review_list_command(
+    out: Annotated[
+        Path,
+        typer.Argument(help="An extract output: its .jsonl, or a table output with its journal.", show_default=False),
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the list here: .xlsx (sheet 待核) or .csv.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many in the terminal.")] = 50,
+) -> None:
+    """The values to check by hand over a batch, most risky first: document, page/line, printed text,
+    value, confidence and why each is listed."""
+    from rich.table import Table
+
+    from govreport.outputs.review_list import ENTRY_COLUMNS, review_entries, write_review_csv, write_review_xlsx
+
+    journal = journal_path(out)
+    if not journal.is_file():
+        _usage_error(f"not a file: {journal}")
+    try:
+        entries = review_entries(read_records(journal))
+    except Exception as exc:  # any reader's error on a file that is not an extract output
+        _usage_error(f"cannot read {journal} as an extract output: {type(exc).__name__}: {exc}")
+    err = Console(stderr=True)
+    if output is not None:
+        (write_review_csv if output.suffix.lower() == ".csv" else write_review_xlsx)(entries, output)
+        err.print(f"wrote {len(entries)} values to check to {output}")
+        return
+    table = Table(title=f"{len(entries)} values to check", title_justify="left")
+    for _, header in ENTRY_COLUMNS:
+        table.add_column(header, overflow="fold")
+    for entry in entries[:limit]:
+        table.add_row(*("" if entry[name] is None else escape(str(entry[name])) for name, _ in ENTRY_COLUMNS))
+    Console().print(table)
+    if len(entries) > limit:
+        err.print(f"… {len(entries) - limit} more (-o list.xlsx writes them all)")
 
 
 if __name__ == "__main__":

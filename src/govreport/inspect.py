@@ -4,8 +4,9 @@ The page has, top to bottom: the report's metadata and findings (broken
 identities with the cells involved, the value that would restore them); the
 three tables as extracted, under the form's labels; and the document itself,
 with every recognized value outlined where it stands. Outline colour says the
-method (table, rules, model, derived), fill strength the confidence; a cell in a
-broken identity is red. A document laid out on pages (PDF, scans: blocks with a
+method (table, rules, model, derived), fill strength the confidence; a value on
+the review list (to check by hand) has a dotted amber outline, a cell in a broken
+identity is red. A document laid out on pages (PDF, scans: blocks with a
 page and a box) is drawn page by page at its coordinates; any other is drawn as
 its text blocks and tables in reading order. Hovering a value lights it up in
 both the tables and the document. No external resources: it works offline.
@@ -43,6 +44,7 @@ class Marks:
     by_line: dict[int, list[Value]] = field(default_factory=lambda: defaultdict(list))  # line only (HTML text)
     broken: set[str] = field(default_factory=set)
     culprits: set[str] = field(default_factory=set)  # cells one explanation names as the cause
+    review: set[str] = field(default_factory=set)  # keys on the review list: to check by hand
     placed: set[str] = field(default_factory=set)  # line-only values already shown (each is shown once)
 
     @classmethod
@@ -50,6 +52,7 @@ class Marks:
         marks = cls(
             broken={key for f in result.findings if f.kind == "broken_identity" for key in f.cells},
             culprits={key for f in result.findings if f.kind == "explanation" for key in f.cells},
+            review=set(result.review),
         )
         for value in (*result.facts, *result.cells):
             marks._add(value)
@@ -72,6 +75,8 @@ class Marks:
         values = list(values)
         first = values[0]
         names = ["v", f"m-{first.method}", _confidence_class(first.confidence)]
+        if any(v.key in self.review for v in values):
+            names.append("review")
         if any(v.key in self.broken for v in values):
             names.append("broken")
         if any(v.key in self.culprits for v in values):
@@ -299,7 +304,8 @@ def _legend() -> str:
     methods = "".join(f'<span class="v m-{m} c-hi">{m} {name}</span> ' for m, name in METHOD_NAMES.items())
     confidence = '<span class="v m-table c-hi">≥0.9</span> <span class="v m-table c-mid">≥0.7</span> '
     confidence += (
-        '<span class="v m-table c-lo">&lt;0.7</span> <span class="v m-table c-hi broken">勾稽关系不符</span> '
+        '<span class="v m-table c-lo">&lt;0.7</span> <span class="v m-table c-hi review">待核</span> '
+        '<span class="v m-table c-hi broken">勾稽关系不符</span> '
         '<span class="v m-table c-hi broken culprit">应修正的单元格</span>'
     )
     return f'<div class="legend">方法: {methods} &nbsp; 置信度: {confidence}</div>'
@@ -313,7 +319,7 @@ def _header_html(result: ReportResult) -> str:
     return (
         f"<header><h1>{escape(meta.agency or Path(result.doc).name)} {meta.year or ''}</h1>"
         f"<p>{escape(result.doc)} · {escape(meta.format or '?')} · 表格版本 {meta.template or '—'} ({escape(form)}) · "
-        f"勾稽关系不符 {broken} · govreport {__version__}</p>{error}{_legend()}</header>"
+        f"勾稽关系不符 {broken} · 待核 {len(result.review)} · govreport {__version__}</p>{error}{_legend()}</header>"
     )
 
 
@@ -334,6 +340,7 @@ th{background:#f0f0f0;font-weight:normal;text-align:left;max-width:28em}
 .m-model.c-hi{background:rgba(138,63,209,.25)}.m-model.c-mid{background:rgba(138,63,209,.13)}
 .m-derived{background:rgba(224,138,0,.18)}
 .c-lo{background:repeating-linear-gradient(45deg,#fff,#fff 3px,#eee 3px,#eee 6px)}
+.review{outline:3px dotted #f08c00!important}
 .broken{outline:3px solid #d11!important;background:rgba(221,17,17,.18)!important}
 .culprit{outline:4px double #800!important}
 .hl{box-shadow:0 0 0 3px #fc0!important}

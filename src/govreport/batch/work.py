@@ -68,12 +68,13 @@ def content_sha256(path: str, limit: int) -> str | None:
         return None
 
 
-def extractor_for(labeller: str = "hybrid") -> Extractor:
-    """``pipeline.extract`` with a labeller mode: a worker's extractor (``functools.partial(extractor_for,
-    mode)`` is a picklable factory; the labeller's model loads once per process on first use)."""
+def extractor_for(labeller: str = "hybrid", review_below: float | None = None) -> Extractor:
+    """``pipeline.extract`` with a labeller mode and review threshold: a worker's extractor
+    (``functools.partial(extractor_for, mode)`` is a picklable factory; the labeller's model
+    loads once per process on first use)."""
     from govreport.pipeline import extract
 
-    return functools.partial(extract, labeller=labeller)  # type: ignore[arg-type]
+    return functools.partial(extract, labeller=labeller, review_below=review_below)  # type: ignore[arg-type]
 
 
 _extractor: Extractor | None = None

@@ -1,8 +1,10 @@
 """CSV and Excel: the wide form under Chinese headers made from the form's labels.
 
 A CSV is written as UTF-8 with a byte-order mark, which Excel needs to show
-Chinese text. The workbook has the reports on sheet 报告 and, on sheet 字段,
-each header beside its canonical key (FIELDS.md) for those who script against it.
+Chinese text. The workbook has the reports on sheet 报告, the values to check by
+hand filled in amber there and listed, most risky first, on sheet 待核
+(``review_list``), and, on sheet 字段, each header beside its canonical key
+(FIELDS.md) for those who script against it.
 """
 
 from __future__ import annotations
@@ -13,17 +15,33 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import PatternFill
 
-from govreport.outputs.rows import HEADERS, REPORT_COLUMNS, report_row
+from govreport.outputs.review_list import append_review_sheet, by_risk, record_entries
+from govreport.outputs.rows import HEADERS, REPORT_COLUMNS, report_row, review_keys
 
 COLUMN_NAMES = tuple(name for name, _, _ in REPORT_COLUMNS)
 REPORT_SHEET = "报告"
 KEY_SHEET = "字段"
+REVIEW_FILL = PatternFill("solid", start_color="FFD966", end_color="FFD966")  # amber: a value to check
 
 
 def _cells(record: dict[str, Any]) -> list[Any]:
     row = report_row(record)
     return [row[name] for name in COLUMN_NAMES]
+
+
+def _marked(sheet: Any, record: dict[str, Any]) -> list[Any]:
+    """The report's row, the cells of its values to check filled."""
+    review = set(review_keys(record))
+    cells: list[Any] = []
+    for name, value in zip(COLUMN_NAMES, _cells(record), strict=True):
+        if name in review:
+            value = WriteOnlyCell(sheet, value=value)
+            value.fill = REVIEW_FILL
+        cells.append(value)
+    return cells
 
 
 def write_csv(records: Iterable[dict[str, Any]], path: Path) -> None:
@@ -39,8 +57,11 @@ def write_xlsx(records: Iterable[dict[str, Any]], path: Path) -> None:
     reports = book.create_sheet(REPORT_SHEET)
     reports.freeze_panes = "B2"
     reports.append([HEADERS[name] for name in COLUMN_NAMES])
+    entries = []
     for record in records:
-        reports.append(_cells(record))
+        reports.append(_marked(reports, record))
+        entries += record_entries(record)
+    append_review_sheet(book, by_risk(entries))
     keys = book.create_sheet(KEY_SHEET)
     keys.append(["列名", "字段"])
     for name in COLUMN_NAMES:
