@@ -38,7 +38,6 @@ sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "eval"))
 
 from conftest import GOLD, gold_cases  # noqa: E402
-from report import MAKERS, NEEDS_CHROMIUM, pdf_tools_ready  # noqa: E402
 
 from govreport.calibrate import CALIBRATION_FILE, POOLED, Calibration, StepMap  # noqa: E402
 from govreport.evaluate import load_gold, values_equal  # noqa: E402
@@ -89,6 +88,8 @@ def observations(result: Any, gold: dict[str, Any], fixture: str, fmt: str, labe
 
 
 def collect(formats: list[str], labellers: list[str], folder: Path) -> list[Observation]:
+    from report import MAKERS, NEEDS_CHROMIUM, pdf_tools_ready  # (report.py uses this module's fitting)
+
     from govreport.errors import GovReportError
     from govreport.ingest import load
     from govreport.pipeline import process
@@ -256,7 +257,9 @@ def refit(observed: list[Observation], data_file: Path = DATA_FILE) -> dict[str,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scan", action="store_true", help="also the simulated scans (minutes of OCR)")
-    parser.add_argument("--formats", nargs="+", choices=list(MAKERS), help="renditions (default: all but scan)")
+    parser.add_argument(
+        "--formats", nargs="+", choices=[*RENDITIONS, "scan"], help="renditions (default: all but scan)"
+    )
     parser.add_argument("--labellers", nargs="+", choices=LABELLERS, default=list(LABELLERS))
     parser.add_argument("--records", type=Path, help="write the collected values here (JSON lines)")
     parser.add_argument("--from-records", type=Path, help="fit on values collected earlier instead of running")

@@ -461,9 +461,7 @@ def review_list_command(
 ) -> None:
     """The values to check by hand over a batch, most risky first: document, page/line, printed text,
     value, confidence and why each is listed."""
-    from rich.table import Table
-
-    from govreport.outputs.review_list import ENTRY_COLUMNS, review_entries, write_review_csv, write_review_xlsx
+    from govreport.outputs.review_list import review_entries, write_review_csv, write_review_xlsx
 
     journal = journal_path(out)
     if not journal.is_file():
@@ -477,12 +475,17 @@ def review_list_command(
         (write_review_csv if output.suffix.lower() == ".csv" else write_review_xlsx)(entries, output)
         err.print(f"wrote {len(entries)} values to check to {output}")
         return
-    table = Table(title=f"{len(entries)} values to check", title_justify="left")
-    for _, header in ENTRY_COLUMNS:
-        table.add_column(header, overflow="fold")
+    console = Console()
+    console.print(f"[bold]{len(entries)} values to check[/bold], most risky first")
     for entry in entries[:limit]:
-        table.add_row(*("" if entry[name] is None else escape(str(entry[name])) for name, _ in ENTRY_COLUMNS))
-    Console().print(table)
+        where = " ".join(f"{name} {entry[name]}" for name in ("page", "line") if entry[name] is not None)
+        confidence = "—" if entry["confidence"] is None else f"{entry['confidence']:.3f}"
+        console.print(
+            f"{escape(entry['doc'])} {where}: {escape(entry['key'])} printed {escape(repr(entry['printed']))} "
+            f"read {escape(repr(entry['value']))} (confidence {confidence}): {escape(entry['why'])}",
+            highlight=False,
+            soft_wrap=True,
+        )
     if len(entries) > limit:
         err.print(f"… {len(entries) - limit} more (-o list.xlsx writes them all)")
 

@@ -2,7 +2,7 @@
 
 A key is listed (FIELDS.md "Review list") where its calibrated confidence is below
 the review threshold, where it is a cell of a broken identity, where it was
-derived but no identity pins it down from printed cells alone, or where it was
+derived but the identities do not determine it from the printed cells, or where it was
 read from evidence other than its table cell. A wrong value outside the list is a
 silent error; the threshold (``REVIEW_BELOW``, chosen by ``eval/calibrate.py`` on
 held-apart values) is where silent errors stay under 0.1% of values while the
@@ -12,8 +12,9 @@ list stays as short as it can.
 from __future__ import annotations
 
 from govreport.calibrate import shipped_calibration
-from govreport.identities import identities, solve
+from govreport.identities import identities
 from govreport.schema import ReportResult, ReviewReason, SectionResult, Value
+from govreport.validate import derive_cells
 
 # (the shipped calibration's threshold; ``--review-below P`` overrides it)
 REVIEW_BELOW = shipped_calibration().review_below
@@ -27,20 +28,18 @@ def _keyed(result: ReportResult) -> dict[str, Value | SectionResult]:
 
 
 def pinned_derived(result: ReportResult) -> set[str]:
-    """Derived cells some identity determines from printed cells alone (with this value)."""
+    """Derived cells the identities determine from the printed cells alone: solving them again
+    from the printed values (``validate.derive_cells``) gives the same value."""
     if result.meta.template is None:
         return set()
-    cells = {c.key: c for c in result.cells}
-    printed = {k: (c.value if c.method != "derived" else None) for k, c in cells.items()}
-    pinned = set()
-    for identity in identities(result.meta.template):
-        unknown = [k for k in identity.keys if printed.get(k) is None]
-        if len(unknown) != 1 or cells.get(unknown[0]) is None or cells[unknown[0]].method != "derived":
-            continue
-        solved = (solve(identity, printed) or {}).get(unknown[0])
-        if solved is not None and abs(solved - (cells[unknown[0]].value or 0)) < 1e-6:
-            pinned.add(unknown[0])
-    return pinned
+    derived = {c.key: c for c in result.cells if c.method == "derived" and c.value is not None}
+    printed = {c.key: c.model_copy(update={"value": None} if c.key in derived else {}) for c in result.cells}
+    derive_cells(printed, identities(result.meta.template))
+    return {key for key, cell in derived.items() if _same(printed[key].value, cell.value)}
+
+
+def _same(a: object, b: object) -> bool:
+    return isinstance(a, int | float) and isinstance(b, int | float) and abs(a - b) < 1e-6
 
 
 def review_reasons(result: ReportResult, review_below: float | None = None) -> dict[str, list[ReviewReason]]:
