@@ -221,11 +221,24 @@ def fit(obs: list[Observation]) -> tuple[dict[str, Any], dict[str, Any]]:
     data = {
         "review_below": chosen["threshold"],
         "values": len(obs),
-        "paths": {path: {"scores": list(m.scores), "probabilities": list(m.probabilities)} for path, m in maps.items()},
+        "paths": {
+            path: {"scores": _rounded(m.scores), "probabilities": _rounded(m.probabilities)} for path, m in maps.items()
+        },
     }
     summary = report(obs, probs, chosen)
     summary["curve"] = _thin(points)
     return data, summary
+
+
+def _rounded(points: tuple[float, ...]) -> list[float]:
+    return [round(p, 6) for p in points]
+
+
+def write_data(data: dict[str, Any], path: Path) -> None:
+    """The data file: one line per path's map, so a refit reads as a short diff."""
+    paths = ",\n".join(f"  {json.dumps(name)}: {json.dumps(m)}" for name, m in data["paths"].items())
+    head = {k: v for k, v in data.items() if k != "paths"}
+    path.write_text(json.dumps(head)[:-1] + ', "paths": {\n' + paths + "\n}}\n", encoding="utf-8")
 
 
 def _thin(points: list[dict[str, float]], limit: int = 40) -> list[dict[str, float]]:
@@ -250,7 +263,7 @@ def print_summary(summary: dict[str, Any]) -> None:
 
 def refit(observed: list[Observation], data_file: Path = DATA_FILE) -> dict[str, Any]:
     data, summary = fit(observed)
-    data_file.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    write_data(data, data_file)
     return summary
 
 
