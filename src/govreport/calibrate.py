@@ -6,7 +6,8 @@ derived, a prose rule, the learned model, a heading rule…); scores of differen
 paths mean different things. This stage records the ``path``, keeps in ``score``
 the raw score with what the identities say of a table value folded in (checked
 by an identity that holds, open because a cell it needs is unknown, or outside
-every identity) and replaces ``confidence`` with the path's calibrated map,
+every identity), and for a part heading whether it reads, whole, as the form
+words that part (not cut short, no text run into it), and replaces ``confidence`` with the path's calibrated map,
 an isotonic step function fitted on the gold fixtures and every benchmark
 rendition (``eval/calibrate.py`` refits it; the maps ship in
 ``govreport/data/calibration.json``). A path without a map of its own uses the
@@ -25,6 +26,7 @@ import numpy as np
 
 from govreport.identities import identities
 from govreport.schema import ReportResult, SectionResult, Value
+from govreport.sections import reads_as_heading
 
 CALIBRATION_FILE = "calibration.json"
 POOLED = "*"  # the map fitted on every path's values, for a path without its own
@@ -32,6 +34,7 @@ POOLED = "*"  # the map fitted on every path's values, for a path without its ow
 # holds; some hold, some are open (a cell they need is unknown); outside every identity
 # (table 2 has none); all open
 _CHECKED, _PARTLY_CHECKED, _UNCHECKED, _OPEN = 1.0, 0.9, 0.97, 0.8
+_ODD_HEADING = 0.7  # a part heading not worded as the form words it (cut short, text run into it)
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,12 @@ def identity_check(result: ReportResult) -> dict[str, float]:
     return factors
 
 
+def _factor(item: Value | SectionResult, checks: dict[str, float]) -> float:
+    if isinstance(item, Value):
+        return checks.get(item.key, 1.0)
+    return 1.0 if item.heading is None or reads_as_heading(item.part, item.heading) else _ODD_HEADING
+
+
 def calibrate(result: ReportResult, calibration: Calibration | None = None) -> ReportResult:
     """Set ``path``, ``score`` (the raw score, identity checks folded in) and the calibrated
     ``confidence`` of every value. Calibrating again maps the kept score again, so a
@@ -120,7 +129,6 @@ def calibrate(result: ReportResult, calibration: Calibration | None = None) -> R
     for item in [*result.cells, *result.facts, *result.sections]:
         item.path = value_path(item)
         if item.score is None:
-            factor = checks.get(item.key, 1.0) if isinstance(item, Value) else 1.0
-            item.score = round(item.confidence * factor, 6)
+            item.score = round(item.confidence * _factor(item, checks), 6)
         item.confidence = calibration.probability(item.path, item.score)
     return result

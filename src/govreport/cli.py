@@ -478,10 +478,10 @@ def review_list_command(
     console = Console()
     console.print(f"[bold]{len(entries)} values to check[/bold], most risky first")
     for entry in entries[:limit]:
-        where = " ".join(f"{name} {entry[name]}" for name in ("page", "line") if entry[name] is not None)
+        where = "".join(f" {name} {entry[name]}" for name in ("page", "line") if entry[name] is not None)
         confidence = "—" if entry["confidence"] is None else f"{entry['confidence']:.3f}"
         console.print(
-            f"{escape(entry['doc'])} {where}: {escape(entry['key'])} printed {escape(repr(entry['printed']))} "
+            f"{escape(entry['doc'])}{where}: {escape(entry['key'])} printed {escape(repr(entry['printed']))} "
             f"read {escape(repr(entry['value']))} (confidence {confidence}): {escape(entry['why'])}",
             highlight=False,
             soft_wrap=True,

@@ -179,6 +179,6 @@ def print_summary(summary: Summary, console: Console, limit: int) -> None:
         + (" (govreport review-list OUT lists them)" if summary.to_check else "")
     )
     for doc, count in sorted(summary.review_reports, key=lambda item: -item[1])[:limit]:
-        console.print(f"  [yellow]check[/yellow] {escape(doc)}: {count} values")
+        console.print(f"  [yellow]check[/yellow] {escape(doc)}: {count} value{'s' if count > 1 else ''}")
     if len(summary.review_reports) > limit:
         console.print(f"  … and {len(summary.review_reports) - limit} more reports with values to check")
