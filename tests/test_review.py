@@ -73,6 +73,19 @@ def test_the_shipped_maps_are_monotone_probabilities() -> None:
     assert load_calibration(REPO / "src" / "govreport" / "data" / "calibration.json") == shipped_calibration()
 
 
+def test_the_score_folds_in_what_the_identities_say() -> None:
+    group = "t4.review"
+    holding = _t4({f"{group}.{c}": (1, "table") for c in ("corrected", "upheld", "other", "pending")})
+    holding.append(Value(key=f"{group}.total", value=4, confidence=0.99))
+    opened = [c.model_copy(update={"value": None} if c.key.endswith("pending") else {}) for c in holding]
+    outside = Value(key="t2.regulation.issued", value=3, confidence=0.99)
+    calibration = Calibration({}, 0.5)  # no maps: the confidence is the score
+    checked = calibrate(_result([*holding, outside]), calibration)
+    assert checked.cells[0].score == 0.99 and checked.cells[-1].score < 0.99  # table 2 has no identity
+    unchecked = calibrate(_result(opened), calibration)
+    assert unchecked.cells[0].score < checked.cells[-1].score < checked.cells[0].score
+
+
 # ---------------------------------------------------------------- the review list
 def test_review_lists_broken_identities_first_with_reasons() -> None:
     result = extract(BROKEN)
