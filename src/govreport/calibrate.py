@@ -81,6 +81,8 @@ def value_path(item: Value | SectionResult) -> str:
     if item.path:
         return item.path
     if isinstance(item, SectionResult):
+        if item.heading is None:  # a part found missing: right as often as parts are missing, not as headings read
+            return "heading_absent"
         return "heading_model" if item.method == "model" else "heading_rule"
     if item.key == "meta.template":
         return "template"
@@ -89,6 +91,8 @@ def value_path(item: Value | SectionResult) -> str:
     if item.method == "derived":
         return "derived"
     if item.key.startswith(("meta.", "prose.")):
+        if item.value is None:
+            return "prose_absent"
         return "prose_model" if item.method == "model" else "prose_rule"
     return "table_model" if item.method == "model" else "text"
 
