@@ -50,7 +50,7 @@ MIN_VALUES = 30  # a path with fewer values uses the pooled map
 FOLDS = 5
 ECE_BINS = 10
 PRIOR_STEPS = 20  # the raw-score prior: a pseudo-value every 0.05 ...
-PRIOR_WEIGHT = 2.0  # ... weighing as much as two values
+PRIOR_WEIGHT = 1.0  # ... weighing as much as one value
 
 
 @dataclass

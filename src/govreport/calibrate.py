@@ -3,13 +3,13 @@
 Every stage that produces a value sets its ``confidence`` to a raw score of its
 own path (a grid cell, a cut digit run, an OCR cell, a cell the identities
 derived, a prose rule, the learned model, a heading rule…); scores of different
-paths mean different things. This stage records the ``path``, keeps in ``score``
-the raw score with what the identities say of a table value folded in (checked
-by an identity that holds, open because a cell it needs is unknown, or outside
-every identity), and for a part heading whether it reads, whole, as the form
-words that part (not cut short, no text run into it), and replaces ``confidence`` with the path's calibrated map,
-an isotonic step function fitted on the gold fixtures and every benchmark
-rendition (``eval/calibrate.py`` refits it; the maps ship in
+paths mean different things. This stage records the ``path`` and keeps in
+``score`` the raw score with two checks folded in: for a table value, what its
+identities say (all hold, some open because a cell they need is unknown, none
+cover it); for a part heading, whether it reads, whole, as the form words that
+part (not cut short, no text run into it). It then replaces ``confidence`` with
+the path's calibrated map, an isotonic step function fitted on the gold fixtures
+and every benchmark rendition (``eval/calibrate.py`` refits it; the maps ship in
 ``govreport/data/calibration.json``). A path without a map of its own uses the
 map fitted on all paths together.
 """
