@@ -383,18 +383,22 @@ def _held_apart_markdown(held: dict[str, Any]) -> list[str]:
             "|---|---|---|",
         ]
         lines += [
-            f"| {p['threshold']:.4f} | {_pct(p['listed'])} | {_pct(p['silent'])} |" for p in _frontier(held["curve"])
+            f"| {p['threshold']:.4f} | {_pct(p['listed'])} | {_pct(p['silent'])} |"
+            for p in _frontier(held["curve"], chosen)
         ]
     return lines
 
 
-def _frontier(points: list[dict[str, float]], limit: int = 15) -> list[dict[str, float]]:
-    """The points where the silent-error rate drops (the best each share of values listed buys)."""
-    out: list[dict[str, float]] = []
+def _frontier(points: list[dict[str, float]], chosen: dict[str, float], limit: int = 15) -> list[dict[str, float]]:
+    """The points where the silent-error rate drops (the best each share of values listed buys),
+    thinned evenly to ``limit``, the chosen one always among them."""
+    drops: list[dict[str, float]] = []
     for point in points:
-        if not out or point["silent"] < out[-1]["silent"]:
-            out.append(point)
-    return out[:limit]
+        if not drops or point["silent"] < drops[-1]["silent"]:
+            drops.append(point)
+    step = max(1, len(drops) // limit)
+    shown = {id(p): p for p in [*drops[::step], chosen, drops[-1]]}
+    return sorted(shown.values(), key=lambda p: p["threshold"])
 
 
 def plots(scores: list[RunScore], calib: list[dict[str, Any]], out: Path, held: dict[str, Any]) -> list[str]:
