@@ -73,8 +73,7 @@ def reads_as_heading(part: int, text: str) -> bool:
     part's heading text, nothing after it but punctuation (not cut short, nothing run into it)."""
     stripped = text.strip()
     return any(
-        c.part == part and c.start == 0 and not stripped[c.end :].strip(_TRAILING)
-        for c in heading_candidates(stripped)
+        c.part == part and c.start == 0 and not stripped[c.end :].strip(_TRAILING) for c in heading_candidates(stripped)
     )
 
 
