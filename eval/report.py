@@ -15,8 +15,12 @@ Issue 9's layout classes (``eval/variations.py``) are formats too: ``md-txt``,
 
 Writes ``report.md``, ``report.json`` and PNG plots: accuracy per input format and group
 (tables, sections, meta, prose), identity precision/recall, the silent error rate (wrong
-values neither marked low-confidence nor inside a broken identity), confidence
-calibration, speed (docs/s, s/page) and peak memory, labeller modes side by side.
+values neither in the result's review list nor inside a broken identity) and the share
+of values listed, the calibration of the confidences per reading path (a reliability
+diagram and expected calibration error, k-fold over fixtures with ``eval/calibrate.py``'s
+fitting, so on values the maps did not see), the curve of silent errors against the
+share of values listed and the threshold chosen on it, speed (docs/s, s/page) and peak
+memory, labeller modes side by side.
 """
 
 from __future__ import annotations
@@ -31,12 +35,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))  # runs from a checkout without installing
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "eval"))
 
 from bench import peak_rss_mib  # noqa: E402
+from calibrate import choose_threshold, curve, ece, held_apart, observations  # noqa: E402
 from conftest import GOLD, GoldCase, gold_cases  # noqa: E402
 from variations import GENERATORS, Variant  # noqa: E402
 
@@ -48,6 +55,7 @@ from govreport.evaluate import (  # noqa: E402
     load_gold,
     reliability,
     score,
+    values_equal,
 )
 
 FORMATS = ("original", "flattened", "docx", "html", "pdf", "garbled", "scan", *GENERATORS)
@@ -55,7 +63,7 @@ LABELLERS = ("rules", "model", "hybrid")
 
 
 # ---------------------------------------------------------------- renditions
-def _pdf_tools_ready() -> bool:
+def pdf_tools_ready() -> bool:
     from govreport.render.pdf import chromium_path
 
     return chromium_path() is not None
@@ -140,6 +148,9 @@ class RunScore:
     hard: IdentityCount = field(default_factory=IdentityCount)
     soft: IdentityCount = field(default_factory=IdentityCount)
     table_values: int = 0
+    scored_values: int = 0  # every gold key of every document read
+    listed_values: int = 0  # of them, in the review list or a broken identity
+    observations: list[Any] = field(default_factory=list)  # eval/calibrate.py's, for the per-path calibration
     per_document: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> accuracy and misses
     silent_errors: list[dict[str, Any]] = field(default_factory=list)
     flagged_errors: int = 0
@@ -167,30 +178,39 @@ class RunScore:
                 for m in doc_score.misses
             ],
         }
-        self._add_cells(case, result)
+        self._add_values(case, result)
+        self.observations += observations(result, case.values, case.name, self.format, self.labeller)
 
-    def _add_cells(self, case: GoldCase, result: Any) -> None:
+    def _add_values(self, case: GoldCase, result: Any) -> None:
+        """Every gold key: right, flagged (review list or broken identity) or a silent error."""
+        if result.error:
+            return
         flagged = flagged_keys(result)
-        for cell in result.cells:
-            if cell.key not in case.values:
-                continue
-            self.table_values += 1
-            if cell.value is None:
-                continue
-            right = cell.value == case.values[cell.key]
-            self.confidences.append((cell.confidence, right))
+        read = result.values
+        confidence = {c.key: c.confidence for c in [*result.cells, *result.facts]}
+        confidence.update({f"section.{s.part}": s.confidence for s in result.sections})
+        for key, gold in case.values.items():
+            self.scored_values += 1
+            self.listed_values += key in flagged
+            right = key in read and values_equal(gold, read[key])
+            if key.startswith(("t2.", "t3.", "t4.")):
+                self.table_values += 1
+                if read.get(key) is not None:
+                    self.confidences.append((confidence.get(key, 0.0), right))
             if right:
                 continue
-            if cell.key in flagged:
+            if key in flagged:
                 self.flagged_errors += 1
             else:
-                self.silent_errors.append(
-                    {"doc": case.name, "key": cell.key, "gold": case.values[cell.key], "read": cell.value}
-                )
+                self.silent_errors.append({"doc": case.name, "key": key, "gold": gold, "read": read.get(key)})
 
     @property
     def silent_error_rate(self) -> float | None:
-        return len(self.silent_errors) / self.table_values if self.table_values else None
+        return len(self.silent_errors) / self.scored_values if self.scored_values else None
+
+    @property
+    def listed_share(self) -> float | None:
+        return self.listed_values / self.scored_values if self.scored_values else None
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -203,6 +223,9 @@ class RunScore:
             "identities_hard": {"precision": self.hard.precision, "recall": self.hard.recall},
             "identities_soft": {"precision": self.soft.precision, "recall": self.soft.recall},
             "table_values": self.table_values,
+            "scored_values": self.scored_values,
+            "listed_values": self.listed_values,
+            "listed_share": self.listed_share,
             "wrong_flagged": self.flagged_errors,
             "silent_errors": self.silent_errors,
             "per_document": self.per_document,
@@ -220,7 +243,7 @@ def run(formats: list[str], labellers: list[str], only: list[str] | None, folder
     cases = [c for c in gold_cases({".txt", ".md", ".html", ".pdf"}) if not only or c.name in only]
     scores = []
     for fmt in formats:
-        if fmt in NEEDS_CHROMIUM and not _pdf_tools_ready():
+        if fmt in NEEDS_CHROMIUM and not pdf_tools_ready():
             print(f"skipping {fmt}: Chromium is not installed", file=sys.stderr)
             continue
         made = {case.name: MAKERS[fmt](case, folder) for case in cases}
@@ -244,9 +267,41 @@ def run(formats: list[str], labellers: list[str], only: list[str] | None, folder
 
 
 # ---------------------------------------------------------------- calibration
+MIN_PATH_VALUES = 200  # paths with fewer values are shown but not held to the ECE target
+RELIABILITY_STEPS = (*(i / 10 for i in range(10)), 1.0001)
+
+
 def calibration(scores: list[RunScore]) -> list[dict[str, Any]]:
     """Reliability of the value confidences over every run (``govreport.evaluate.reliability``)."""
     return reliability(p for s in scores for p in s.confidences)
+
+
+def held_apart_calibration(scores: list[RunScore]) -> dict[str, Any]:
+    """Per path, the reliability and ECE of maps fitted k-fold over fixtures (``eval/calibrate.py``),
+    so each value is scored by maps that did not see its fixture; the silent-error curve over the
+    share of values listed and the point the threshold rule chooses on it."""
+    obs = [o for s in scores for o in s.observations]
+    if not obs:
+        return {"paths": {}, "curve": [], "chosen": None, "values": 0}
+    probs = held_apart(obs)
+    right = np.array([o.right for o in obs], dtype=float)
+    paths = {}
+    for path in sorted({o.path for o in obs}):
+        mask = np.array([o.path == path for o in obs])
+        paths[path] = {
+            "values": int(mask.sum()),
+            "accuracy": float(right[mask].mean()),
+            "ece": ece(probs[mask], right[mask]),
+            "reliability": reliability(zip(probs[mask], right[mask] > 0, strict=True), RELIABILITY_STEPS),
+        }
+    points = curve(probs, obs)
+    return {
+        "values": len(obs),
+        "ece": ece(probs, right),
+        "paths": paths,
+        "curve": points,
+        "chosen": choose_threshold(points),
+    }
 
 
 # ---------------------------------------------------------------- writing
@@ -258,7 +313,7 @@ def _num(value: float | None, fmt: str = "{:.2f}") -> str:
     return "—" if value is None else fmt.format(value)
 
 
-def markdown(scores: list[RunScore], calib: list[dict[str, Any]], plots: list[str]) -> str:
+def markdown(scores: list[RunScore], calib: list[dict[str, Any]], plots: list[str], held: dict[str, Any]) -> str:
     lines = ["# govreport benchmark", ""]
     lines += [
         "Every gold fixture in `tests/fixtures/gold`, in every input format the project can make, "
@@ -266,15 +321,19 @@ def markdown(scores: list[RunScore], calib: list[dict[str, Any]], plots: list[st
         "",
         "## Accuracy per input format and group",
         "",
-        "| format | labeller | docs | tables | sections | meta | prose | hard identities P / R | silent errors |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "Silent errors: wrong values (of every gold key) neither in the result's review list nor in a "
+        "broken identity; listed: the share of values in either.",
+        "",
+        "| format | labeller | docs | tables | sections | meta | prose | hard identities P / R "
+        "| silent errors | listed |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for s in scores:
         acc = {g: c.accuracy for g, c in s.groups.items()}
         lines.append(
             f"| {s.format} | {s.labeller} | {s.documents} | {_pct(acc['tables'])} | {_pct(acc['sections'])} "
             f"| {_pct(acc['meta'])} | {_pct(acc['prose'])} | {_pct(s.hard.precision)} / {_pct(s.hard.recall)} "
-            f"| {len(s.silent_errors)} of {s.table_values} ({_pct(s.silent_error_rate)}) |"
+            f"| {len(s.silent_errors)} of {s.scored_values} ({_pct(s.silent_error_rate)}) | {_pct(s.listed_share)} |"
         )
     lines += ["", "## Speed and memory", "", "| format | labeller | docs/s | s/page | peak RSS (MiB) |"]
     lines += ["|---|---|---|---|---|"]
@@ -284,6 +343,7 @@ def markdown(scores: list[RunScore], calib: list[dict[str, Any]], plots: list[st
             f"| {s.format} | {s.labeller} | {_num(summary['docs_per_s'], '{:.1f}')} "
             f"| {_num(summary['s_per_page'], '{:.3f}')} | {_num(s.peak_rss_mib, '{:.0f}')} |"
         )
+    lines += _held_apart_markdown(held)
     lines += ["", "## Confidence calibration (table values read, all runs)", "", "| confidence | values | accuracy |"]
     lines += ["|---|---|---|"]
     lines += [f"| {row['bin']} | {row['count']} | {_pct(row['accuracy'])} |" for row in calib]
@@ -301,7 +361,56 @@ def markdown(scores: list[RunScore], calib: list[dict[str, Any]], plots: list[st
     return "\n".join(lines)
 
 
-def plots(scores: list[RunScore], calib: list[dict[str, Any]], out: Path) -> list[str]:
+def _held_apart_markdown(held: dict[str, Any]) -> list[str]:
+    lines = [
+        "",
+        "## Calibration per reading path (held apart)",
+        "",
+        f"Every value of every run, {held['values']} in all; each scored by per-path maps fitted (as "
+        "`eval/calibrate.py` fits the shipped ones) on the other folds of fixtures (k = 5, every rendition "
+        f"of a fixture in one fold). Expected calibration error over 10 bins; all values: "
+        f"{_num(held.get('ece'), '{:.4f}')}. Paths with at least {MIN_PATH_VALUES} values are held to ECE ≤ 0.02.",
+        "",
+        "| path | values | accuracy | ECE |",
+        "|---|---|---|---|",
+    ]
+    for path, row in held["paths"].items():
+        lines.append(f"| {path} | {row['values']} | {_pct(row['accuracy'])} | {row['ece']:.4f} |")
+    chosen = held.get("chosen")
+    if chosen:
+        lines += [
+            "",
+            "### Silent errors against values listed (held apart)",
+            "",
+            "Listing every value below a threshold (plus broken identities, derived values not pinned down "
+            "and values read from evidence): the threshold rule takes the fewest values listed with silent "
+            f"errors ≤ 0.1%: review below {chosen['threshold']:.4f}, {_pct(chosen['listed'])} listed, "
+            f"{_pct(chosen['silent'])} silent. (The shipped threshold is fitted the same way with "
+            "`eval/calibrate.py`.)",
+            "",
+            "| review below | listed | silent errors |",
+            "|---|---|---|",
+        ]
+        lines += [
+            f"| {p['threshold']:.4f} | {_pct(p['listed'])} | {_pct(p['silent'])} |"
+            for p in _frontier(held["curve"], chosen)
+        ]
+    return lines
+
+
+def _frontier(points: list[dict[str, float]], chosen: dict[str, float], limit: int = 15) -> list[dict[str, float]]:
+    """The points where the silent-error rate drops (the best each share of values listed buys),
+    thinned evenly to ``limit``, the chosen one always among them."""
+    drops: list[dict[str, float]] = []
+    for point in points:
+        if not drops or point["silent"] < drops[-1]["silent"]:
+            drops.append(point)
+    step = max(1, len(drops) // limit)
+    shown = {id(p): p for p in [*drops[::step], chosen, drops[-1]]}
+    return sorted(shown.values(), key=lambda p: p["threshold"])
+
+
+def plots(scores: list[RunScore], calib: list[dict[str, Any]], out: Path, held: dict[str, Any]) -> list[str]:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -332,6 +441,42 @@ def plots(scores: list[RunScore], calib: list[dict[str, Any]], out: Path) -> lis
     fig.tight_layout()
     fig.savefig(out / "calibration.png", dpi=120)
     names.append("calibration.png")
+
+    shown = {p: r for p, r in held["paths"].items() if r["values"] >= MIN_PATH_VALUES}
+    if shown:
+        fig, ax = plt.subplots(figsize=(5.5, 5))
+        ax.plot([0, 1], [0, 1], linestyle=":", color="grey")
+        for path, row in shown.items():
+            rel = row["reliability"]
+            label = f"{path} (n={row['values']}, ECE {row['ece']:.3f})"
+            ax.plot([r["mean_confidence"] for r in rel], [r["accuracy"] for r in rel], marker="o", label=label)
+        ax.set_xlabel("calibrated confidence (bin mean, held apart)")
+        ax.set_ylabel("share right")
+        ax.set_title("Reliability per reading path")
+        ax.legend(fontsize=6)
+        fig.tight_layout()
+        fig.savefig(out / "reliability_by_path.png", dpi=120)
+        names.append("reliability_by_path.png")
+    if held.get("chosen"):
+        fig, ax = plt.subplots(figsize=(5.5, 4))
+        ax.plot(
+            [100 * p["listed"] for p in held["curve"]],
+            [100 * p["silent"] for p in held["curve"]],
+            drawstyle="steps-post",
+        )
+        chosen = held["chosen"]
+        ax.plot([100 * chosen["listed"]], [100 * chosen["silent"]], marker="o", color="red")
+        ax.annotate(
+            f"review below {chosen['threshold']:.3f}", (100 * chosen["listed"], 100 * chosen["silent"]), fontsize=7
+        )
+        ax.axhline(0.1, linestyle=":", color="grey")
+        ax.set_xscale("log")
+        ax.set_xlabel("values listed for review (%)")
+        ax.set_ylabel("silent errors (% of values)")
+        ax.set_title("Silent errors against values listed (held apart)")
+        fig.tight_layout()
+        fig.savefig(out / "silent_vs_listed.png", dpi=120)
+        names.append("silent_vs_listed.png")
     plt.close("all")
     return names
 
@@ -339,12 +484,11 @@ def plots(scores: list[RunScore], calib: list[dict[str, Any]], out: Path) -> lis
 def write(scores: list[RunScore], out: Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     calib = calibration(scores)
-    names = plots(scores, calib, out)
-    (out / "report.json").write_text(
-        json.dumps({"runs": [s.summary() for s in scores], "calibration": calib}, ensure_ascii=False, indent=2),
-        encoding="utf-8",
-    )
-    (out / "report.md").write_text(markdown(scores, calib, names), encoding="utf-8")
+    held = held_apart_calibration(scores)
+    names = plots(scores, calib, out, held)
+    body = {"runs": [s.summary() for s in scores], "calibration": calib, "held_apart": held}
+    (out / "report.json").write_text(json.dumps(body, ensure_ascii=False, indent=2), encoding="utf-8")
+    (out / "report.md").write_text(markdown(scores, calib, names, held), encoding="utf-8")
     return out / "report.md"
 
 

@@ -25,7 +25,7 @@ def test_page_marks_values_in_the_text_and_broken_identities_in_the_tables() -> 
     page = inspect_report(str(SAMPLES / "003_1244fb917606d24f.txt"))
     assert page.count("<html") == 1 and "绥化市卫生健康委员会" in page
     assert re.search(r'<mark class="v m-table c-hi[^"]*" data-keys="t3\.new_received\.natural_person"', page)
-    assert re.search(r'id="v-t3.granted.total" class="v m-table c-\w+ broken culprit"', page)
+    assert re.search(r'id="v-t3.granted.total" class="v m-table c-\w+ review broken culprit"', page)
     # in Chinese, with the value that would restore the broken identities; the keys on hover
     assert "表三“予以公开”行合计不等于各列之和：应为 2，印为 0" in page
     assert "表三“予以公开”行“总计”列印为 0；改为 2 则相关勾稽关系全部成立" in page

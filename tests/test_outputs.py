@@ -160,3 +160,60 @@ def test_the_workbook_has_an_autofilter_and_column_widths(tmp_path: Path) -> Non
     assert reports.column_dimensions["A"].width == 40 and reports.column_dimensions["Z"].width == 14
     assert reports["A1"].alignment.wrap_text  # long Chinese headers wrap instead of widening their columns
     assert keys.auto_filter.ref == f"A1:B{len(REPORT_COLUMNS) + 1}"
+
+
+# ---------------------------------------------------------------- the review list
+def test_review_list_opens_in_excel_sorted_by_risk(outputs: dict[str, Path], tmp_path: Path) -> None:
+    records = [r for r in jsonl(outputs["jsonl"]) if not r["error"]]
+    listed = sum(len(r["review"]) for r in records)
+    broken = next(r for r in records if Path(r["doc"]).name == BROKEN)
+    assert {"t3.granted.total", "t3.results_total.total"} <= set(broken["review"])  # cells of its broken identities
+    out = tmp_path / "list.xlsx"
+    result = runner.invoke(app, ["review-list", str(outputs["parquet"]), "-o", str(out)])  # via the journal beside
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out, read_only=True)["待核"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("文件", "字段", "项目", "页", "行", "原文", "提取值", "置信度", "原因")
+    assert len(rows) - 1 == listed > 0
+    first = rows[1]
+    assert Path(first[0]).name == BROKEN and first[1] == "t3.granted.total"  # the cell the explanation names
+    assert "勾稽关系不符" in first[8] and first[4] is not None  # why, and the line it is printed on
+    reasons = [len(r[8].split("; ")) for r in rows[1:]]
+    assert reasons == sorted(reasons, reverse=True)
+    shown = runner.invoke(app, ["review-list", str(outputs["jsonl"]), "--limit", "3"])
+    assert shown.exit_code == 0 and "t3.granted.total" in shown.stdout
+
+
+def test_xlsx_marks_the_values_to_check(outputs: dict[str, Path]) -> None:
+    book = load_workbook(outputs["xlsx"])
+    reports = book["报告"]
+    headers = [c.value for c in reports[1]]
+    row = next(r for r in reports.iter_rows(min_row=2) if Path(r[0].value).name == BROKEN)
+    cell = row[headers.index(HEADERS["t3.granted.total"])]
+    assert cell.fill.fgColor.rgb.endswith("FFD966")
+    assert row[headers.index(HEADERS["meta.year"])].fill.fill_type is None
+    assert book["待核"].max_row > 1
+    assert json.loads(row[headers.index("待核")].value)[0] == "t3.granted.total"
+
+
+def test_parquet_and_duckdb_carry_review(outputs: dict[str, Path]) -> None:
+    long = pq.read_table(outputs["parquet"]).to_pylist()
+    flagged = {(Path(r["doc"]).name, r["key"]) for r in long if r["review"]}
+    assert (BROKEN, "t3.granted.total") in flagged
+    assert all(r["path"] and r["score"] is not None for r in long if r["key"].startswith("t3."))
+    con = duckdb.connect(str(outputs["duckdb"]), read_only=True)
+    try:
+        (count,) = con.execute('SELECT count(*) FROM "values" WHERE review').fetchone()
+        (wide,) = con.execute("SELECT review FROM reports WHERE doc LIKE '%003_1244%'").fetchone()
+    finally:
+        con.close()
+    assert count == len(flagged) and "t3.granted.total" in json.loads(wide)
+
+
+def test_summary_says_how_many_values_to_check_and_where(outputs: dict[str, Path]) -> None:
+    summary = summarize(outputs["csv"])
+    records = [r for r in jsonl(outputs["jsonl"]) if not r["error"]]
+    assert summary.to_check == sum(len(r["review"]) for r in records)
+    assert BROKEN in {Path(doc).name for doc, _ in summary.review_reports}
+    printed = runner.invoke(app, ["summary", str(outputs["jsonl"])])
+    assert f"to check by hand: {summary.to_check} values in {len(summary.review_reports)} reports" in printed.stdout

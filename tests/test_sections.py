@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from govreport.document import Document, Location, TextBlock
-from govreport.sections import find_sections
+from govreport.sections import find_sections, reads_as_heading
 
 
 def doc_of(*lines: str) -> Document:
@@ -64,3 +66,22 @@ def test_renumbered_table_parts_keep_their_order() -> None:
         doc_of("一、总体情况", "二、工作机制保障", "一、主动公开政府信息情况", "二、收到和处理政府信息公开申请情况")
     )
     assert found[2] == "一、主动公开政府信息情况" and found[3] == "二、收到和处理政府信息公开申请情况"
+
+
+@pytest.mark.parametrize(
+    ("part", "text", "whole"),
+    [
+        (6, "六、其他需要报告的事项", True),
+        (2, "2、主动公开政府信息情况", True),  # renumbered
+        (5, "五、政府信息公开工作存在的主要问题及改进情况", True),  # the form's longer wording
+        (1, "一、总体情况。", True),
+        (6, "六、其他需要报告的", False),  # cut short
+        (1, "一、总体", False),
+        (3, "三、收到和处理政府信息公开申请情况申请", False),  # body text run into it
+        (5, "五、存在的主要问题及改进情况-", False),
+        (3, ".1\n三、收到和处理政府信息公开申请情况", False),  # a stray mark before it
+        (4, "三、收到和处理政府信息公开申请情况", False),  # another part's heading
+    ],
+)
+def test_reads_as_heading_only_the_forms_wording_whole(part: int, text: str, whole: bool) -> None:
+    assert reads_as_heading(part, text) is whole

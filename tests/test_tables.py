@@ -40,5 +40,5 @@ def test_a_row_whose_label_is_unreadable_is_placed_by_the_form_order(tmp_path: P
     cells = {c.key: c for c in result.cells}
     row = cells["t3.denied.law_prohibited.natural_person"]
     assert row.value == 3 and row.method == "table"
-    assert row.confidence <= 0.8 and "placed by the form's row order" in (row.note or "")
+    assert row.score is not None and row.score <= 0.8 and "placed by the form's row order" in (row.note or "")
     assert [b for b in result.broken_identities if b[0] != "prose"] == []  # the prose still says 2

@@ -241,16 +241,17 @@ def run_batch(
     keep: bool = False,
     labeller: str = "hybrid",
     limits: Limits | None = None,
+    review_below: float | None = None,
 ) -> tuple[BatchSummary, list[dict[str, Any]]]:
     """Extract every input not already done, writing each result as it completes; return the summary
     and (with ``keep``) the records of every input, which a large batch would otherwise not hold.
     ``labeller`` is the mode every worker's extractor runs (and part of what makes a record done);
-    ``limits`` what one document may cost."""
+    ``limits`` what one document may cost; ``review_below`` overrides the review threshold."""
     from govreport.batch import pending, run  # imported late: `eval --pred` and --version need no pipeline
     from govreport.corrections import corrected_records
 
     options = options or BatchOptions()
-    pipeline = PipelineOptions(labeller=labeller, limits=limits or Limits())
+    pipeline = PipelineOptions(labeller=labeller, limits=limits or Limits(), review_below=review_below)
     summary = BatchSummary()
     records: list[dict[str, Any]] = []
     started = time.perf_counter()
@@ -265,7 +266,7 @@ def run_batch(
                 progress.advance(bar)
 
             tasks = pending(inputs.files, sink.done_before, __version__, on_skip=skip, labeller=labeller)
-            factory = partial(extractor_for, pipeline.labeller, pipeline.limits)
+            factory = partial(extractor_for, pipeline.labeller, pipeline.limits, pipeline.review_below)
             results = run(tasks, options, options.worker_count(len(inputs.files)), factory, pipeline.limits)
             for done in itertools.chain(unread, results):
                 sink.write(done)
@@ -369,6 +370,19 @@ _LIMITS = Limits()
 _LIMIT_HELP = "Limits per document (0 turns one off)"
 
 
+ReviewBelowOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--review-below",
+        min=0.0,
+        max=1.0,
+        help="List for review every value whose calibrated confidence is below this "
+        "(default: the threshold chosen on held-apart data, govreport.review.REVIEW_BELOW).",
+        show_default=False,
+    ),
+]
+
+
 def _limit_option(name: str, help_text: str) -> Any:
     return typer.Option(f"--max-{name}", min=0, help=help_text, rich_help_panel=_LIMIT_HELP)
 
@@ -415,6 +429,7 @@ def extract(
     max_unzipped_mb: MaxUnzippedOpt = _LIMITS.unzipped_mb,
     max_digit_run: MaxDigitsOpt = _LIMITS.digit_run,
     max_lines: MaxLinesOpt = _LIMITS.lines,
+    review_below: ReviewBelowOpt = None,
 ) -> None:
     """Extract each report: JSON lines (doc, values, broken_identities, error, and full detail) or tables.
 
@@ -439,7 +454,13 @@ def extract(
     console = Console(stderr=True)
     try:
         summary, _ = run_batch(
-            _inputs_or_exit(paths), output, console, options, labeller=labeller, limits=limits
+            _inputs_or_exit(paths),
+            output,
+            console,
+            options,
+            labeller=labeller,
+            limits=limits,
+            review_below=review_below,
         )
     except OutputRefused as exc:
         _usage_error(str(exc))
@@ -465,6 +486,7 @@ def eval_command(
         int | None, typer.Option("--max-misses", metavar="N", help="Show at most this many misses per document.")
     ] = None,
     labeller: LabellerOpt = "hybrid",
+    review_below: ReviewBelowOpt = None,
 ) -> None:
     """Score predictions against gold: accuracy by group, identity precision/recall, misses per document.
 
@@ -486,7 +508,7 @@ def eval_command(
     else:
         try:
             summary, predictions = run_batch(
-                _inputs_or_exit(paths or []), output, err, keep=True, labeller=labeller
+                _inputs_or_exit(paths or []), output, err, keep=True, labeller=labeller, review_below=review_below
             )
         except OutputRefused as exc:
             _usage_error(str(exc))
@@ -654,6 +676,49 @@ def panel_command(
         for finding in panel.findings_of(kind)[:limit]:
             console.print(f"    {escape(finding.message)}", highlight=False)
     console.print(f"wrote {', '.join(map(str, written))}", highlight=False)
+
+
+@app.command("review-list")
+def review_list_command(
+    out: Annotated[
+        Path,
+        typer.Argument(help="An extract output: its .jsonl, or a table output with its journal.", show_default=False),
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the list here: .xlsx (sheet 待核) or .csv.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most this many in the terminal.")] = 50,
+) -> None:
+    """The values to check by hand over a batch, most risky first: document, page/line, printed text,
+    value, confidence and why each is listed."""
+    from govreport.corrections import corrected_records
+    from govreport.outputs.review_list import review_entries, write_review_csv, write_review_xlsx
+
+    journal = journal_path(out)
+    if not journal.is_file():
+        _usage_error(f"not a file: {journal}")
+    try:
+        entries = review_entries(corrected_records(journal))
+    except Exception as exc:  # any reader's error on a file that is not an extract output
+        _usage_error(f"cannot read {journal} as an extract output: {type(exc).__name__}: {exc}")
+    err = Console(stderr=True)
+    if output is not None:
+        (write_review_csv if output.suffix.lower() == ".csv" else write_review_xlsx)(entries, output)
+        err.print(f"wrote {len(entries)} values to check to {output}")
+        return
+    console = Console()
+    console.print(f"[bold]{len(entries)} values to check[/bold], most risky first")
+    for entry in entries[:limit]:
+        where = "".join(f" {name} {entry[name]}" for name in ("page", "line") if entry[name] is not None)
+        confidence = "—" if entry["confidence"] is None else f"{entry['confidence']:.3f}"
+        console.print(
+            f"{escape(entry['doc'])}{where}: {escape(entry['key'])} printed {escape(repr(entry['printed']))} "
+            f"read {escape(repr(entry['value']))} (confidence {confidence}): {escape(entry['why'])}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if len(entries) > limit:
+        err.print(f"… {len(entries) - limit} more (-o list.xlsx writes them all)")
 
 
 if __name__ == "__main__":

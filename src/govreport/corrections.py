@@ -25,6 +25,7 @@ from pydantic import BaseModel
 
 from govreport.form.catalog import SECTION_KEYS
 from govreport.identities import identities
+from govreport.review import add_review
 from govreport.schema import Number, ReportResult, Value
 from govreport.validate import PROSE_IDENTITY, PROSE_TABLE_KEY, check, is_check_finding
 
@@ -180,6 +181,7 @@ def apply_corrections(record: dict[str, Any], corrections: Corrections) -> dict[
                 setattr(result.meta, key.split(".")[1], values[key].value)
     if changed:
         _recheck(result, set(latest))
+    add_review(result)  # what a person checked is off the list; what a correction broke is on it
     return {**record, **result.to_json_dict(), "corrections": [c.model_dump() for c in latest.values()]}
 
 

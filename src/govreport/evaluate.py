@@ -25,7 +25,9 @@ GROUPS: tuple[str, ...] = ("tables", "sections", "meta", "prose")
 HARD_KINDS = frozenset({"column_balance", "results_sum", "row_total", "group_total"})
 SOFT_KINDS = frozenset({"prose_table"})
 MONEY_TOLERANCE = 1e-6
-LOW_CONFIDENCE = 0.9  # a value below this is shown as uncertain (the inspect page, the benchmark)
+# a value below this is drawn as uncertain (the inspect page) and, in a record made before review
+# lists, counted as flagged (govreport.review chooses its own threshold on calibrated values)
+LOW_CONFIDENCE = 0.9
 RELIABILITY_BINS: tuple[float, ...] = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001)
 
 Identity = tuple[str, str, str]
@@ -270,11 +272,11 @@ def evaluate(golds: Mapping[str, Gold], predictions: Iterable[Mapping[str, Any]]
 
 # ---------------------------------------------------------------- confidence
 def flagged_keys(result: Any) -> set[str]:
-    """Keys a reader of ``result`` (a ``ReportResult``) is warned about: values below
-    ``LOW_CONFIDENCE`` and the cells of a broken identity. A wrong value outside them
-    is a silent error."""
+    """Keys a reader of ``result`` (a ``ReportResult``) is warned about: its review list
+    (``govreport.review``) and the cells of a broken identity. A wrong value outside them is
+    a silent error. (A JSON record made before review lists: ``outputs.rows.review_keys``.)"""
     in_broken = {k for f in result.findings if f.kind == "broken_identity" for k in f.cells}
-    return in_broken | {c.key for c in result.cells if c.confidence < LOW_CONFIDENCE}
+    return in_broken | set(result.review)
 
 
 def reliability(

@@ -4,8 +4,9 @@ The page has, top to bottom: the report's metadata and findings (broken
 identities with the cells involved, the value that would restore them); the
 three tables as extracted, under the form's labels; and the document itself,
 with every recognized value outlined where it stands. Outline colour says the
-method (table, rules, model, derived), fill strength the confidence; a cell in a
-broken identity is red. A document laid out on pages (PDF, scans: blocks with a
+method (table, rules, model, derived), fill strength the confidence; a value on
+the review list (to check by hand) has a dotted amber outline, a cell in a broken
+identity is red. A document laid out on pages (PDF, scans: blocks with a
 page and a box) is drawn page by page at its coordinates; any other is drawn as
 its text blocks and tables in reading order; pages scale to the width of their
 panel. Hovering a value lights it up in both the tables and the document. No
@@ -55,6 +56,7 @@ class Marks:
     by_line: dict[int, list[Value]] = field(default_factory=lambda: defaultdict(list))  # line only (HTML text)
     broken: set[str] = field(default_factory=set)
     culprits: set[str] = field(default_factory=set)  # cells one explanation names as the cause
+    review: set[str] = field(default_factory=set)  # keys on the review list: to check by hand
     placed: set[str] = field(default_factory=set)  # line-only values already shown (each is shown once)
 
     @classmethod
@@ -62,6 +64,7 @@ class Marks:
         marks = cls(
             broken={key for f in result.findings if f.kind == "broken_identity" for key in f.cells},
             culprits={key for f in result.findings if f.kind == "explanation" for key in f.cells},
+            review=set(result.review),
         )
         for value in (*result.facts, *result.cells):
             marks._add(value)
@@ -86,6 +89,8 @@ class Marks:
         names = ["v", f"m-{first.method}", _confidence_class(first.confidence)]
         if all(v.value is None for v in values):
             names.append("unread")  # nothing legible and nothing derivable: must not look like a value
+        if any(v.key in self.review for v in values):
+            names.append("review")
         if any(v.key in self.broken for v in values):
             names.append("broken")
         if any(v.key in self.culprits for v in values):
@@ -362,6 +367,7 @@ def legend_html() -> str:
         f'<span class="v m-table c-lo">&lt;{_DOUBTFUL}</span> <span class="v m-table unread">? 无法识别</span>'
     )
     problems = (
+        '<span class="v m-table c-hi review">待核</span> '
         '<span class="v m-table c-hi broken">勾稽关系不符</span> '
         '<span class="v m-table c-hi broken culprit">应修正的单元格</span>'
     )
@@ -376,7 +382,8 @@ def _header_html(result: ReportResult) -> str:
     return (
         f"<header><h1>{escape(meta.agency or Path(result.doc).name)} {meta.year or ''}</h1>"
         f"<p>{escape(result.doc)} · {escape(meta.format or '?')} · 表格版本 {meta.template or '—'} ({escape(form)}) · "
-        f"勾稽关系不符 {broken} · govreport {__version__}</p>{error}{legend_html()}</header>"
+        f"勾稽关系不符 {broken} · 待核 {len(result.review)} · govreport {__version__}</p>"
+        f"{error}{legend_html()}</header>"
     )
 
 
@@ -413,6 +420,7 @@ th{background:#f0f0f0;font-weight:normal;text-align:left}
 .v.unread{outline:2px dotted #888;color:#777;font-style:italic;
  background:repeating-linear-gradient(45deg,#fff,#fff 3px,#ddd 3px,#ddd 6px)!important}
 .v.unread a{color:#777}
+.review{outline:3px dotted #f08c00!important}
 .broken{outline:3px solid #d11!important;background:rgba(221,17,17,.18)!important}
 .culprit{outline:4px double #800!important}
 .hl{box-shadow:0 0 0 3px #fc0!important}

@@ -55,6 +55,7 @@ class PipelineOptions:
 
     labeller: str = "hybrid"  # rules, model or hybrid (``govreport.labelling.MODES``)
     limits: Limits = field(default_factory=Limits)
+    review_below: float | None = None  # the review threshold; None: ``review.REVIEW_BELOW``
 
 
 _DEFAULT_LIMITS = Limits()

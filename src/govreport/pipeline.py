@@ -1,4 +1,5 @@
-"""One report through every stage: ingest → sections → form → tables → prose → validation → result.
+"""One report through every stage: ingest → sections → form → tables → prose → validation →
+calibrated confidence and review → result.
 
 ``extract`` never raises for a bad document: the result carries the error, so a
 batch goes on. It runs under the document ``Limits`` (``options.py``): a
@@ -12,21 +13,24 @@ import time
 from pathlib import Path
 
 from govreport import __version__
+from govreport.calibrate import calibrate
 from govreport.document import Document, TextBlock
 from govreport.errors import GovReportError, NotAReport
 from govreport.form.detect import detect_template
 from govreport.ingest import load
 from govreport.labelling.labeller import Labeller, Mode
 from govreport.options import Limits, active_limits, limits_in_force, memory_message, time_limit
+from govreport.review import add_review
 from govreport.schema import Finding, ReportMeta, ReportResult, Value
 from govreport.sections import find_sections
 from govreport.tables.mapping import map_tables
 from govreport.validate import validate
 
 
-def process(doc: Document, labeller: Mode = "hybrid") -> ReportResult:
+def process(doc: Document, labeller: Mode = "hybrid", review_below: float | None = None) -> ReportResult:
     """Run the stages after ingestion on a loaded document; ``labeller`` picks who decides
-    sections, table row labels and prose facts (``rules``, ``model`` or ``hybrid``)."""
+    sections, table row labels and prose facts (``rules``, ``model`` or ``hybrid``);
+    ``review_below`` overrides the review threshold (``govreport.review.REVIEW_BELOW``)."""
     decider = Labeller(doc, labeller)
     find_sections(doc, decider.section_finder())
     facts = decider.facts()
@@ -37,7 +41,7 @@ def process(doc: Document, labeller: Mode = "hybrid") -> ReportResult:
     findings = validate(doc, cells, facts)
     template_fact = Value(key="meta.template", value=doc.template, method="rules", raw=doc.template)
     meta_values = {f.key: f.value for f in facts}
-    return ReportResult(
+    result = ReportResult(
         doc=doc.path,
         meta=ReportMeta(
             agency=meta_values.get("meta.agency"),  # type: ignore[arg-type]
@@ -52,6 +56,7 @@ def process(doc: Document, labeller: Mode = "hybrid") -> ReportResult:
         facts=[*facts, template_fact],
         findings=findings,
     )
+    return add_review(calibrate(result), review_below)
 
 
 def _check_is_report(doc: Document) -> None:
@@ -79,16 +84,19 @@ def check_size(doc: Document, limits: Limits) -> None:
             limits.check("digit_run", len(run.group()))
 
 
-def extract(path: str | Path, labeller: Mode = "hybrid", limits: Limits | None = None) -> ReportResult:
-    """Extract one report under ``limits`` (default: those in force, ``options.active_limits``);
-    errors become ``result.error``."""
+def extract(
+    path: str | Path, labeller: Mode = "hybrid", limits: Limits | None = None, review_below: float | None = None
+) -> ReportResult:
+    """Extract one report under ``limits`` (default: those in force, ``options.active_limits``), listing
+    for review the values below ``review_below`` (default ``review.REVIEW_BELOW``); errors become
+    ``result.error``."""
     started = time.perf_counter()
     limits = limits or active_limits()
     try:
         with limits_in_force(limits), time_limit(limits.seconds):
             doc = load(path)
             check_size(doc, limits)
-            result = process(doc, labeller)
+            result = process(doc, labeller, review_below)
     except GovReportError as exc:
         result = ReportResult(doc=str(path), error=str(exc))
     except MemoryError:

@@ -13,6 +13,8 @@ from pydantic import BaseModel, Field
 
 # evidence: a table value the report's prose decided (tables.evidence); corrected: a person set it (corrections)
 Method = Literal["table", "rules", "model", "derived", "evidence", "corrected"]
+# why a key is on the review list (FIELDS.md "Review list")
+ReviewReason = Literal["low_confidence", "broken_identity", "derived_not_unique", "evidence"]
 Number = int | float
 
 
@@ -39,9 +41,11 @@ class Value(BaseModel):
     value: Number | str | None = None
     raw: str | None = None  # the text printed in the cell ("" blank, "/" and "0" stay apart)
     method: Method = "table"
-    confidence: float = 1.0
+    confidence: float = 1.0  # the calibrated probability that the value is right (``govreport.calibrate``)
     location: Provenance | None = None
     note: str | None = None
+    path: str | None = None  # the reading path that produced it: grid, segment, ocr, derived, prose_rule, …
+    score: float | None = None  # that path's raw score, before calibration
 
 
 class SectionResult(BaseModel):
@@ -50,6 +54,8 @@ class SectionResult(BaseModel):
     method: Method = "rules"
     confidence: float = 1.0
     location: Provenance | None = None
+    path: str | None = None
+    score: float | None = None
 
 
 FindingKind = Literal["broken_identity", "explanation", "ambiguous", "unreadable", "warning"]
@@ -84,6 +90,8 @@ class ReportResult(BaseModel):
     seconds: float | None = None
     tool_version: str | None = None
     labeller: str | None = None  # who decided sections, row labels and prose facts: rules, model or hybrid
+    review: list[str] = Field(default_factory=list)  # keys a person should check, most risky first
+    review_reasons: dict[str, list[ReviewReason]] = Field(default_factory=dict)  # key -> why it is listed
 
     @property
     def values(self) -> dict[str, Number | str | None]:
@@ -108,5 +116,6 @@ class ReportResult(BaseModel):
             "values": self.values,
             "broken_identities": self.broken_identities,
             "error": self.error,
-            **{k: v for k, v in body.items() if k not in ("doc", "error")},
+            "review": self.review,
+            **{k: v for k, v in body.items() if k not in ("doc", "error", "review")},
         }

@@ -22,6 +22,7 @@ from govreport.schema import Method, Provenance, SectionResult
 _NUMERALS = "一二三四五六七八九"
 # a part marker: one numeral and a separator; not 第二、 or 十二、, nor the 2 of 12、
 _MARKER = r"(?:(?<![第十])(?P<cn>[一二三四五六七八九])|(?<![\d.])(?P<dg>[1-9１-９]))\s*[、.．,，](?!\d)\s*"
+_TRAILING = " 　:：。."  # what may follow a heading on its line
 # where a part heading may start; the learned labeller looks only after these
 PART_MARKER = re.compile(_MARKER)
 
@@ -67,6 +68,15 @@ def heading_candidates(text: str) -> list[HeadingCandidate]:
     return out
 
 
+def reads_as_heading(part: int, text: str) -> bool:
+    """Whether ``text`` is, whole, a heading of ``part`` as the form words it: a marker, the
+    part's heading text, nothing after it but punctuation (not cut short, nothing run into it)."""
+    stripped = text.strip()
+    return any(
+        c.part == part and c.start == 0 and not stripped[c.end :].strip(_TRAILING) for c in heading_candidates(stripped)
+    )
+
+
 def best_chain(candidates: list[HeadingCandidate]) -> list[HeadingCandidate]:
     """The candidates in document order with strictly increasing part numbers that
     cover most parts (a numeral that agrees with the part breaks ties; among equal
@@ -93,7 +103,7 @@ def _heading_text(doc: Document, cand: HeadingCandidate) -> str:
     line = unit.text.strip()
     matched = doc.text[cand.start : cand.end].strip()
     rest = line[line.find(matched) + len(matched) :] if matched in line else "x"
-    return line if len(rest.strip(" 　:：。.")) == 0 else matched
+    return line if len(rest.strip(_TRAILING)) == 0 else matched
 
 
 def sections_from_chain(doc: Document, chain: list[HeadingCandidate], method: Method = "rules") -> list[SectionResult]:

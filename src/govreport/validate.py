@@ -41,6 +41,7 @@ def derive_cells(cells: dict[str, Value], rules: tuple[Identity, ...]) -> None:
             cells[key].value = value
             cells[key].method = "derived"
             cells[key].confidence = 0.9
+            cells[key].path = "derived"
             cells[key].note = f"not printed; determined by {identity.kind} {identity.where}"
             values[key] = value
 

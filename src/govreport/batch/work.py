@@ -74,13 +74,15 @@ def content_sha256(path: str, limit: int) -> str | None:
         return None
 
 
-def extractor_for(labeller: str = "hybrid", limits: Limits | None = None) -> Extractor:
-    """``pipeline.extract`` with a labeller mode and document limits: a worker's extractor
-    (``functools.partial(extractor_for, mode, limits)`` is a picklable factory; the labeller's model
-    loads once per process on first use)."""
+def extractor_for(
+    labeller: str = "hybrid", limits: Limits | None = None, review_below: float | None = None
+) -> Extractor:
+    """``pipeline.extract`` with a labeller mode, document limits and review threshold: a worker's
+    extractor (``functools.partial(extractor_for, mode, limits, review_below)`` is a picklable factory;
+    the labeller's model loads once per process on first use)."""
     from govreport.pipeline import extract
 
-    return functools.partial(extract, labeller=labeller, limits=limits)  # type: ignore[arg-type]
+    return functools.partial(extract, labeller=labeller, limits=limits, review_below=review_below)  # type: ignore[arg-type]
 
 
 _extractor: Extractor | None = None

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, Literal
 
+from govreport.evaluate import LOW_CONFIDENCE
 from govreport.form.catalog import FORMS, META_KEYS, PROSE_KEYS, SECTION_KEYS
 
 ColumnType = Literal["str", "int", "float", "bool", "box", "str_list"]
@@ -31,6 +32,7 @@ REPORT_HEAD: tuple[tuple[str, str, ColumnType], ...] = (
     ("doc", "文件", "str"),
     ("error", "错误", "str"),
     ("broken_identities", "勾稽关系不符", "str"),  # JSON list of [table, kind, where]
+    ("review", "待核", "str"),  # JSON list of the keys to check by hand, most risky first
     ("format", "文件格式", "str"),
     ("tool_version", "工具版本", "str"),
     ("content_sha256", "文件SHA-256", "str"),
@@ -78,6 +80,9 @@ VALUE_COLUMNS: tuple[tuple[str, ColumnType], ...] = (
     ("method", "str"),
     ("confidence", "float"),
     ("note", "str"),
+    ("path", "str"),
+    ("score", "float"),
+    ("review", "bool"),
     ("page", "int"),
     ("line", "int"),
     ("char_start", "int"),
@@ -114,14 +119,31 @@ def _typed(value: Any, kind: ColumnType) -> Any:
     return float(value)
 
 
+def review_keys(record: dict[str, Any]) -> list[str]:
+    """The record's review list; for a record made before there was one, the values below
+    ``LOW_CONFIDENCE`` and the cells of its broken identities."""
+    if "review" in record:
+        return list(record["review"] or [])
+    low = [v["key"] for v in [*(record.get("facts") or []), *(record.get("cells") or [])] if _low(v)]
+    low += [f"section.{s['part']}" for s in record.get("sections") or [] if _low(s)]
+    broken = [k for f in record.get("findings") or [] if f.get("kind") == "broken_identity" for k in f.get("cells", [])]
+    return list(dict.fromkeys([*broken, *low]))
+
+
+def _low(value: dict[str, Any]) -> bool:
+    return (value.get("confidence") if value.get("confidence") is not None else 1.0) < LOW_CONFIDENCE
+
+
 def report_row(record: dict[str, Any]) -> dict[str, Any]:
     """One report as a wide row: head columns, then every canonical key (None where absent)."""
     values = record.get("values") or {}
     broken = record.get("broken_identities") or []
+    review = review_keys(record)
     row: dict[str, Any] = {
         "doc": record.get("doc"),
         "error": record.get("error"),
         "broken_identities": json.dumps(broken, ensure_ascii=False) if broken else None,
+        "review": json.dumps(review, ensure_ascii=False) if review else None,
         "format": (record.get("meta") or {}).get("format"),
         "tool_version": record.get("tool_version"),
         "content_sha256": record.get("content_sha256"),
@@ -131,7 +153,7 @@ def report_row(record: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _value_row(doc: str, key: str, value: Any, provenance: dict[str, Any]) -> dict[str, Any]:
+def _value_row(doc: str, key: str, value: Any, provenance: dict[str, Any], review: set[str]) -> dict[str, Any]:
     location = provenance.get("location") or {}
     number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
     return {
@@ -143,6 +165,9 @@ def _value_row(doc: str, key: str, value: Any, provenance: dict[str, Any]) -> di
         "method": provenance.get("method"),
         "confidence": provenance.get("confidence"),
         "note": provenance.get("note"),
+        "path": provenance.get("path"),
+        "score": provenance.get("score"),
+        "review": key in review,
         **{name: location.get(name) for name in _LOCATION_FIELDS},
     }
 
@@ -150,13 +175,14 @@ def _value_row(doc: str, key: str, value: Any, provenance: dict[str, Any]) -> di
 def value_rows(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """Every value of a report with its provenance: facts, section headings, then table cells."""
     doc = record["doc"]
+    review = set(review_keys(record))
     for fact in record.get("facts") or []:
-        yield _value_row(doc, fact["key"], fact.get("value"), fact)
+        yield _value_row(doc, fact["key"], fact.get("value"), fact, review)
     for section in record.get("sections") or []:
         heading = section.get("heading")
-        yield _value_row(doc, f"section.{section['part']}", heading, {**section, "raw": heading})
+        yield _value_row(doc, f"section.{section['part']}", heading, {**section, "raw": heading}, review)
     for cell in record.get("cells") or []:
-        yield _value_row(doc, cell["key"], cell.get("value"), cell)
+        yield _value_row(doc, cell["key"], cell.get("value"), cell, review)
 
 
 def finding_rows(record: dict[str, Any]) -> Iterator[dict[str, Any]]:

@@ -1,9 +1,11 @@
 """CSV and Excel: the wide form under Chinese headers made from the form's labels.
 
 A CSV is written as UTF-8 with a byte-order mark, which Excel needs to show
-Chinese text. The workbook has the reports on sheet 报告 and, on sheet 字段,
-each header beside its canonical key (FIELDS.md) for those who script against it;
-both sheets have an autofilter on their header row and set column widths.
+Chinese text. The workbook has the reports on sheet 报告, the values to check by
+hand filled in amber there and listed, most risky first, on sheet 待核
+(``review_list``), and, on sheet 字段, each header beside its canonical key
+(FIELDS.md) for those who script against it; the reports and keys sheets have an
+autofilter on their header row and set column widths.
 """
 
 from __future__ import annotations
@@ -15,19 +17,33 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from govreport.outputs.rows import HEADERS, REPORT_COLUMNS, report_row
+from govreport.outputs.review_list import append_review_sheet, by_risk, record_entries
+from govreport.outputs.rows import HEADERS, REPORT_COLUMNS, report_row, review_keys
 
 COLUMN_NAMES = tuple(name for name, _, _ in REPORT_COLUMNS)
 REPORT_SHEET = "报告"
 KEY_SHEET = "字段"
+REVIEW_FILL = PatternFill("solid", start_color="FFD966", end_color="FFD966")  # amber: a value to check
 
 
 def _cells(record: dict[str, Any]) -> list[Any]:
     row = report_row(record)
     return [row[name] for name in COLUMN_NAMES]
+
+
+def _marked(sheet: Any, record: dict[str, Any]) -> list[Any]:
+    """The report's row, the cells of its values to check filled."""
+    review = set(review_keys(record))
+    cells: list[Any] = []
+    for name, value in zip(COLUMN_NAMES, _cells(record), strict=True):
+        if name in review:
+            value = WriteOnlyCell(sheet, value=value)
+            value.fill = REVIEW_FILL
+        cells.append(value)
+    return cells
 
 
 def write_csv(records: Iterable[dict[str, Any]], path: Path) -> None:
@@ -61,10 +77,13 @@ def write_xlsx(records: Iterable[dict[str, Any]], path: Path) -> None:
     _widths(reports, [_WIDTHS.get(name, _KEY_WIDTH) for name in COLUMN_NAMES])  # set before the first row
     reports.append([_header(reports, HEADERS[name]) for name in COLUMN_NAMES])
     rows = 1
+    entries = []
     for record in records:
-        reports.append(_cells(record))
+        reports.append(_marked(reports, record))
+        entries += record_entries(record)
         rows += 1
     reports.auto_filter.ref = f"A1:{get_column_letter(len(COLUMN_NAMES))}{rows}"
+    append_review_sheet(book, by_risk(entries))
     keys = book.create_sheet(KEY_SHEET)
     _widths(keys, [60, 40])
     keys.append(["列名", "字段"])

@@ -1,7 +1,8 @@
 """``govreport summary OUT``: what an auditing office reads first about a batch.
 
 Counts per form version, report year and agency; the failures, grouped by
-message; the broken identities, by kind and by report. It reads any output
+message; the broken identities, by kind and by report; how many values are to be
+checked by hand (the review list) and in which reports. It reads any output
 written by ``extract``: a JSONL journal, Parquet (the ``.wide.parquet`` beside a
 long ``.parquet``), CSV, Excel or DuckDB; every format gives the same report
 rows (``rows.report_row``), so the summary is the same whichever is read.
@@ -23,7 +24,7 @@ from rich.table import Table
 
 from govreport.outputs.rows import HEADERS, report_row
 
-SUMMARY_COLUMNS = ("doc", "error", "broken_identities", "meta.agency", "meta.year", "meta.template")
+SUMMARY_COLUMNS = ("doc", "error", "broken_identities", "review", "meta.agency", "meta.year", "meta.template")
 _BY_HEADER = {header: name for name, header in HEADERS.items()}
 
 
@@ -44,6 +45,8 @@ class Summary(BaseModel):
     identity_kinds: Counter[str] = Field(default_factory=Counter)  # "t3 row_total" -> broken instances
     broken_reports: list[BrokenReport] = Field(default_factory=list)
     warnings: int = 0  # prose vs table (identity 6), soft
+    to_check: int = 0  # values on the review lists
+    review_reports: list[tuple[str, int]] = Field(default_factory=list)  # report -> values to check
 
     def add(self, row: dict[str, Any]) -> None:
         self.reports += 1
@@ -61,6 +64,10 @@ class Summary(BaseModel):
         self.identity_kinds.update(f"{i[0]} {i[1]}" for i in hard)
         if hard:
             self.broken_reports.append(BrokenReport(doc=row["doc"], agency=row.get("meta.agency"), identities=hard))
+        review = json.loads(row["review"]) if row.get("review") else []
+        if review:
+            self.to_check += len(review)
+            self.review_reports.append((row["doc"], len(review)))
 
 
 # ---------------------------------------------------------------- reading any output
@@ -169,3 +176,11 @@ def print_summary(summary: Summary, console: Console, limit: int) -> None:
         console.print(f"  [red]broken[/red] {escape(report.doc)} ({escape(report.agency or '?')}): {identities}")
     if len(summary.broken_reports) > limit:
         console.print(f"  … and {len(summary.broken_reports) - limit} more reports with broken identities")
+    console.print(
+        f"[bold]to check by hand[/bold]: {summary.to_check} values in {len(summary.review_reports)} reports"
+        + (" (govreport review-list OUT lists them)" if summary.to_check else "")
+    )
+    for doc, count in sorted(summary.review_reports, key=lambda item: -item[1])[:limit]:
+        console.print(f"  [yellow]check[/yellow] {escape(doc)}: {count} value{'s' if count > 1 else ''}")
+    if len(summary.review_reports) > limit:
+        console.print(f"  … and {len(summary.review_reports) - limit} more reports with values to check")

@@ -414,10 +414,10 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
         row_key = key.split(".", 1)[1].rsplit(".", 1)[0]
         if key in resolution.ambiguous:
             note = "ambiguous: several readings fit"
-            out.append(Value(key=key, value=None, method="table", confidence=0.0, note=note))
+            out.append(Value(key=key, value=None, method="table", confidence=0.0, note=note, path="absent"))
             continue
         if cell is None:
-            out.append(Value(key=key, value=None, method="table", confidence=0.0, note="not found"))
+            out.append(Value(key=key, value=None, method="table", confidence=0.0, note="not found", path="absent"))
             continue
         confidence = 1.0
         if cell.split:
@@ -443,6 +443,7 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
                 confidence=0.9 if cell.derived else round(confidence, 4),
                 location=_provenance(doc, cell.item),
                 note=cell.evidence or _note(reading, row_key),
+                path=_path(cell, row_key in reading.model_rows),
             )
         )
     return out
@@ -452,6 +453,23 @@ def _method(cell: CellReading, by_model: bool) -> Method:
     if cell.evidence:
         return "evidence"
     return "derived" if cell.derived else "model" if by_model else "table"
+
+
+def _path(cell: CellReading, model_row: bool) -> str:
+    """Which way the value was read, for its calibration: filled by an identity, in a row
+    a labeller found, from OCR, cut out of a digit run, whole from a grid cell, or one
+    number of a text line."""
+    if cell.evidence:
+        return "evidence"
+    if cell.derived:
+        return "derived"
+    if model_row:
+        return "table_model"
+    if cell.item is not None and cell.item.confidence < 1.0:
+        return "ocr"
+    if cell.split:
+        return "segment"
+    return "grid" if cell.item is not None and cell.item.cell else "text"
 
 
 def _note(reading: TableReading, row_key: str) -> str | None:

@@ -1,0 +1,86 @@
+"""The review list: the keys of one result a person should check before relying on them.
+
+A key is listed (FIELDS.md "Review list") where its calibrated confidence is below
+the review threshold, where it is a cell of a broken identity, where it was
+derived but the identities do not determine it from the printed cells, or where it was
+read from evidence other than its table cell. A wrong value outside the list is a
+silent error; the threshold (``REVIEW_BELOW``, chosen by ``eval/calibrate.py`` on
+held-apart values) is where silent errors stay under 0.1% of values while the
+list stays as short as it can.
+"""
+
+from __future__ import annotations
+
+from govreport.calibrate import shipped_calibration
+from govreport.identities import identities
+from govreport.schema import ReportResult, ReviewReason, SectionResult, Value
+from govreport.validate import derive_cells
+
+# (the shipped calibration's threshold; ``--review-below P`` overrides it)
+REVIEW_BELOW = shipped_calibration().review_below
+
+
+def _keyed(result: ReportResult) -> dict[str, Value | SectionResult]:
+    items: dict[str, Value | SectionResult] = {f.key: f for f in result.facts}
+    items.update({f"section.{s.part}": s for s in result.sections})
+    items.update({c.key: c for c in result.cells})
+    return items
+
+
+def pinned_derived(result: ReportResult) -> set[str]:
+    """Derived cells the identities determine from the printed cells alone: solving them again
+    from the printed values (``validate.derive_cells``) gives the same value."""
+    if result.meta.template is None:
+        return set()
+    derived = {c.key: c for c in result.cells if c.method == "derived" and c.value is not None}
+    printed = {c.key: c.model_copy(update={"value": None} if c.key in derived else {}) for c in result.cells}
+    derive_cells(printed, identities(result.meta.template))
+    return {key for key, cell in derived.items() if _same(printed[key].value, cell.value)}
+
+
+def _same(a: object, b: object) -> bool:
+    return isinstance(a, int | float) and isinstance(b, int | float) and abs(a - b) < 1e-6
+
+
+def review_reasons(result: ReportResult, review_below: float | None = None) -> dict[str, list[ReviewReason]]:
+    """Every listed key and why, in form order."""
+    threshold = REVIEW_BELOW if review_below is None else review_below
+    reasons: dict[str, list[ReviewReason]] = {}
+
+    def add(key: str, reason: ReviewReason) -> None:
+        listed = reasons.setdefault(key, [])
+        if reason not in listed:
+            listed.append(reason)
+
+    items = _keyed(result)
+    for key, item in items.items():
+        if item.confidence < threshold:
+            add(key, "low_confidence")
+    for finding in result.findings:
+        if finding.kind == "broken_identity":
+            for key in finding.cells:
+                add(key, "broken_identity")
+    pinned = pinned_derived(result)
+    for cell in result.cells:
+        if cell.method == "derived" and cell.key not in pinned:
+            add(cell.key, "derived_not_unique")
+        if cell.method == "evidence":
+            add(cell.key, "evidence")
+    for fact in result.facts:
+        if fact.method == "evidence":
+            add(fact.key, "evidence")
+    # most risky first: the one cell an explanation names, then more reasons, then lower confidence
+    explained = {k for f in result.findings if f.kind == "explanation" for k in f.cells}
+
+    def risk(key: str) -> tuple[bool, int, float]:
+        item = items.get(key)
+        return (key not in explained, -len(reasons[key]), item.confidence if item is not None else 0.0)
+
+    return {key: reasons[key] for key in sorted(reasons, key=risk)}
+
+
+def add_review(result: ReportResult, review_below: float | None = None) -> ReportResult:
+    """Set ``result.review`` (most risky first) and ``result.review_reasons``."""
+    result.review_reasons = review_reasons(result, review_below)
+    result.review = list(result.review_reasons)
+    return result
