@@ -35,7 +35,7 @@ def test_every_character_has_a_label_and_spans_hold_what_they_name() -> None:
         for span in label_spans(labels):
             piece = squash(text[span.start : span.end])
             if span.entity == "PART3" and example["noise"] == 0:
-                assert "收到和处理政府信息公开申请情况" in piece
+                assert "申请" in piece and "情况" in piece
             if span.entity == "YEAR":
                 assert piece.isdigit()
     assert seen == set(SURFACES)

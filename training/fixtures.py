@@ -85,7 +85,12 @@ def labelled_example(fixture: Fixture) -> dict:
     find_sections(doc)
     facts = extract_facts(doc)
     for fact in facts:
-        if fact.key in FACT_TYPES and fact.value is not None and fact.raw and values_equal(gold.get(fact.key), fact.value):
+        if (
+            fact.key in FACT_TYPES
+            and fact.value is not None
+            and fact.raw
+            and values_equal(gold.get(fact.key), fact.value)
+        ):
             part = 6 if fact.key == "prose.fee_collected" else 1
             at = text.find(fact.raw, doc.section_spans.get(part, (0, 0))[0])
             _mark(labels, at, at + len(fact.raw), FACT_TYPES[fact.key])
@@ -102,8 +107,14 @@ def labelled_example(fixture: Fixture) -> dict:
     if cells and all(values_equal(gold[c.key], c.value) for c in cells if c.key in gold):
         for table, anchor in anchors:
             _mark(labels, anchor.start, anchor.end, f"{table}.{anchor.row.key}")
-    return {"id": -1, "surface": f"fixture:{fixture.name}", "template": doc.template or "none", "noise": 0.0,
-            "text": text, "labels": labels}  # fmt: skip
+    return {
+        "id": -1,
+        "surface": f"fixture:{fixture.name}",
+        "template": doc.template or "none",
+        "noise": 0.0,
+        "text": text,
+        "labels": labels,
+    }
 
 
 def examples(exclude: set[str] = frozenset()) -> list[dict]:

@@ -27,8 +27,16 @@ IGNORE = -100
 class GruTaggerConfig(PretrainedConfig):
     model_type = "govreport-gru-tagger"
 
-    def __init__(self, vocab_size: int = 8000, embed: int = 128, hidden: int = 128, layers: int = 2,
-                 num_labels: int = 2, dropout: float = 0.1, **kwargs) -> None:  # fmt: skip
+    def __init__(
+        self,
+        vocab_size: int = 8000,
+        embed: int = 128,
+        hidden: int = 128,
+        layers: int = 2,
+        num_labels: int = 2,
+        dropout: float = 0.1,
+        **kwargs,
+    ) -> None:
         super().__init__(num_labels=num_labels, **kwargs)
         self.vocab_size, self.embed, self.hidden, self.layers, self.dropout = vocab_size, embed, hidden, layers, dropout
 
@@ -92,8 +100,13 @@ class GruTagger(PreTrainedModel):
         elif isinstance(module, nn.Embedding):
             nn.init.uniform_(module.weight, -0.1, 0.1)
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None,
-                labels: torch.Tensor | None = None, **_) -> TokenClassifierOutput:  # fmt: skip
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor | None = None,
+        labels: torch.Tensor | None = None,
+        **_,
+    ) -> TokenClassifierOutput:
         if attention_mask is None:
             attention_mask = torch.ones_like(input_ids)
         lengths = attention_mask.sum(dim=1, keepdim=True)
@@ -105,8 +118,9 @@ class GruTagger(PreTrainedModel):
         logits = self.classifier(self.dropout(x))
         loss = None
         if labels is not None:
-            loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1),
-                                               ignore_index=IGNORE)  # fmt: skip
+            loss = nn.functional.cross_entropy(
+                logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=IGNORE
+            )
         return TokenClassifierOutput(loss=loss, logits=logits)
 
 
@@ -139,8 +153,14 @@ def to_onnx(model: GruTagger, path: str | Path) -> None:
         b = np.concatenate([bias * sign, np.zeros_like(bias)], axis=1)
         initializers += [const(f"W{i}", w), const(f"R{i}", r), const(f"B{i}", b)]
         nodes += [
-            helper.make_node("GRU", [f"x{i}", f"W{i}", f"R{i}", f"B{i}", "lengths"], [f"y{i}"], hidden_size=h,
-                             direction="bidirectional", linear_before_reset=0),  # fmt: skip
+            helper.make_node(
+                "GRU",
+                [f"x{i}", f"W{i}", f"R{i}", f"B{i}", "lengths"],
+                [f"y{i}"],
+                hidden_size=h,
+                direction="bidirectional",
+                linear_before_reset=0,
+            ),
             helper.make_node("Transpose", [f"y{i}"], [f"yt{i}"], perm=[0, 2, 1, 3]),  # time × batch × 2 × H
             helper.make_node("Reshape", [f"yt{i}", "merge_shape"], [f"x{i + 1}"]),
         ]
@@ -157,8 +177,10 @@ def to_onnx(model: GruTagger, path: str | Path) -> None:
     graph = helper.make_graph(
         nodes,
         "govreport_labeller",
-        [helper.make_tensor_value_info(name, TensorProto.INT64, ["batch", "time"])
-         for name in ("input_ids", "attention_mask")],  # fmt: skip
+        [
+            helper.make_tensor_value_info(name, TensorProto.INT64, ["batch", "time"])
+            for name in ("input_ids", "attention_mask")
+        ],
         [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", "time", model.config.num_labels])],
         initializers,
     )

@@ -88,22 +88,41 @@ def new_model(config: Config, vocab: CharVocab, base_model: str | None) -> tuple
     if base_model:
         return GruTagger.from_pretrained(base_model), {"init": f"checkpoint {base_model}"}
     m = config.model
-    model = GruTagger(GruTaggerConfig(vocab_size=len(vocab), embed=m["embed"], hidden=m["hidden"],
-                                      layers=m["layers"], dropout=m.get("dropout", 0.1), num_labels=len(LABELS),
-                                      id2label=id2label, label2id=label2id))  # fmt: skip
+    model = GruTagger(
+        GruTaggerConfig(
+            vocab_size=len(vocab),
+            embed=m["embed"],
+            hidden=m["hidden"],
+            layers=m["layers"],
+            dropout=m.get("dropout", 0.1),
+            num_labels=len(LABELS),
+            id2label=id2label,
+            label2id=label2id,
+        )
+    )
     if not config.pretrained:
         return model, {"init": "random (from scratch)"}
     weights = lac.load_lac(config.pretrained)
     from_lac = lac.load_into(model, weights, lac_rows(vocab, weights), seed=config.seed)
-    return model, {"init": "LAC 2.1.2 lac_model", "vocab_rows_from_lac": from_lac, "vocab_rows_new": len(vocab) - from_lac}
+    return model, {
+        "init": "LAC 2.1.2 lac_model",
+        "vocab_rows_from_lac": from_lac,
+        "vocab_rows_new": len(vocab) - from_lac,
+    }
 
 
 class Windows:
     """Random training windows over the encoded documents; ``real`` (the fixtures) drawn
     with probability ``real_share`` when there are any."""
 
-    def __init__(self, docs: list[tuple[list[int], list[int]]], real: list[tuple[list[int], list[int]]],
-                 real_share: float, max_len: int, rng: random.Random) -> None:  # fmt: skip
+    def __init__(
+        self,
+        docs: list[tuple[list[int], list[int]]],
+        real: list[tuple[list[int], list[int]]],
+        real_share: float,
+        max_len: int,
+        rng: random.Random,
+    ) -> None:
         self.docs, self.real, self.real_share, self.max_len, self.rng = docs, real, real_share, max_len, rng
 
     def batch(self, size: int) -> dict[str, torch.Tensor]:
@@ -134,10 +153,17 @@ def train(config: Config, base_model: str | None = None) -> dict:
     vocab_file = Path(base_model) / "vocab.txt" if base_model else None
     texts = "".join(corpus["train"]["text"]) + "".join(e["text"] for e in real)
     vocab = CharVocab.load(vocab_file) if vocab_file else CharVocab.build(texts)
-    docs = [(vocab.encode(t), list(labels)) for t, labels in zip(corpus["train"]["text"], corpus["train"]["labels"],
-                                                                  strict=True)]  # fmt: skip
-    windows = Windows(docs, [(vocab.encode(e["text"]), e["labels"]) for e in real],
-                      config.fixtures.get("share", 0.3), config.max_len, rng)  # fmt: skip
+    docs = [
+        (vocab.encode(t), list(labels))
+        for t, labels in zip(corpus["train"]["text"], corpus["train"]["labels"], strict=True)
+    ]
+    windows = Windows(
+        docs,
+        [(vocab.encode(e["text"]), e["labels"]) for e in real],
+        config.fixtures.get("share", 0.3),
+        config.max_len,
+        rng,
+    )
     model, init = new_model(config, vocab, base_model)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=0.01)
     warmup = max(1, int(config.steps * config.warmup))

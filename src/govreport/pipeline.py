@@ -14,17 +14,18 @@ from govreport.document import Document
 from govreport.errors import GovReportError, NotAReport
 from govreport.form.detect import detect_template
 from govreport.ingest import load
-from govreport.labelling.labeller import Labeller, Mode
+from govreport.labelling.labeller import DEFAULT_POLICY, Labeller, LabellerPolicy, Mode
 from govreport.schema import Finding, ReportMeta, ReportResult, Value
 from govreport.sections import find_sections
 from govreport.tables.mapping import map_tables
 from govreport.validate import validate
 
 
-def process(doc: Document, labeller: Mode = "hybrid") -> ReportResult:
+def process(doc: Document, labeller: Mode = "hybrid", policy: LabellerPolicy = DEFAULT_POLICY) -> ReportResult:
     """Run the stages after ingestion on a loaded document; ``labeller`` picks who decides
-    sections, table row labels and prose facts (``rules``, ``model`` or ``hybrid``)."""
-    decider = Labeller(doc, labeller)
+    sections, table row labels and prose facts (``rules``, ``model`` or ``hybrid``; the
+    hybrid's order per decision is ``policy``'s). ``result.labeller`` is the mode that ran."""
+    decider = Labeller(doc, labeller, policy)
     find_sections(doc, decider.section_finder())
     facts = decider.facts()
     year = next((f.value for f in facts if f.key == "meta.year"), None)
@@ -48,6 +49,7 @@ def process(doc: Document, labeller: Mode = "hybrid") -> ReportResult:
         cells=cells,
         facts=[*facts, template_fact],
         findings=findings,
+        labeller=decider.mode,
     )
 
 
@@ -63,16 +65,16 @@ def _check_is_report(doc: Document) -> None:
         )
 
 
-def extract(path: str | Path, labeller: Mode = "hybrid") -> ReportResult:
+def extract(path: str | Path, labeller: Mode = "hybrid", policy: LabellerPolicy = DEFAULT_POLICY) -> ReportResult:
     """Extract one report; errors become ``result.error``."""
     started = time.perf_counter()
     try:
-        result = process(load(path), labeller)
+        result = process(load(path), labeller, policy)
     except GovReportError as exc:
         result = ReportResult(doc=str(path), error=str(exc))
     except Exception as exc:  # a bug must not stop a batch; it is reported with its type
         result = ReportResult(doc=str(path), error=f"internal error: {type(exc).__name__}: {exc}")
     result.seconds = round(time.perf_counter() - started, 4)
     result.tool_version = __version__
-    result.labeller = labeller
+    result.labeller = result.labeller or labeller  # a failed document records the mode asked for
     return result

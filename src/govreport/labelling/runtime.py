@@ -2,13 +2,16 @@
 
 ``Tagger.probs(text)`` gives per-character label probabilities over overlapping
 windows; ``Tagger.spans(text, regions)`` runs the model only over the given
-character ranges (the hybrid asks only where the rules are unsure).
+character ranges, each span's confidence calibrated (the isotonic map fitted at
+training time on held-apart data, ``labeller.json``). The model ships as package
+data (``govreport/data/labeller``); where it is missing or does not fit this code,
+``default_tagger`` is None and ``unavailable_reason`` says why.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -19,8 +22,24 @@ from govreport.labelling.spans import Span, decode, stitch, window_starts
 from govreport.labelling.vocab import CharVocab
 from govreport.resources import compute_threads
 
-MODEL_DIR = Path(__file__).resolve().parents[3] / "models" / "labeller"
+MODEL_DIR = Path(__file__).resolve().parents[1] / "data" / "labeller"
 _BATCH = 16
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A monotone map from a span's raw confidence to the probability that it is right
+    (isotonic regression's breakpoints, linearly interpolated, clipped at the ends)."""
+
+    x: tuple[float, ...]
+    y: tuple[float, ...]
+
+    @classmethod
+    def of(cls, raw: dict) -> Calibration:
+        return cls(tuple(raw["x"]), tuple(raw["y"]))
+
+    def __call__(self, confidence: np.ndarray) -> np.ndarray:
+        return np.interp(confidence, self.x, self.y)
 
 
 @dataclass(frozen=True)
@@ -28,14 +47,16 @@ class LabellerConfig:
     """``labeller.json``: what the runtime needs to know about the exported model."""
 
     max_len: int
-    threshold: float  # the hybrid trusts a span at or above this confidence (chosen on validation data)
+    threshold: float  # a span is trusted at or above this calibrated confidence (chosen on validation data)
+    calibration: Calibration
     labels: tuple[str, ...]
     model_file: str
 
     @classmethod
     def load(cls, directory: Path) -> LabellerConfig:
         raw = json.loads((directory / "labeller.json").read_text(encoding="utf-8"))
-        return cls(raw["max_len"], raw["threshold"], tuple(raw["labels"]), raw["model_file"])
+        calibration = Calibration.of(raw.get("calibration") or {"x": [0.0, 1.0], "y": [0.0, 1.0]})
+        return cls(raw["max_len"], raw["threshold"], calibration, tuple(raw["labels"]), raw["model_file"])
 
 
 class Tagger:
@@ -82,12 +103,16 @@ class Tagger:
         return stitch(len(ids), size, starts, out)
 
     def spans(self, text: str, regions: list[tuple[int, int]] | None = None) -> list[Span]:
-        """Labelled spans of ``text`` (or of each region of it), offsets into ``text``."""
+        """Labelled spans of ``text`` (or of each region of it), offsets into ``text``,
+        confidences calibrated."""
         out: list[Span] = []
         for start, end in _merged(regions if regions is not None else [(0, len(text))]):
             self.chars_labelled += max(0, end - start)
             out += decode(self.probs(text[start:end]), offset=start) if end > start else []
-        return out
+        if not out:
+            return out
+        calibrated = self.config.calibration(np.array([s.confidence for s in out]))
+        return [replace(s, confidence=float(c)) for s, c in zip(out, calibrated, strict=True)]
 
 
 def _merged(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -101,10 +126,29 @@ def _merged(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 @cache
-@cache
-def default_tagger() -> Tagger | None:
-    """The committed model, loaded once per process (an onnxruntime session costs ~30 ms), or
-    None where its files are missing (the pipeline then falls back to rules)."""
+def _load_default() -> tuple[Tagger | None, str | None]:
     if not (MODEL_DIR / "labeller.json").exists():
-        return None
-    return Tagger(MODEL_DIR, threads=compute_threads())
+        return None, f"labeller model not found in {MODEL_DIR}"
+    try:
+        return Tagger(MODEL_DIR, threads=compute_threads()), None
+    except (ValueError, KeyError, OSError) as exc:
+        return None, f"labeller model in {MODEL_DIR} does not fit this version: {exc}"
+    except Exception as exc:  # onnxruntime raises its own types for a broken or foreign graph
+        return None, f"labeller model in {MODEL_DIR} cannot be loaded: {type(exc).__name__}: {exc}"
+
+
+@cache
+def load_tagger(directory: Path) -> Tagger | None:
+    """A model of another directory (an evaluation's, a cross-validation fold's), loaded once."""
+    return Tagger(directory, threads=compute_threads()) if (directory / "labeller.json").exists() else None
+
+
+def default_tagger() -> Tagger | None:
+    """The packaged model, loaded once per process (an onnxruntime session costs ~30 ms), or
+    None where it is missing or mismatched (the pipeline then falls back to rules)."""
+    return _load_default()[0]
+
+
+def unavailable_reason() -> str | None:
+    """Why ``default_tagger`` is None (missing or mismatched files), else None."""
+    return _load_default()[1]
