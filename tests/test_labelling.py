@@ -142,7 +142,9 @@ def test_hybrid_wants_a_part_numeral_before_a_model_heading(policy: LabellerPoli
 @pytest.mark.parametrize("policy", [LabellerPolicy(), RULES_FIRST], ids=["model-first", "rules-first"])
 def test_hybrid_keeps_the_rules_answer_below_the_threshold(policy: LabellerPolicy) -> None:
     doc = _doc(LINES)
-    tagger = FakeTagger([_span_of(doc, "2、主动公幵政府信息情况", "PART2", 0.6), _span_of(doc, "一、总体情况", "PART1", 0.5)])
+    tagger = FakeTagger(
+        [_span_of(doc, "2、主动公幵政府信息情况", "PART2", 0.6), _span_of(doc, "一、总体情况", "PART1", 0.5)]
+    )
     sections = find_sections(doc, Labeller(doc, "hybrid", policy, tagger).section_finder())  # type: ignore[arg-type]
     assert sections[1].heading is None and sections[1].method == "rules"
     assert (sections[0].heading, sections[0].method) == ("一、总体情况", "rules")
@@ -201,7 +203,22 @@ def test_without_model_files_the_labeller_falls_back_to_rules_with_a_warning(mon
     assert result.labeller == "rules"  # the mode that really ran
 
 
-@pytest.mark.skipif(not (MODEL_DIR / "labeller.json").exists(), reason="no committed model")
+@pytest.mark.skipif(not (MODEL_DIR / "labeller.json").exists(), reason="no packaged model")
+def test_a_mismatched_model_is_a_clear_warning_and_the_rules_decide(tmp_path) -> None:
+    import shutil
+
+    for path in MODEL_DIR.iterdir():
+        if path.is_file():
+            shutil.copy(path, tmp_path / path.name)
+    config = json.loads((tmp_path / "labeller.json").read_text(encoding="utf-8"))
+    (tmp_path / "labeller.json").write_text(json.dumps({**config, "labels": config["labels"][:-2]}), encoding="utf-8")
+    result = process(_doc(LINES), "hybrid", LabellerPolicy(model_dir=tmp_path))
+    warning = next(f.message for f in result.findings if "labeller model" in f.message)
+    assert "does not fit this version" in warning and "labels differ" in warning
+    assert result.labeller == "rules"
+
+
+@pytest.mark.skipif(not (MODEL_DIR / "labeller.json").exists(), reason="no packaged model")
 def test_labelling_imports_no_torch() -> None:
     code = (
         "import sys; from govreport.pipeline import extract; "
@@ -214,7 +231,7 @@ def test_labelling_imports_no_torch() -> None:
 # ---------------------------------------------------------------- command line
 
 
-@pytest.mark.skipif(not (MODEL_DIR / "labeller.json").exists(), reason="no committed model")
+@pytest.mark.skipif(not (MODEL_DIR / "labeller.json").exists(), reason="no packaged model")
 def test_cli_extract_runs_the_chosen_labeller(tmp_path) -> None:
     from typer.testing import CliRunner
 

@@ -30,7 +30,14 @@ from typing import Literal
 from govreport.document import Document
 from govreport.form.catalog import TableForm
 from govreport.labelling.labels import AGENCY, FACT_TYPES, YEAR, part_of
-from govreport.labelling.runtime import Tagger, default_tagger, load_tagger, unavailable_reason
+from govreport.labelling.runtime import (
+    MODEL_DIR,
+    Tagger,
+    default_tagger,
+    load_tagger,
+    merged_regions,
+    unavailable_reason,
+)
 from govreport.labelling.spans import Span
 from govreport.prose import FACT_KEYS, extract_facts, read_fact_span
 from govreport.schema import Finding, Provenance, SectionResult, Value
@@ -79,19 +86,30 @@ _HEADING_WINDOW = 48  # characters from a part numeral that hold the longest hea
 
 
 class ModelView:
-    """The model's spans over stretches of one document, each stretch labelled once."""
+    """The model's spans over stretches of one document, each stretch labelled once
+    (the stretches asked together go through the model in one batch)."""
 
     def __init__(self, doc: Document, tagger: Tagger) -> None:
         self.doc, self.tagger = doc, tagger
         self._done: dict[tuple[int, int], list[Span]] = {}
 
+    def _covering(self, start: int, end: int) -> tuple[int, int] | None:
+        return next(((s, e) for s, e in self._done if s <= start and end <= e), None)
+
+    def spans_in(self, regions: list[tuple[int, int]]) -> list[Span]:
+        missing = merged_regions([(s, e) for s, e in regions if self._covering(s, e) is None])
+        if missing:
+            found = self.tagger.spans(self.doc.text, missing)
+            for s, e in missing:
+                self._done[(s, e)] = [span for span in found if s <= span.start and span.end <= e]
+        out: dict[Span, None] = {}
+        for start, end in regions:
+            covering = self._covering(start, end)
+            out.update(dict.fromkeys(s for s in self._done[covering] if start <= s.start and s.end <= end))  # type: ignore[index]
+        return list(out)
+
     def spans(self, start: int = 0, end: int | None = None) -> list[Span]:
-        end = len(self.doc.text) if end is None else end
-        covering = next(((s, e) for s, e in self._done if s <= start and end <= e), None)
-        if covering is None:
-            self._done[(start, end)] = self.tagger.spans(self.doc.text, [(start, end)])
-            covering = (start, end)
-        return [s for s in self._done[covering] if start <= s.start and s.end <= end]
+        return self.spans_in([(start, len(self.doc.text) if end is None else end)])
 
 
 # ---------------------------------------------------------------- sections
@@ -103,7 +121,7 @@ def _model_candidates(view: ModelView, regions: list[tuple[int, int]] | None = N
     one (a stray character is not)."""
     out = []
     regions = [(0, len(view.doc.text))] if regions is None else regions
-    for span in [s for start, end in regions for s in view.spans(start, end)]:
+    for span in view.spans_in(regions):
         part = part_of(span.entity)
         if part is None:
             continue
@@ -178,7 +196,9 @@ def _numbered_windows(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     through the model, not the whole gap."""
     windows: list[tuple[int, int]] = []
     for m in PART_MARKER.finditer(text, lo, hi):
-        start, end = m.start(), min(hi, m.start() + _HEADING_WINDOW)
+        start = m.start()
+        line_end = text.find("\n", m.end() + _MIN_HEADING)  # a heading does not run on into the next line
+        end = min(hi, start + _HEADING_WINDOW, line_end + 1 if line_end >= 0 else hi)
         if windows and start <= windows[-1][1]:
             windows[-1] = (windows[-1][0], end)
         else:
@@ -296,7 +316,7 @@ def _fact_value(key: str, text: str) -> int | float | str | None:
 def model_fact(doc: Document, view: ModelView, key: str, threshold: float = 0.0) -> Value | None:
     """The fact from the model's spans of its type: for the title's agency and year the first
     that reads as one (the title comes first), for a prose fact the most confident; or None."""
-    found = [s for start, end in _fact_regions(doc, key) for s in view.spans(start, end)]
+    found = view.spans_in(_fact_regions(doc, key))
     spans = [s for s in found if s.entity == _ENTITY_OF[key] and s.confidence >= threshold]
     if key.startswith("prose."):
         spans.sort(key=lambda s: -s.confidence)
@@ -325,11 +345,9 @@ class Labeller:
         self.mode: Mode = mode
         tagger = tagger or (policy.tagger() if mode != "rules" else None)
         if tagger is None and mode != "rules":
-            reason = unavailable_reason() if policy.model_dir is None else f"nothing usable in {policy.model_dir}"
-            doc.findings.append(
-                Finding(kind="warning", message=f"labeller model not found or unusable ({reason or 'no model'}): "
-                                                f"rules decided instead of '{mode}'")  # fmt: skip
-            )
+            why = unavailable_reason(policy.model_dir or MODEL_DIR) or "no model"
+            message = f"labeller model not found or unusable ({why}): rules decided instead of '{mode}'"
+            doc.findings.append(Finding(kind="warning", message=message))
             self.mode = "rules"
         self.view = ModelView(doc, tagger) if tagger is not None else None
         self.threshold = policy.threshold if policy.threshold is not None else tagger.threshold if tagger else 1.0

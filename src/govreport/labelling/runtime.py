@@ -82,40 +82,55 @@ class Tagger:
 
     def probs(self, text: str) -> np.ndarray:
         """Per-character label probabilities (characters × labels)."""
-        if not text:
-            return np.zeros((0, len(LABELS)), dtype=np.float32)
-        ids = self.vocab.encode(text)
+        return self.probs_many([text])[0]
+
+    def probs_many(self, texts: list[str]) -> list[np.ndarray]:
+        """``probs`` of several texts, their windows run together in batches (the GRU's
+        cost is per time step, so many short regions cost little more than one)."""
         size = self.config.max_len
-        starts = window_starts(len(ids), size, size * 3 // 4)
-        out: list[np.ndarray] = []
-        for i in range(0, len(starts), _BATCH):
-            chunk = starts[i : i + _BATCH]
-            width = min(size, max(len(ids) - s for s in chunk))
+        encoded = [self.vocab.encode(t) for t in texts]
+        windows = [
+            (i, s) for i, ids in enumerate(encoded) if ids for s in window_starts(len(ids), size, size * 3 // 4)
+        ]
+        windows.sort(key=lambda w: len(encoded[w[0]]) - w[1])  # similar lengths share a batch: less padding
+        read: dict[tuple[int, int], np.ndarray] = {}
+        for k in range(0, len(windows), _BATCH):
+            chunk = windows[k : k + _BATCH]
+            width = min(size, max(len(encoded[i]) - s for i, s in chunk))
             input_ids = np.zeros((len(chunk), width), dtype=np.int64)
             mask = np.zeros_like(input_ids)
-            for row, s in enumerate(chunk):
-                piece = ids[s : s + width]
+            for row, (i, s) in enumerate(chunk):
+                piece = encoded[i][s : s + width]
                 input_ids[row, : len(piece)] = piece
                 mask[row, : len(piece)] = 1
             logits = self.session.run(["logits"], {"input_ids": input_ids, "attention_mask": mask})[0]
             exp = np.exp(logits - logits.max(axis=-1, keepdims=True))
-            out += list(exp / exp.sum(axis=-1, keepdims=True))
-        return stitch(len(ids), size, starts, out)
+            for row, window in enumerate(chunk):
+                read[window] = exp[row] / exp[row].sum(axis=-1, keepdims=True)
+        out = []
+        for i, ids in enumerate(encoded):
+            if not ids:
+                out.append(np.zeros((0, len(LABELS)), dtype=np.float32))
+                continue
+            starts = window_starts(len(ids), size, size * 3 // 4)
+            out.append(stitch(len(ids), size, starts, [read[(i, s)] for s in starts]))
+        return out
 
     def spans(self, text: str, regions: list[tuple[int, int]] | None = None) -> list[Span]:
         """Labelled spans of ``text`` (or of each region of it), offsets into ``text``,
         confidences calibrated."""
-        out: list[Span] = []
-        for start, end in _merged(regions if regions is not None else [(0, len(text))]):
-            self.chars_labelled += max(0, end - start)
-            out += decode(self.probs(text[start:end]), offset=start) if end > start else []
+        merged = [(s, e) for s, e in merged_regions(regions if regions is not None else [(0, len(text))]) if e > s]
+        self.chars_labelled += sum(e - s for s, e in merged)
+        probs = self.probs_many([text[s:e] for s, e in merged])
+        out = [span for (start, _), p in zip(merged, probs, strict=True) for span in decode(p, offset=start)]
         if not out:
             return out
         calibrated = self.config.calibration(np.array([s.confidence for s in out]))
         return [replace(s, confidence=float(c)) for s, c in zip(out, calibrated, strict=True)]
 
 
-def _merged(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def merged_regions(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The regions sorted, overlapping ones joined."""
     out: list[list[int]] = []
     for start, end in sorted(regions):
         if out and start <= out[-1][1]:
@@ -126,29 +141,29 @@ def _merged(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 @cache
-def _load_default() -> tuple[Tagger | None, str | None]:
-    if not (MODEL_DIR / "labeller.json").exists():
-        return None, f"labeller model not found in {MODEL_DIR}"
+def _load(directory: Path) -> tuple[Tagger | None, str | None]:
+    if not (directory / "labeller.json").exists():
+        return None, f"labeller model not found in {directory}"
     try:
-        return Tagger(MODEL_DIR, threads=compute_threads()), None
+        return Tagger(directory, threads=compute_threads()), None
     except (ValueError, KeyError, OSError) as exc:
-        return None, f"labeller model in {MODEL_DIR} does not fit this version: {exc}"
+        return None, f"labeller model in {directory} does not fit this version: {exc}"
     except Exception as exc:  # onnxruntime raises its own types for a broken or foreign graph
-        return None, f"labeller model in {MODEL_DIR} cannot be loaded: {type(exc).__name__}: {exc}"
+        return None, f"labeller model in {directory} cannot be loaded: {type(exc).__name__}: {exc}"
 
 
-@cache
-def load_tagger(directory: Path) -> Tagger | None:
-    """A model of another directory (an evaluation's, a cross-validation fold's), loaded once."""
-    return Tagger(directory, threads=compute_threads()) if (directory / "labeller.json").exists() else None
+def load_tagger(directory: Path = MODEL_DIR) -> Tagger | None:
+    """The model of ``directory`` (default: the packaged one), loaded once per process (an
+    onnxruntime session costs ~30 ms), or None where it is missing or mismatched (the
+    pipeline then falls back to rules)."""
+    return _load(Path(directory))[0]
 
 
 def default_tagger() -> Tagger | None:
-    """The packaged model, loaded once per process (an onnxruntime session costs ~30 ms), or
-    None where it is missing or mismatched (the pipeline then falls back to rules)."""
-    return _load_default()[0]
+    """The packaged model (``load_tagger(MODEL_DIR)``)."""
+    return load_tagger(MODEL_DIR)
 
 
-def unavailable_reason() -> str | None:
-    """Why ``default_tagger`` is None (missing or mismatched files), else None."""
-    return _load_default()[1]
+def unavailable_reason(directory: Path = MODEL_DIR) -> str | None:
+    """Why ``load_tagger(directory)`` is None (missing or mismatched files), else None."""
+    return _load(Path(directory))[1]
