@@ -33,11 +33,10 @@ class GruTaggerConfig(PretrainedConfig):
         embed: int = 128,
         hidden: int = 128,
         layers: int = 2,
-        num_labels: int = 2,
         dropout: float = 0.1,
         **kwargs,
     ) -> None:
-        super().__init__(num_labels=num_labels, **kwargs)
+        super().__init__(**kwargs)  # num_labels / id2label / label2id are PretrainedConfig's
         self.vocab_size, self.embed, self.hidden, self.layers, self.dropout = vocab_size, embed, hidden, layers, dropout
 
 
