@@ -5,6 +5,7 @@ alone and the model-first hybrid against the rules, per group.
     python eval/cv_labeller.py train --init lac --folds 3 --steps 200 --max-len 64   # one model per fold
     python eval/cv_labeller.py train --init scratch --folds 3 --steps 200 --max-len 64
     python eval/cv_labeller.py score --folds 3 --json out/cv/cv.json       # every fold model found
+    python eval/cv_labeller.py score --folds 3 --noised 2                  # on noised copies of the held-out reports
 
 A fold's model never saw its reports: ``training.train`` gets them as ``fixtures.exclude``
 (the synthetic corpus is the same for every fold). Training runs under the caller's
@@ -15,13 +16,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from govreport.evaluate import GROUPS, score  # noqa: E402
+from govreport.ingest import load  # noqa: E402
 from govreport.labelling.labeller import LabellerPolicy  # noqa: E402
 from govreport.pipeline import extract  # noqa: E402
 from training.fixtures import Fixture, fixtures  # noqa: E402
@@ -57,13 +61,38 @@ def train_folds(init: str, k: int, steps: int, config: str, max_len: int | None)
         train(cfg)
 
 
-def score_folds(k: int) -> dict:
-    """Right/total per group for the rules and, per init with fold models, model and hybrid."""
+def held_out_documents(held_out: list[Fixture], renditions: int, rng: random.Random, folder: Path) -> list:
+    """(name, gold, path) of each fixture's own document, or of ``renditions`` noised copies of
+    its text (``eval.ablation.noised_rendition``: OCR-like damage, headings renumbered/blanked)."""
+    if not renditions:
+        return [(f.name, f.gold, f.document) for f in held_out]
+    from eval.ablation import noised_rendition
+
+    out = []
+    for fixture in held_out:
+        text = load(fixture.document).text
+        for i in range(renditions):
+            damaged, gold = noised_rendition(text, fixture.gold, rng)
+            path = folder / f"{Path(fixture.name).stem}-noised{i}.txt"
+            path.write_text(damaged, encoding="utf-8")
+            out.append((path.name, gold, path))
+    return out
+
+
+def score_folds(k: int, renditions: int = 0, seed: int = 2024) -> dict:
+    """Right/total per group for the rules and, per init with fold models, model and hybrid;
+    on the fixtures' own documents, or (``renditions``) on noised copies of them."""
     table: dict[str, dict[str, list[int]]] = {}
     misses: dict[str, dict[str, list]] = {}
+    decided: dict[str, int] = {}
+    rng = random.Random(seed)
+    folder = Path(tempfile.mkdtemp(prefix="cv-noised-"))
 
     def add(row: str, name: str, gold, pred: dict) -> None:
         doc = score(gold, pred)
+        decided[row] = decided.get(row, 0) + sum(
+            item["method"] == "model" for item in [*pred["cells"], *pred["facts"], *pred["sections"]]
+        )
         counts = table.setdefault(row, {g: [0, 0] for g in GROUPS})
         for group, count in doc.groups.items():
             counts[group][0] += count.right
@@ -72,19 +101,21 @@ def score_folds(k: int) -> dict:
             misses.setdefault(row, {})[name] = [(m.key, m.gold, m.predicted) for m in doc.misses]
 
     for i, held_out in enumerate(folds(k)):
-        for fixture in held_out:
-            add("rules", fixture.name, fixture.gold, extract(fixture.document, "rules").to_json_dict())
+        documents = held_out_documents(held_out, renditions, rng, folder)
+        for name, gold, path in documents:
+            add("rules", name, gold, extract(path, "rules").to_json_dict())
         for init in INITS:
             model_dir = fold_dir(init, i)
             if not (model_dir / "labeller.json").exists():
                 continue
             policy = LabellerPolicy(model_dir=model_dir)
-            for fixture in held_out:
+            for name, gold, path in documents:
                 for mode in ("model", "hybrid"):
-                    result = extract(fixture.document, mode, policy)  # type: ignore[arg-type]
+                    result = extract(path, mode, policy)  # type: ignore[arg-type]
                     assert result.labeller == mode, result.findings
-                    add(f"{mode} ({init})", fixture.name, fixture.gold, result.to_json_dict())
-    return {"folds": [[f.name for f in fold] for fold in folds(k)], "accuracy": table, "misses": misses}
+                    add(f"{mode} ({init})", name, gold, result.to_json_dict())
+    folds_ = [[f.name for f in fold] for fold in folds(k)]
+    return {"folds": folds_, "renditions": renditions, "accuracy": table, "decided_by_model": decided, "misses": misses}
 
 
 def print_table(table: dict) -> None:
@@ -105,13 +136,15 @@ def main() -> None:
     train_p.add_argument("--config", default=str(ROOT / "training" / "configs" / "lac.yaml"))
     score_p = sub.add_parser("score")
     score_p.add_argument("--folds", type=int, default=3)
+    score_p.add_argument("--noised", type=int, default=0, help="score on this many noised copies of each fixture")
     score_p.add_argument("--json", type=Path)
     args = parser.parse_args()
     if args.command == "train":
         train_folds(args.init, args.folds, args.steps, args.config, args.max_len)
         return
-    report = score_folds(args.folds)
+    report = score_folds(args.folds, args.noised)
     print_table(report["accuracy"])
+    print("values decided by the model:", report["decided_by_model"])
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
