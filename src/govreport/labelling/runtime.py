@@ -20,10 +20,12 @@ import numpy as np
 from govreport.labelling.labels import LABELS
 from govreport.labelling.spans import Span, decode, stitch, window_starts
 from govreport.labelling.vocab import CharVocab
-from govreport.resources import compute_threads
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "data" / "labeller"
 _BATCH = 16
+# The GRU steps through short windows one character at a time: a second thread adds
+# synchronisation, not speed (eval/bench.py here: 14 docs/s with one, 5 with two).
+LABELLER_THREADS = 1
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Tagger:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # no busy-wait on a shared CPU
         self.session = ort.InferenceSession(
             str(self.directory / self.config.model_file), options, providers=["CPUExecutionProvider"]
         )
@@ -143,7 +146,7 @@ def _load(directory: Path) -> tuple[Tagger | None, str | None]:
     if not (directory / "labeller.json").exists():
         return None, f"labeller model not found in {directory}"
     try:
-        return Tagger(directory, threads=compute_threads()), None
+        return Tagger(directory, threads=LABELLER_THREADS), None
     except (ValueError, KeyError, OSError) as exc:
         return None, f"labeller model in {directory} does not fit this version: {exc}"
     except Exception as exc:  # onnxruntime raises its own types for a broken or foreign graph
