@@ -150,13 +150,18 @@ def test_hybrid_keeps_the_rules_answer_below_the_threshold(policy: LabellerPolic
     assert (sections[0].heading, sections[0].method) == ("一、总体情况", "rules")
 
 
-def test_model_first_hybrid_takes_the_models_confident_heading_over_the_rules() -> None:
-    lines = [LINES[0], "一、总体情况：本单位概况", *LINES[2:]]  # the rules cut at 总体情况, the model reads on
-    doc = _doc(lines)
-    tagger = FakeTagger([_span_of(doc, "一、总体情况：本单位概况", "PART1", 0.98)])
+def test_model_first_hybrid_takes_the_models_confident_heading_where_the_rules_are_not_sure() -> None:
+    lines = [LINES[0], "一、总体情况本单位概况", LINES[2], "三、主动公开政府信息情况说明", LINES[4]]
+    doc = _doc(lines)  # part 2 printed with a wrong numeral; part 1 run on into the next words
+    tagger = FakeTagger(
+        [
+            _span_of(doc, "一、总体情况本单位", "PART1", 0.98),  # same place as the rules' sure heading
+            _span_of(doc, "三、主动公开政府信息情况说明", "PART2", 0.97),
+        ]
+    )
     sections = find_sections(doc, Labeller(doc, "hybrid", LabellerPolicy(), tagger).section_finder())  # type: ignore[arg-type]
-    assert (sections[0].heading, sections[0].method) == ("一、总体情况：本单位概况", "model")
-    assert sections[2].method == "rules"
+    assert (sections[1].heading, sections[1].method) == ("三、主动公开政府信息情况说明", "model")
+    assert (sections[0].heading, sections[0].method) == ("一、总体情况", "rules")  # the rules' exact pattern stands
 
 
 def test_rules_first_hybrid_keeps_sure_rule_facts_and_takes_confident_model_facts_the_rules_miss() -> None:

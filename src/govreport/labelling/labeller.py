@@ -143,7 +143,8 @@ class ModelSectionFinder:
 
 class ModelFirstSectionFinder:
     """The model's confident headings first: it reads from every part numeral on, and a
-    part it marks at or above the threshold takes the model's heading; the other parts
+    part it marks at or above the threshold takes the model's heading — unless the rules
+    read that part's heading at the same place with a matching numeral; the other parts
     take the rules' candidates; one chain in document order over both.
 
     The model's heading must open with a part numeral (any, even a wrong one): the model
@@ -160,8 +161,14 @@ class ModelFirstSectionFinder:
             for c in _model_candidates(self.view, _numbered_windows(text, 0, len(text)))
             if (c.confidence or 0) >= self.threshold and PART_MARKER.match(text, c.start)
         ]
+        rules = heading_candidates(text)
+        sure = {(c.part, c.start) for c in rules if c.numeral_matches}
+        # where the rules read the same part's heading at the same place with its own numeral,
+        # their exact heading pattern stands: the model's span there can only differ in extent
+        # (in run-together text it ran on into the next sentence)
+        confident = [c for c in confident if (c.part, c.start) not in sure]
         by_model = {c.part for c in confident}
-        rules = [c for c in heading_candidates(text) if c.part not in by_model]
+        rules = [c for c in rules if c.part not in by_model]
         return sections_from_chain(doc, best_chain(sorted([*confident, *rules], key=lambda c: c.start)))
 
 
