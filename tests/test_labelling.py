@@ -15,7 +15,7 @@ import pytest
 from govreport.document import Document, Location, TextBlock
 from govreport.form.catalog import FORMS
 from govreport.labelling import labeller as labeller_module
-from govreport.labelling.labeller import Labeller
+from govreport.labelling.labeller import Labeller, LabellerPolicy
 from govreport.labelling.labels import ENTITY_TYPES, LABEL_ID, LABELS, ROW_TYPES
 from govreport.labelling.runtime import MODEL_DIR
 from govreport.labelling.spans import Span, decode, label_spans, stitch, window_starts
@@ -111,36 +111,60 @@ LINES = [
 ]
 
 
+RULES_FIRST = LabellerPolicy(first=dict.fromkeys(("sections", "rows", "meta", "prose"), "rules"))
+REPO = MODEL_DIR.parents[3]
+
+
 def _span_of(doc: Document, text: str, entity: str, confidence: float) -> Span:
     start = doc.text.index(text)
     return Span(entity, start, start + len(text), confidence)
 
 
-def test_hybrid_takes_a_confident_model_heading_where_the_rules_miss_a_part() -> None:
+def test_rules_first_hybrid_takes_a_confident_model_heading_where_the_rules_miss_a_part() -> None:
     doc = _doc(LINES)
     tagger = FakeTagger([_span_of(doc, "2、主动公幵政府信息情况", "PART2", 0.97)])
-    sections = find_sections(doc, Labeller(doc, "hybrid", tagger).section_finder())  # type: ignore[arg-type]
+    finder = Labeller(doc, "hybrid", RULES_FIRST, tagger).section_finder()  # type: ignore[arg-type]
+    sections = find_sections(doc, finder)
     assert [(s.part, s.method) for s in sections if s.heading] == [(1, "rules"), (2, "model"), (3, "rules")]
     assert sections[1].confidence == pytest.approx(0.97)
     assert all(lo >= doc.text.index("一、总体情况") for lo, _ in tagger.asked)  # only the gap was read
 
 
-def test_hybrid_wants_a_part_numeral_before_a_model_heading() -> None:
+@pytest.mark.parametrize("policy", [LabellerPolicy(), RULES_FIRST], ids=["model-first", "rules-first"])
+def test_hybrid_wants_a_part_numeral_before_a_model_heading(policy: LabellerPolicy) -> None:
     lines = [*LINES[:3], "主动公开政府信息情况", *LINES[4:]]
     doc = _doc(lines)
     tagger = FakeTagger([_span_of(doc, "主动公开政府信息情况", "PART2", 0.99)])
-    sections = find_sections(doc, Labeller(doc, "hybrid", tagger).section_finder())  # type: ignore[arg-type]
+    sections = find_sections(doc, Labeller(doc, "hybrid", policy, tagger).section_finder())  # type: ignore[arg-type]
     assert sections[1].heading is None
 
 
-def test_hybrid_keeps_the_rules_answer_below_the_threshold() -> None:
+@pytest.mark.parametrize("policy", [LabellerPolicy(), RULES_FIRST], ids=["model-first", "rules-first"])
+def test_hybrid_keeps_the_rules_answer_below_the_threshold(policy: LabellerPolicy) -> None:
     doc = _doc(LINES)
-    tagger = FakeTagger([_span_of(doc, "2、主动公幵政府信息情况", "PART2", 0.6)])
-    sections = find_sections(doc, Labeller(doc, "hybrid", tagger).section_finder())  # type: ignore[arg-type]
+    tagger = FakeTagger(
+        [_span_of(doc, "2、主动公幵政府信息情况", "PART2", 0.6), _span_of(doc, "一、总体情况", "PART1", 0.5)]
+    )
+    sections = find_sections(doc, Labeller(doc, "hybrid", policy, tagger).section_finder())  # type: ignore[arg-type]
     assert sections[1].heading is None and sections[1].method == "rules"
+    assert (sections[0].heading, sections[0].method) == ("一、总体情况", "rules")
 
 
-def test_hybrid_keeps_sure_rule_facts_and_takes_confident_model_facts_the_rules_miss() -> None:
+def test_model_first_hybrid_takes_the_models_confident_heading_where_the_rules_are_not_sure() -> None:
+    lines = [LINES[0], "一、总体情况本单位概况", LINES[2], "三、主动公开政府信息情况说明", LINES[4]]
+    doc = _doc(lines)  # part 2 printed with a wrong numeral; part 1 run on into the next words
+    tagger = FakeTagger(
+        [
+            _span_of(doc, "一、总体情况本单位", "PART1", 0.98),  # same place as the rules' sure heading
+            _span_of(doc, "三、主动公开政府信息情况说明", "PART2", 0.97),
+        ]
+    )
+    sections = find_sections(doc, Labeller(doc, "hybrid", LabellerPolicy(), tagger).section_finder())  # type: ignore[arg-type]
+    assert (sections[1].heading, sections[1].method) == ("三、主动公开政府信息情况说明", "model")
+    assert (sections[0].heading, sections[0].method) == ("一、总体情况", "rules")  # the rules' exact pattern stands
+
+
+def test_rules_first_hybrid_keeps_sure_rule_facts_and_takes_confident_model_facts_the_rules_miss() -> None:
     doc = _doc([*LINES[:3], "六、其他需要报告的事项", "信息处理费全年不曾收取。"])  # a phrasing the rules do not know
     tagger = FakeTagger(
         [
@@ -148,9 +172,19 @@ def test_hybrid_keeps_sure_rule_facts_and_takes_confident_model_facts_the_rules_
             _span_of(doc, "信息处理费全年不曾收取", "FEE", 0.95),
         ]
     )
-    facts = {f.key: f for f in Labeller(doc, "hybrid", tagger).facts()}  # type: ignore[arg-type]
+    facts = {f.key: f for f in Labeller(doc, "hybrid", RULES_FIRST, tagger).facts()}  # type: ignore[arg-type]
     assert (facts["prose.proactive_total"].value, facts["prose.proactive_total"].method) == (12, "rules")
     assert (facts["prose.fee_collected"].value, facts["prose.fee_collected"].method) == (0, "model")
+
+
+def test_model_first_hybrid_takes_confident_model_facts_and_the_rules_below_the_threshold() -> None:
+    doc = _doc([*LINES[:3], "六、其他需要报告的事项", "本年度未收取信息处理费。"])
+    tagger = FakeTagger(
+        [_span_of(doc, "政府信息12条", "PROACTIVE", 0.99), _span_of(doc, "未收取信息处理费", "FEE", 0.5)]
+    )
+    facts = {f.key: f for f in Labeller(doc, "hybrid", LabellerPolicy(), tagger).facts()}  # type: ignore[arg-type]
+    assert (facts["prose.proactive_total"].value, facts["prose.proactive_total"].method) == (12, "model")
+    assert (facts["prose.fee_collected"].value, facts["prose.fee_collected"].method) == (0, "rules")
 
 
 def test_model_row_labels_mark_their_cells_as_decided_by_the_model() -> None:
@@ -159,7 +193,8 @@ def test_model_row_labels_mark_their_cells_as_decided_by_the_model() -> None:
     doc.template = "2021"
     tagger = FakeTagger([_span_of(doc, "规 早", "t2.regulation", 0.95)])
     find_sections(doc)
-    cells = {v.key: v for v in map_tables(doc, Labeller(doc, "hybrid", tagger).anchor_finder())}  # type: ignore[arg-type]
+    finder = Labeller(doc, "hybrid", LabellerPolicy(), tagger).anchor_finder()  # type: ignore[arg-type]
+    cells = {v.key: v for v in map_tables(doc, finder)}
     assert (cells["t2.regulation.issued"].value, cells["t2.regulation.issued"].method) == (3, "model")
     assert cells["t2.normative_doc.in_force"].method == "table"
 
@@ -170,28 +205,44 @@ def test_without_model_files_the_labeller_falls_back_to_rules_with_a_warning(mon
     result = process(doc, "hybrid")
     assert any("labeller model not found" in f.message for f in result.findings)
     assert {s.method for s in result.sections} == {"rules"}
+    assert result.labeller == "rules"  # the mode that really ran
 
 
-@pytest.mark.skipif(not (MODEL_DIR / "labeller.json").exists(), reason="no committed model")
+@pytest.mark.skipif(not (MODEL_DIR / "labeller.json").exists(), reason="no packaged model")
+def test_a_mismatched_model_is_a_clear_warning_and_the_rules_decide(tmp_path) -> None:
+    import shutil
+
+    for path in MODEL_DIR.iterdir():
+        if path.is_file():
+            shutil.copy(path, tmp_path / path.name)
+    config = json.loads((tmp_path / "labeller.json").read_text(encoding="utf-8"))
+    (tmp_path / "labeller.json").write_text(json.dumps({**config, "labels": config["labels"][:-2]}), encoding="utf-8")
+    result = process(_doc(LINES), "hybrid", LabellerPolicy(model_dir=tmp_path))
+    warning = next(f.message for f in result.findings if "labeller model" in f.message)
+    assert "does not fit this version" in warning and "labels differ" in warning
+    assert result.labeller == "rules"
+
+
+@pytest.mark.skipif(not (MODEL_DIR / "labeller.json").exists(), reason="no packaged model")
 def test_labelling_imports_no_torch() -> None:
     code = (
         "import sys; from govreport.pipeline import extract; "
         "r = extract('tests/fixtures/seeds/001_c9d25de49169cfc6.txt', 'model'); "
         "assert r.error is None, r.error; assert 'torch' not in sys.modules and 'transformers' not in sys.modules"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=MODEL_DIR.parents[1])
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
 
 
 # ---------------------------------------------------------------- command line
 
 
-@pytest.mark.skipif(not (MODEL_DIR / "labeller.json").exists(), reason="no committed model")
+@pytest.mark.skipif(not (MODEL_DIR / "labeller.json").exists(), reason="no packaged model")
 def test_cli_extract_runs_the_chosen_labeller(tmp_path) -> None:
     from typer.testing import CliRunner
 
     from govreport.cli import app
 
-    document = MODEL_DIR.parents[1] / "tests" / "fixtures" / "seeds" / "001_c9d25de49169cfc6.txt"
+    document = REPO / "tests" / "fixtures" / "seeds" / "001_c9d25de49169cfc6.txt"
     out = tmp_path / "out.jsonl"
     result = CliRunner().invoke(app, ["extract", str(document), "-o", str(out), "--labeller", "model"])
     assert result.exit_code == 0, result.output

@@ -162,14 +162,26 @@ def vary_label(text: str, rng: random.Random) -> str:
 
 
 def title_lines(agency: str, year: int, rng: random.Random) -> list[Line]:
-    phrase_ = rng.choice(("政府信息公开工作年度报告", "政府信息公开工作年度报告", "政府信息公开年度工作报告"))
+    """The title, in its orders and wordings; a share behind site chrome and dates."""
+    phrase_ = rng.choice(("政府信息公开工作年度报告", "政府信息公开工作年度报告", "政府信息公开年度工作报告",
+                          "政府信息公开年度报告", "政府信息公开工作年报"))  # fmt: skip
     year_suffix = rng.choice(("年", "年", "年度"))
     roll = rng.random()
-    if roll < 0.5:
-        return [[(agency, AGENCY), (str(year), YEAR), (year_suffix + phrase_, None)]]
-    if roll < 0.8:
-        return [[(agency, AGENCY)], [(str(year), YEAR), (year_suffix + phrase_, None)]]
-    return [[(str(year), YEAR), (year_suffix, None), (agency, AGENCY), (phrase_, None)]]
+    if roll < 0.45:
+        lines = [[(agency, AGENCY), (str(year), YEAR), (year_suffix + phrase_, None)]]
+    elif roll < 0.7:
+        lines = [[(agency, AGENCY)], [(str(year), YEAR), (year_suffix + phrase_, None)]]
+    elif roll < 0.85:
+        lines = [[(str(year), YEAR), (year_suffix, None), (agency, AGENCY), (phrase_, None)]]
+    else:
+        lines = [[(agency, AGENCY), ("关于", None), (str(year), YEAR), (year_suffix + phrase_, None)]]
+    if rng.random() < 0.25:
+        chrome = [
+            [(c.format(next_year=year + 1, p=rng.randint(0, 9), q=rng.randint(10, 99)), None)]
+            for c in rng.sample(bank.TITLE_CHROME, rng.randint(1, 3))
+        ]
+        lines = [*chrome[: len(chrome) // 2 + 1], *lines, *chrome[len(chrome) // 2 + 1 :]]
+    return lines
 
 
 def prose_lines(part: int, year: int, values: dict, facts: dict[str, int | None], rng: random.Random) -> list[Line]:

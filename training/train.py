@@ -1,13 +1,16 @@
-"""Train the character-level token classifier from scratch (or fine-tune ``--base-model``).
+"""Fine-tune LAC's pretrained encoder (or train from scratch) as the labeller, from one config.
 
-    python -m training.train --config training/configs/shipped.yaml
+    python -m training.train --config training/configs/lac.yaml
 
-Steps: the corpus (``training.corpus``; built, or read from ``data.path``) → random
-windows of ``max_len`` characters → ``BertForTokenClassification`` with AdamW and a
-linear schedule → metrics on the validation and test splits (seqeval entity F1,
-scikit-learn per-character accuracy and macro F1) → the threshold the hybrid uses,
-chosen on validation spans (``training.calibrate``) → export to ONNX
-(``training.export``, int8 where it keeps accuracy) into ``out``.
+Steps: the corpus (``training.corpus``; built, or read from ``data.path``) plus the real
+fixtures' own text labelled by aligning their gold (``training.fixtures``; ``fixtures.exclude``
+keeps reports out, for cross-validation) → random windows of ``max_len`` characters →
+``training.model.GruTagger`` (LAC's architecture; its embeddings and GRU layers loaded from
+``pretrained``, LAC's ``lac_model`` folder, where given; characters LAC lacks get new rows)
+with AdamW and a linear schedule → export to ONNX (``training.export``) → scores of the
+exported model on the validation and test splits (seqeval entity F1, scikit-learn
+per-character accuracy and macro F1) → the calibrator and the threshold, fitted on the
+validation split (``training.calibrate``) → int8 where it keeps accuracy, into ``out``.
 """
 
 from __future__ import annotations
@@ -23,32 +26,30 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
-import numpy as np
 import torch
 import yaml
-from transformers import BertConfig, BertForTokenClassification
 
 from govreport.labelling.labels import LABELS
-from govreport.labelling.spans import stitch, window_starts
-from govreport.labelling.vocab import CharVocab
-from training import calibrate, export
+from govreport.labelling.vocab import NEWLINE, PAD, SPACE, TAB, UNK, CharVocab
+from training import export, fixtures, lac
 from training.corpus import build_dataset
-
-IGNORE = -100
+from training.model import IGNORE, GruTagger, GruTaggerConfig
 
 
 @dataclass
 class Config:
     out: str
     data: dict = field(default_factory=lambda: {"train": 1200, "validation": 150, "test": 150, "seed": 7})
-    model: dict = field(default_factory=lambda: {"hidden": 192, "layers": 4, "heads": 4, "intermediate": 512})
-    max_len: int = 256
+    model: dict = field(default_factory=lambda: {"embed": 128, "hidden": 128, "layers": 2, "dropout": 0.1})
+    pretrained: str | None = None  # LAC's lac_model folder (training.lac); None: from scratch
+    fixtures: dict = field(default_factory=lambda: {"use": False, "exclude": [], "share": 0.3})
+    max_len: int = 128
     steps: int = 1000
     batch: int = 16
-    lr: float = 1e-3
+    lr: float = 2e-3
     warmup: float = 0.06
     seed: int = 13
-    threads: int = 2
+    threads: int = 1
     eval_docs: int | None = None  # cap on validation/test documents scored (None: all)
     quantize: bool = True
 
@@ -72,66 +73,71 @@ def load_corpus(data: dict):
     return dataset
 
 
-def new_model(config: Config, vocab: CharVocab, base_model: str | None) -> BertForTokenClassification:
+def lac_rows(vocab: CharVocab, weights: lac.LacWeights) -> list[int | None]:
+    """Per token of ``vocab``, LAC's embedding row (None: a new row). A blank is LAC's
+    space, an unknown character LAC's OOV; line breaks and tabs, which LAC never saw
+    (it reads one sentence at a time), get new rows."""
+    special = {SPACE: lac.lac_row(weights, " "), UNK: weights.oov_id, PAD: None, NEWLINE: None, TAB: None}
+    return [special[t] if t in special else lac.lac_row(weights, t) for t in vocab.tokens]
+
+
+def new_model(config: Config, vocab: CharVocab, base_model: str | None) -> tuple[GruTagger, dict]:
+    """The model to train and how it was initialised."""
     id2label = dict(enumerate(LABELS))
     label2id = {label: i for i, label in id2label.items()}
     if base_model:
-        return BertForTokenClassification.from_pretrained(
-            base_model, num_labels=len(LABELS), id2label=id2label, label2id=label2id, ignore_mismatched_sizes=True
-        )
+        return GruTagger.from_pretrained(base_model), {"init": f"checkpoint {base_model}"}
     m = config.model
-    bert = BertConfig(
-        vocab_size=len(vocab),
-        hidden_size=m["hidden"],
-        num_hidden_layers=m["layers"],
-        num_attention_heads=m["heads"],
-        intermediate_size=m["intermediate"],
-        max_position_embeddings=config.max_len,
-        type_vocab_size=1,
-        num_labels=len(LABELS),
-        id2label=id2label,
-        label2id=label2id,
+    model = GruTagger(
+        GruTaggerConfig(
+            vocab_size=len(vocab),
+            embed=m["embed"],
+            hidden=m["hidden"],
+            layers=m["layers"],
+            dropout=m.get("dropout", 0.1),
+            num_labels=len(LABELS),
+            id2label=id2label,
+            label2id=label2id,
+        )
     )
-    return BertForTokenClassification(bert)
+    if not config.pretrained:
+        return model, {"init": "random (from scratch)"}
+    weights = lac.load_lac(config.pretrained)
+    from_lac = lac.load_into(model, weights, lac_rows(vocab, weights), seed=config.seed)
+    return model, {
+        "init": "LAC 2.1.2 lac_model",
+        "vocab_rows_from_lac": from_lac,
+        "vocab_rows_new": len(vocab) - from_lac,
+    }
 
 
 class Windows:
-    """Random training windows over the encoded documents."""
+    """Random training windows over the encoded documents; ``real`` (the fixtures) drawn
+    with probability ``real_share`` when there are any."""
 
-    def __init__(self, ids: list[list[int]], labels: list[list[int]], max_len: int, rng: random.Random) -> None:
-        self.ids, self.labels, self.max_len, self.rng = ids, labels, max_len, rng
+    def __init__(
+        self,
+        docs: list[tuple[list[int], list[int]]],
+        real: list[tuple[list[int], list[int]]],
+        real_share: float,
+        max_len: int,
+        rng: random.Random,
+    ) -> None:
+        self.docs, self.real, self.real_share, self.max_len, self.rng = docs, real, real_share, max_len, rng
 
     def batch(self, size: int) -> dict[str, torch.Tensor]:
         input_ids = torch.zeros((size, self.max_len), dtype=torch.long)
         labels = torch.full((size, self.max_len), IGNORE, dtype=torch.long)
         mask = torch.zeros((size, self.max_len), dtype=torch.long)
         for row in range(size):
-            doc = self.rng.randrange(len(self.ids))
-            start = self.rng.randrange(max(1, len(self.ids[doc]) - self.max_len // 2))
-            piece = self.ids[doc][start : start + self.max_len]
+            pool = self.real if self.real and self.rng.random() < self.real_share else self.docs
+            ids, gold = pool[self.rng.randrange(len(pool))]
+            start = self.rng.randrange(max(1, len(ids) - self.max_len // 2))
+            piece = ids[start : start + self.max_len]
             input_ids[row, : len(piece)] = torch.tensor(piece)
-            labels[row, : len(piece)] = torch.tensor(self.labels[doc][start : start + len(piece)])
+            labels[row, : len(piece)] = torch.tensor(gold[start : start + len(piece)])
             mask[row, : len(piece)] = 1
         return {"input_ids": input_ids, "attention_mask": mask, "labels": labels}
-
-
-def torch_probs(model: BertForTokenClassification, ids: list[int], max_len: int, batch: int = 32) -> np.ndarray:
-    """Per-character label probabilities of one document, windows stitched as at inference."""
-    stride = max_len * 3 // 4
-    starts = window_starts(len(ids), max_len, stride)
-    out: list[np.ndarray] = []
-    model.eval()
-    with torch.no_grad():
-        for i in range(0, len(starts), batch):
-            chunk = [ids[s : s + max_len] for s in starts[i : i + batch]]
-            input_ids = torch.zeros((len(chunk), max_len), dtype=torch.long)
-            mask = torch.zeros_like(input_ids)
-            for row, piece in enumerate(chunk):
-                input_ids[row, : len(piece)] = torch.tensor(piece)
-                mask[row, : len(piece)] = 1
-            logits = model(input_ids=input_ids, attention_mask=mask).logits
-            out += list(torch.softmax(logits, dim=-1).numpy())
-    return stitch(len(ids), max_len, starts, out)
 
 
 def train(config: Config, base_model: str | None = None) -> dict:
@@ -142,12 +148,23 @@ def train(config: Config, base_model: str | None = None) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     corpus = load_corpus(config.data)
+    real = fixtures.examples(set(config.fixtures.get("exclude", []))) if config.fixtures.get("use") else []
     corpus_seconds = time.perf_counter() - started
     vocab_file = Path(base_model) / "vocab.txt" if base_model else None
-    vocab = CharVocab.load(vocab_file) if vocab_file else CharVocab.build("".join(corpus["train"]["text"]))
-    train_ids = [vocab.encode(t) for t in corpus["train"]["text"]]
-    windows = Windows(train_ids, list(corpus["train"]["labels"]), config.max_len, rng)
-    model = new_model(config, vocab, base_model)
+    texts = "".join(corpus["train"]["text"]) + "".join(e["text"] for e in real)
+    vocab = CharVocab.load(vocab_file) if vocab_file else CharVocab.build(texts)
+    docs = [
+        (vocab.encode(t), list(labels))
+        for t, labels in zip(corpus["train"]["text"], corpus["train"]["labels"], strict=True)
+    ]
+    windows = Windows(
+        docs,
+        [(vocab.encode(e["text"]), e["labels"]) for e in real],
+        config.fixtures.get("share", 0.3),
+        config.max_len,
+        rng,
+    )
+    model, init = new_model(config, vocab, base_model)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=0.01)
     warmup = max(1, int(config.steps * config.warmup))
 
@@ -170,31 +187,26 @@ def train(config: Config, base_model: str | None = None) -> dict:
             elapsed = time.perf_counter() - train_started
             print(f"step {step:5d}  loss {loss.item():.4f}  {elapsed:7.1f} s", flush=True)
     train_seconds = time.perf_counter() - train_started
+    model.eval()
     checkpoint = out / "checkpoint"
     model.save_pretrained(checkpoint)
     vocab.save(checkpoint / "vocab.txt")
-
     splits = {}
     for name in ("validation", "test"):
-        split = corpus[name] if config.eval_docs is None else corpus[name].select(range(config.eval_docs))
-        probs = [torch_probs(model, vocab.encode(t), config.max_len) for t in split["text"]]
-        splits[name] = (split, probs)
-    threshold, reliability = calibrate.choose_threshold(splits["validation"][0]["labels"], splits["validation"][1])
+        splits[name] = corpus[name] if config.eval_docs is None else corpus[name].select(range(config.eval_docs))
     metrics = {
+        **init,
         "parameters": sum(p.numel() for p in model.parameters()),
         "vocab_size": len(vocab),
+        "fixtures_trained_on": [e["surface"].removeprefix("fixture:") for e in real],
         "corpus_seconds": round(corpus_seconds, 1),
         "train_seconds": round(train_seconds, 1),
         "seconds_per_step": round(train_seconds / config.steps, 3),
-        "threshold": threshold,
-        "validation": calibrate.scores(splits["validation"][0], splits["validation"][1]),
-        "test": calibrate.scores(splits["test"][0], splits["test"][1]),
-        "reliability_validation": reliability,
+        **export.export(model, vocab, config, splits, out),
         "loss_curve": loss_curve,
     }
-    metrics["export"] = export.export(model, vocab, config, threshold, splits["test"], out)
     (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1), encoding="utf-8")
-    shown = {k: v for k, v in metrics.items() if k not in ("reliability_validation", "loss_curve")}
+    shown = {k: v for k, v in metrics.items() if k not in ("calibration", "loss_curve")}
     print(json.dumps(shown, ensure_ascii=False, indent=1))
     return metrics
 
@@ -202,12 +214,21 @@ def train(config: Config, base_model: str | None = None) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Train the labeller from a config (YAML or JSON).")
     parser.add_argument("--config", required=True)
-    parser.add_argument("--base-model", help="a local checkpoint directory to fine-tune (HF format + vocab.txt)")
+    parser.add_argument("--base-model", help="a checkpoint directory of this trainer to go on from (+ vocab.txt)")
     parser.add_argument("--out", help="override the config's output directory")
+    parser.add_argument("--exclude", nargs="*", default=None, help="fixture names kept out of training (CV)")
+    parser.add_argument("--from-scratch", action="store_true", help="ignore the config's pretrained encoder")
+    parser.add_argument("--steps", type=int, help="override the config's steps")
     args = parser.parse_args()
     config = Config.load(args.config)
     if args.out:
         config.out = args.out
+    if args.exclude is not None:
+        config.fixtures = {**config.fixtures, "exclude": args.exclude}
+    if args.from_scratch:
+        config.pretrained = None
+    if args.steps:
+        config.steps = args.steps
     train(config, args.base_model)
 
 

@@ -18,7 +18,7 @@ from govreport.document import Document, TextBlock
 from govreport.errors import GovReportError, NotAReport
 from govreport.form.detect import detect_template
 from govreport.ingest import load
-from govreport.labelling.labeller import Labeller, Mode
+from govreport.labelling.labeller import DEFAULT_POLICY, Labeller, LabellerPolicy, Mode
 from govreport.options import Limits, active_limits, limits_in_force, memory_message, time_limit
 from govreport.review import add_review
 from govreport.schema import Finding, ReportMeta, ReportResult, Value
@@ -27,11 +27,17 @@ from govreport.tables.mapping import map_tables
 from govreport.validate import validate
 
 
-def process(doc: Document, labeller: Mode = "hybrid", review_below: float | None = None) -> ReportResult:
+def process(
+    doc: Document,
+    labeller: Mode = "hybrid",
+    review_below: float | None = None,
+    policy: LabellerPolicy = DEFAULT_POLICY,
+) -> ReportResult:
     """Run the stages after ingestion on a loaded document; ``labeller`` picks who decides
-    sections, table row labels and prose facts (``rules``, ``model`` or ``hybrid``);
+    sections, table row labels and prose facts (``rules``, ``model`` or ``hybrid``; the
+    hybrid's order per decision is ``policy``'s). ``result.labeller`` is the mode that ran;
     ``review_below`` overrides the review threshold (``govreport.review.REVIEW_BELOW``)."""
-    decider = Labeller(doc, labeller)
+    decider = Labeller(doc, labeller, policy)
     find_sections(doc, decider.section_finder())
     facts = decider.facts()
     year = next((f.value for f in facts if f.key == "meta.year"), None)
@@ -55,6 +61,7 @@ def process(doc: Document, labeller: Mode = "hybrid", review_below: float | None
         cells=cells,
         facts=[*facts, template_fact],
         findings=findings,
+        labeller=decider.mode,
     )
     return add_review(calibrate(result), review_below)
 
@@ -85,7 +92,11 @@ def check_size(doc: Document, limits: Limits) -> None:
 
 
 def extract(
-    path: str | Path, labeller: Mode = "hybrid", limits: Limits | None = None, review_below: float | None = None
+    path: str | Path,
+    labeller: Mode = "hybrid",
+    limits: Limits | None = None,
+    review_below: float | None = None,
+    policy: LabellerPolicy = DEFAULT_POLICY,
 ) -> ReportResult:
     """Extract one report under ``limits`` (default: those in force, ``options.active_limits``), listing
     for review the values below ``review_below`` (default ``review.REVIEW_BELOW``); errors become
@@ -96,7 +107,7 @@ def extract(
         with limits_in_force(limits), time_limit(limits.seconds):
             doc = load(path)
             check_size(doc, limits)
-            result = process(doc, labeller, review_below)
+            result = process(doc, labeller, review_below, policy)
     except GovReportError as exc:
         result = ReportResult(doc=str(path), error=str(exc))
     except MemoryError:
@@ -107,5 +118,5 @@ def extract(
         result = ReportResult(doc=str(path), error=f"internal error: {type(exc).__name__}: {exc}")
     result.seconds = round(time.perf_counter() - started, 4)
     result.tool_version = __version__
-    result.labeller = labeller
+    result.labeller = result.labeller or labeller  # a failed document records the mode asked for
     return result

@@ -1,4 +1,4 @@
-"""How many threads one document's models (OCR, the labeller) may use.
+"""How many threads one document's models (OCR; the labeller uses one, see labelling.runtime) may use.
 
 A single process may use the machine's cores; a pool of N workers gives each its
 share, or the workers' thread pools fight over the same cores and a second worker

@@ -6,22 +6,38 @@ heading candidates (``govreport.sections``), row-label spans become table anchor
 (``govreport.prose.read_fact_span``). Every decision keeps its path in ``method``
 and its confidence.
 
-Hybrid: the rules decide where they are sure; where they miss (a part, a table
-row, a fact) or match a row label only weakly (fuzzy, a short core), the model
-runs over just that stretch of text, and its span is taken when its confidence
-reaches the threshold chosen on validation data (``labeller.json``); otherwise the
-rules' answer stands. So the model costs nothing on a report the rules read cleanly.
+Hybrid, as ``LabellerPolicy`` configures it, per decision:
+
+* ``model`` first (default for part headings, the title's agency and year, and the
+  prose facts): the model reads the stretches where the thing can stand (from each
+  part numeral; the title lines; the sentences of a part with the fact's cue words)
+  and its span is used where its calibrated confidence reaches the threshold
+  (chosen on held-apart data, ``labeller.json``); below it, or where it finds
+  nothing, the rules decide;
+* ``rules`` first (default for table row labels): the rules decide where they are
+  sure, the model fills rows they miss or match only weakly. Reading every table
+  with the model would cost most of the throughput budget, and the rules read the
+  printed form's labels exactly.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from govreport.document import Document
 from govreport.form.catalog import TableForm
 from govreport.labelling.labels import AGENCY, FACT_TYPES, YEAR, part_of
-from govreport.labelling.runtime import Tagger, default_tagger
+from govreport.labelling.runtime import (
+    MODEL_DIR,
+    Tagger,
+    default_tagger,
+    load_tagger,
+    merged_regions,
+    unavailable_reason,
+)
 from govreport.labelling.spans import Span
 from govreport.prose import FACT_KEYS, extract_facts, read_fact_span
 from govreport.schema import Finding, Provenance, SectionResult, Value
@@ -37,6 +53,30 @@ from govreport.tables.anchors import Anchor, find_anchors
 from govreport.tables.mapping import AnchorFinder
 
 Mode = Literal["rules", "model", "hybrid"]
+First = Literal["model", "rules"]
+DECISIONS = ("sections", "rows", "meta", "prose")
+
+
+@dataclass(frozen=True)
+class LabellerPolicy:
+    """Who goes first in the hybrid, per decision, and on what model.
+
+    ``first[decision]``: ``model`` (the model's confident span decides, the rules below
+    the threshold) or ``rules`` (the rules decide, the model fills what they miss).
+    ``threshold``: None takes the model's own (``labeller.json``, chosen on held-apart
+    data). ``model_dir``: None is the packaged model."""
+
+    first: dict[str, First] = field(
+        default_factory=lambda: {"sections": "model", "rows": "rules", "meta": "model", "prose": "model"}
+    )
+    threshold: float | None = None
+    model_dir: Path | None = None
+
+    def tagger(self) -> Tagger | None:
+        return default_tagger() if self.model_dir is None else load_tagger(self.model_dir)
+
+
+DEFAULT_POLICY = LabellerPolicy()
 
 _SURE_ANCHOR = 0.95  # a rule row label scoring this (an exact match) is not second-guessed
 _HEAD_CHARS = 600  # the title stands in the first characters
@@ -46,19 +86,30 @@ _HEADING_WINDOW = 48  # characters from a part numeral that hold the longest hea
 
 
 class ModelView:
-    """The model's spans over stretches of one document, each stretch labelled once."""
+    """The model's spans over stretches of one document, each stretch labelled once
+    (the stretches asked together go through the model in one batch)."""
 
     def __init__(self, doc: Document, tagger: Tagger) -> None:
         self.doc, self.tagger = doc, tagger
         self._done: dict[tuple[int, int], list[Span]] = {}
 
+    def _covering(self, start: int, end: int) -> tuple[int, int] | None:
+        return next(((s, e) for s, e in self._done if s <= start and end <= e), None)
+
+    def spans_in(self, regions: list[tuple[int, int]]) -> list[Span]:
+        missing = merged_regions([(s, e) for s, e in regions if self._covering(s, e) is None])
+        if missing:
+            found = self.tagger.spans(self.doc.text, missing)
+            for s, e in missing:
+                self._done[(s, e)] = [span for span in found if s <= span.start and span.end <= e]
+        out: dict[Span, None] = {}
+        for start, end in regions:
+            covering = self._covering(start, end)
+            out.update(dict.fromkeys(s for s in self._done[covering] if start <= s.start and s.end <= end))  # type: ignore[index]
+        return list(out)
+
     def spans(self, start: int = 0, end: int | None = None) -> list[Span]:
-        end = len(self.doc.text) if end is None else end
-        covering = next(((s, e) for s, e in self._done if s <= start and end <= e), None)
-        if covering is None:
-            self._done[(start, end)] = self.tagger.spans(self.doc.text, [(start, end)])
-            covering = (start, end)
-        return [s for s in self._done[covering] if start <= s.start and s.end <= end]
+        return self.spans_in([(start, len(self.doc.text) if end is None else end)])
 
 
 # ---------------------------------------------------------------- sections
@@ -70,7 +121,7 @@ def _model_candidates(view: ModelView, regions: list[tuple[int, int]] | None = N
     one (a stray character is not)."""
     out = []
     regions = [(0, len(view.doc.text))] if regions is None else regions
-    for span in [s for start, end in regions for s in view.spans(start, end)]:
+    for span in view.spans_in(regions):
         part = part_of(span.entity)
         if part is None:
             continue
@@ -90,12 +141,40 @@ class ModelSectionFinder:
         return sections_from_chain(doc, best_chain(_model_candidates(self.view)), method="model")
 
 
-class HybridSectionFinder:
-    """The rules' chain; a part it misses is looked for by the model between its neighbours.
+class ModelFirstSectionFinder:
+    """The model's confident headings first: it reads from every part numeral on, and a
+    part it marks at or above the threshold takes the model's heading — unless the rules
+    read that part's heading at the same place with a matching numeral; the other parts
+    take the rules' candidates; one chain in document order over both.
 
-    The model's heading must still open with a part numeral (any, even a wrong one): the
-    model is trusted to read damaged heading text, not to promote a bare line such as
+    The model's heading must open with a part numeral (any, even a wrong one): the model
+    is trusted to read heading text, not to promote a bare line such as
     ``主动公开政府信息情况`` to a part, which the gold convention counts as missing."""
+
+    def __init__(self, view: ModelView, threshold: float) -> None:
+        self.view, self.threshold = view, threshold
+
+    def find(self, doc: Document) -> list[SectionResult]:
+        text = doc.text
+        confident = [
+            c
+            for c in _model_candidates(self.view, _numbered_windows(text, 0, len(text)))
+            if (c.confidence or 0) >= self.threshold and PART_MARKER.match(text, c.start)
+        ]
+        rules = heading_candidates(text)
+        sure = {(c.part, c.start) for c in rules if c.numeral_matches}
+        # where the rules read the same part's heading at the same place with its own numeral,
+        # their exact heading pattern stands: the model's span there can only differ in extent
+        # (in run-together text it ran on into the next sentence)
+        confident = [c for c in confident if (c.part, c.start) not in sure]
+        by_model = {c.part for c in confident}
+        rules = [c for c in rules if c.part not in by_model]
+        return sections_from_chain(doc, best_chain(sorted([*confident, *rules], key=lambda c: c.start)))
+
+
+class HybridSectionFinder:
+    """The rules' chain; a part it misses is looked for by the model between its neighbours
+    (the model's heading must open with a part numeral, as in ``ModelFirstSectionFinder``)."""
 
     def __init__(self, view: ModelView, threshold: float) -> None:
         self.view, self.threshold = view, threshold
@@ -124,7 +203,9 @@ def _numbered_windows(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     through the model, not the whole gap."""
     windows: list[tuple[int, int]] = []
     for m in PART_MARKER.finditer(text, lo, hi):
-        start, end = m.start(), min(hi, m.start() + _HEADING_WINDOW)
+        start = m.start()
+        line_end = text.find("\n", m.end() + _MIN_HEADING)  # a heading does not run on into the next line
+        end = min(hi, start + _HEADING_WINDOW, line_end + 1 if line_end >= 0 else hi)
         if windows and start <= windows[-1][1]:
             windows[-1] = (windows[-1][0], end)
         else:
@@ -170,6 +251,21 @@ def _hybrid_anchors(view: ModelView, threshold: float) -> AnchorFinder:
     return find
 
 
+def _model_first_anchors(view: ModelView, threshold: float) -> AnchorFinder:
+    """The model's confident row labels first; rows it does not mark confidently take the
+    rules' label where it stands between its neighbours in form order."""
+
+    def find(doc: Document, start: int, end: int, form: TableForm) -> list[Anchor]:
+        order = {row.key: i for i, row in enumerate(form.rows)}
+        kept = {a.row.key: a for a in _model_anchors(view, start, end, form, threshold)}
+        for rule_anchor in find_anchors(doc, start, end, form):
+            if rule_anchor.row.key not in kept and _between_neighbours(rule_anchor, kept, order):
+                kept[rule_anchor.row.key] = rule_anchor
+        return sorted(kept.values(), key=lambda a: a.start)
+
+    return find
+
+
 def _between_neighbours(anchor: Anchor, kept: dict[str, Anchor], order: dict[str, int]) -> bool:
     i = order[anchor.row.key]
     before = [a.end for key, a in kept.items() if order[key] < i]
@@ -185,13 +281,21 @@ def _fact_regions(doc: Document, key: str) -> list[tuple[int, int]]:
     sentences of its part (part 6 for the fee, part 1 for the counts) that hold a word the
     fact is stated with — a few hundred characters rather than the whole part."""
     if key.startswith("meta."):
-        return [(0, min(len(doc.text), _HEAD_CHARS))]
+        return [_title_region(doc.text)]
     part = 6 if key == "prose.fee_collected" else 1
     start, end = doc.section_spans.get(part, (0, len(doc.text)))
     cue = _FACT_CUES[key]
     return [
         (start + m.start(), start + m.end()) for m in _SENTENCE.finditer(doc.text, start, end) if cue.search(m.group())
     ]
+
+
+def _title_region(text: str) -> tuple[int, int]:
+    """The lines up to the one naming the report (报告) in the first characters, else the first characters."""
+    head = text[:_HEAD_CHARS]
+    at = head.find("报告")
+    end = head.find("\n", at) if at >= 0 else -1
+    return (0, end if end >= 0 else len(head))
 
 
 _SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
@@ -219,7 +323,7 @@ def _fact_value(key: str, text: str) -> int | float | str | None:
 def model_fact(doc: Document, view: ModelView, key: str, threshold: float = 0.0) -> Value | None:
     """The fact from the model's spans of its type: for the title's agency and year the first
     that reads as one (the title comes first), for a prose fact the most confident; or None."""
-    found = [s for start, end in _fact_regions(doc, key) for s in view.spans(start, end)]
+    found = view.spans_in(_fact_regions(doc, key))
     spans = [s for s in found if s.entity == _ENTITY_OF[key] and s.confidence >= threshold]
     if key.startswith("prose."):
         spans.sort(key=lambda s: -s.confidence)
@@ -237,25 +341,34 @@ def model_fact(doc: Document, view: ModelView, key: str, threshold: float = 0.0)
 
 
 class Labeller:
-    """The three decisions of one document made by ``mode``'s path."""
+    """The three decisions of one document made by ``mode``'s path (the hybrid's as ``policy`` says).
 
-    def __init__(self, doc: Document, mode: Mode = "hybrid", tagger: Tagger | None = None) -> None:
-        self.doc = doc
+    ``mode`` is what really runs: a model mode without a usable model becomes ``rules``,
+    with a warning finding naming why."""
+
+    def __init__(self, doc: Document, mode: Mode = "hybrid", policy: LabellerPolicy = DEFAULT_POLICY,
+                 tagger: Tagger | None = None) -> None:  # fmt: skip
+        self.doc, self.policy = doc, policy
         self.mode: Mode = mode
-        tagger = tagger or (default_tagger() if mode != "rules" else None)
+        tagger = tagger or (policy.tagger() if mode != "rules" else None)
         if tagger is None and mode != "rules":
-            doc.findings.append(
-                Finding(kind="warning", message=f"labeller model not found: rules decided instead of '{mode}'")
-            )
+            why = unavailable_reason(policy.model_dir or MODEL_DIR) or "no model"
+            message = f"labeller model not found or unusable ({why}): rules decided instead of '{mode}'"
+            doc.findings.append(Finding(kind="warning", message=message))
             self.mode = "rules"
         self.view = ModelView(doc, tagger) if tagger is not None else None
-        self.threshold = tagger.threshold if tagger is not None else 1.0
+        self.threshold = policy.threshold if policy.threshold is not None else tagger.threshold if tagger else 1.0
+
+    def _model_first(self, decision: str) -> bool:
+        return self.policy.first.get(decision) == "model"
 
     def section_finder(self) -> SectionFinder | None:
         if self.view is None:
             return None  # the rules
         if self.mode == "model":
             return ModelSectionFinder(self.view)
+        if self._model_first("sections"):
+            return ModelFirstSectionFinder(self.view, self.threshold)
         return HybridSectionFinder(self.view, self.threshold)
 
     def anchor_finder(self) -> AnchorFinder:
@@ -264,19 +377,25 @@ class Labeller:
             return find_anchors
         if self.mode == "model":
             return lambda doc, start, end, form: _model_anchors(view, start, end, form)
+        if self._model_first("rows"):
+            return _model_first_anchors(view, self.threshold)
         return _hybrid_anchors(view, self.threshold)
 
     def facts(self) -> list[Value]:
-        """The five meta/prose facts; in the hybrid, the model only fills what the rules did not find."""
+        """The five meta/prose facts: the model's where it goes first and is confident,
+        else the rules'; where the rules go first, the model only fills what they miss."""
         view = self.view
         if view is None:
             return extract_facts(self.doc)
         if self.mode == "model":
             return [model_fact(self.doc, view, key) or _not_found(key) for key in FACT_KEYS]
-        return [
-            fact if fact.value is not None else model_fact(self.doc, view, fact.key, self.threshold) or fact
-            for fact in extract_facts(self.doc)
-        ]
+        out = []
+        for fact in extract_facts(self.doc):
+            if self._model_first(fact.key.split(".")[0]) or fact.value is None:
+                out.append(model_fact(self.doc, view, fact.key, self.threshold) or fact)
+            else:
+                out.append(fact)
+        return out
 
 
 def _not_found(key: str) -> Value:
