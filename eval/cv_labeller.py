@@ -111,7 +111,7 @@ def score_folds(k: int, renditions: int = 0, seed: int = 2024) -> dict:
             policy = LabellerPolicy(model_dir=model_dir)
             for name, gold, path in documents:
                 for mode in ("model", "hybrid"):
-                    result = extract(path, mode, policy)  # type: ignore[arg-type]
+                    result = extract(path, mode, policy=policy)  # type: ignore[arg-type]
                     assert result.labeller == mode, result.findings
                     add(f"{mode} ({init})", name, gold, result.to_json_dict())
     folds_ = [[f.name for f in fold] for fold in folds(k)]

@@ -217,7 +217,7 @@ def test_a_mismatched_model_is_a_clear_warning_and_the_rules_decide(tmp_path) ->
             shutil.copy(path, tmp_path / path.name)
     config = json.loads((tmp_path / "labeller.json").read_text(encoding="utf-8"))
     (tmp_path / "labeller.json").write_text(json.dumps({**config, "labels": config["labels"][:-2]}), encoding="utf-8")
-    result = process(_doc(LINES), "hybrid", LabellerPolicy(model_dir=tmp_path))
+    result = process(_doc(LINES), "hybrid", policy=LabellerPolicy(model_dir=tmp_path))
     warning = next(f.message for f in result.findings if "labeller model" in f.message)
     assert "does not fit this version" in warning and "labels differ" in warning
     assert result.labeller == "rules"
