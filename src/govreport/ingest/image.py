@@ -33,7 +33,8 @@ def _gray_frames(path: str) -> Iterator[tuple[np.ndarray, float]]:
         with Image.open(path) as image:
             for frame in ImageSequence.Iterator(image):
                 dpi = image_dpi(frame)
-                gray = frame.convert("L")
+                # colour is kept where there is any: a red seal is told from the print by its colour
+                gray = frame.convert("RGB" if frame.mode in ("RGB", "RGBA", "P", "CMYK", "YCbCr") else "L")
                 if dpi > MAX_DPI:
                     scale = MAX_DPI / dpi
                     gray = gray.resize(
@@ -52,8 +53,9 @@ def load_image(path: str) -> Document:
 
     pages: list[list[Block]] = []
     for number, (gray, dpi) in enumerate(_gray_frames(path), start=1):
-        words, grids = read_page(gray, dpi).in_points(dpi)
-        pages.append(page_blocks(words, grids, number, gray.shape[0] * 72 / dpi, unruled_tables=not grids))
+        read = read_page(gray, dpi)
+        words, grids = read.in_points()
+        pages.append(page_blocks(words, grids, number, read.height, unruled_tables=not grids))
     blocks = join_continued_tables(pages)
     if not blocks:
         raise IngestError("No text found in the image")

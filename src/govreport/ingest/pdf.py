@@ -10,6 +10,8 @@ read so far. Boxes are in PDF points from the page's top-left corner.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -18,8 +20,11 @@ from govreport.document import Block, Document, Table
 from govreport.errors import IngestError
 from govreport.ocr.assemble import Word, page_blocks
 from govreport.ocr.garbage import is_garbled
-from govreport.ocr.grid import Grid, Segment, find_grids, segments_of_box
+from govreport.ocr.grid import Segment, find_grids, segments_of_box
 from govreport.schema import Finding
+
+if TYPE_CHECKING:
+    from govreport.ocr.page import PageRead
 from govreport.text import fold_radicals
 
 OCR_DPI = 200  # pages read by OCR are rendered at this resolution
@@ -74,12 +79,12 @@ def _path_segments(page: pdfium.PdfPage, height: float) -> list[Segment]:
     return segments
 
 
-def _ocr_page(page: pdfium.PdfPage) -> tuple[list[Word], list[Grid]]:
+def _ocr_page(page: pdfium.PdfPage) -> PageRead:
     from govreport.ocr.page import read_page  # OpenCV and the OCR engine load only when a page needs them
 
-    image = page.render(scale=OCR_DPI / 72, grayscale=True).to_numpy()
-    gray = np.ascontiguousarray(image[:, :, 0] if image.ndim == 3 else image)
-    return read_page(gray, OCR_DPI).in_points(OCR_DPI)
+    # in colour: a red seal is told from the print by its colour
+    image = page.render(scale=OCR_DPI / 72, rev_byteorder=True).to_numpy()
+    return read_page(np.ascontiguousarray(image[:, :, :3]), OCR_DPI)
 
 
 def _read_page(page: pdfium.PdfPage, number: int) -> tuple[list[Block], bool]:
@@ -88,8 +93,9 @@ def _read_page(page: pdfium.PdfPage, number: int) -> tuple[list[Block], bool]:
     words = _text_words(page, height)
     text = "".join(w.text for w in words)
     if not text.strip() or is_garbled(text):
-        words, grids = _ocr_page(page)
-        return page_blocks(words, grids, number, height, unruled_tables=not grids), True
+        read = _ocr_page(page)
+        words, grids = read.in_points()
+        return page_blocks(words, grids, number, read.height, unruled_tables=not grids), True
     words = [Word(fold_radicals(w.text), w.box) for w in words]
     grids = find_grids(_path_segments(page, height), tol=_GRID_TOL, min_gap=_MIN_CELL)
     return page_blocks(words, grids, number, height), False

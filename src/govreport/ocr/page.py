@@ -19,12 +19,13 @@ import numpy as np
 
 from govreport.ocr.assemble import Word
 from govreport.ocr.engine import ocr_engine
-from govreport.ocr.grid import Box, Grid, GridCell, Segment, find_grids, scale_box, scale_grid
+from govreport.ocr.grid import Box, EdgeCheck, Grid, GridCell, Segment, find_grids, scale_box, scale_grid
+from govreport.ocr.normalize import normalize_page, skew_angle
 from govreport.ocr.numbers import fix_number
 
-_MIN_SKEW = 0.05  # degrees; smaller tilts are not worth resampling the page
-_MAX_SKEW = 5.0  # a larger estimate is a misreading (a figure, a stamp), not the page's tilt
 _MIN_INK_PIXELS = 25  # fewer dark pixels in a cell is noise, not a character
+_DRAWN_EDGE = 0.7  # of an edge covered by straight runs of ink: a broken rule is drawn there
+_STRAIGHT = 1.0  # pixels: the spread of a drawn line's position along an edge
 _CROP_PAD = 4  # pixels of white around a line crop, as the recognizer was trained on
 
 
@@ -33,58 +34,33 @@ class PageRead:
     words: list[Word]
     grids: list[Grid]
     skew: float  # degrees the page was turned back by
+    dpi: float  # of the normalized page the boxes are pixels of
+    repairs: tuple[str, ...]  # what normalization did to the page
+    height: float  # of the normalized page, in points
 
-    def in_points(self, dpi: float) -> tuple[list[Word], list[Grid]]:
+    def in_points(self) -> tuple[list[Word], list[Grid]]:
         """Words and grids with pixel boxes turned into points (1/72 inch)."""
-        k = 72 / dpi
+        k = 72 / self.dpi
         words = [Word(w.text, scale_box(w.box, k), w.confidence) for w in self.words]
         return words, [scale_grid(g, k) for g in self.grids]
 
 
-def _ink(gray: np.ndarray) -> np.ndarray:
-    """Dark pixels as 255 (Otsu on a lightly smoothed page, so scan noise stays white)."""
-    _, binary = cv2.threshold(cv2.GaussianBlur(gray, (3, 3), 0), 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    return binary
-
-
-def skew_angle(binary: np.ndarray) -> float:
-    """The page's tilt in degrees: median orientation of wide blobs (text lines, rules)."""
-    width = binary.shape[1]
-    joined = cv2.morphologyEx(
-        binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (max(15, width // 60), 1))
-    )
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined)
-    angles = []
-    for i in range(1, count):
-        x, y, w, h, _ = stats[i]
-        if w < width * 0.15 or h > w * 0.15:
-            continue
-        ys, xs = np.nonzero(labels[y : y + h, x : x + w] == i)
-        vx, vy, _, _ = cv2.fitLine(np.column_stack([xs, ys]).astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
-        angles.append(math.degrees(math.atan2(vy, vx)))
-    if not angles:
-        return 0.0
-    angle = float(np.median(angles))
-    return angle if _MIN_SKEW <= abs(angle) <= _MAX_SKEW else 0.0
-
-
-def _rotate(gray: np.ndarray, angle: float) -> np.ndarray:
-    h, w = gray.shape
-    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    return cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
-
-
-def _rule_mask(binary: np.ndarray, horizontal: bool, length: int) -> np.ndarray:
-    """Pixels of straight runs at least ``length`` long: rules, not strokes of characters."""
+def _run_mask(binary: np.ndarray, horizontal: bool, length: int) -> np.ndarray:
+    """Pixels of straight runs at least ``length`` long along the direction."""
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
     return cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
 
 
-def _segments(mask: np.ndarray, horizontal: bool) -> list[Segment]:
+def _rule_pieces(mask: np.ndarray, horizontal: bool, thickest: float) -> list[Segment]:
+    """The runs of a run mask as segments: pieces of rules, not the strokes of characters
+    (shorter) nor a seal's ring or a blot (thicker on average than ``thickest``)."""
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask)
     out = []
     for i in range(1, count):
-        x, y, w, h, _ = stats[i]
+        x, y, w, h, area = stats[i]
+        run = w if horizontal else h
+        if area / run > thickest:
+            continue
         if horizontal:
             out.append(Segment(True, y + h / 2, float(x), float(x + w)))
         else:
@@ -92,14 +68,93 @@ def _segments(mask: np.ndarray, horizontal: bool) -> list[Segment]:
     return out
 
 
+def _edge_check(runs_h: np.ndarray, runs_v: np.ndarray, tol: float, pad: float) -> EdgeCheck:
+    """Whether one straight line of ink covers most of an edge between two cells: a rule broken
+    into pieces too short or too far apart to be joined. The strokes of characters that an edge
+    through a merged cell crosses cover it at scattered offsets, never as one line."""
+
+    def drawn(horizontal: bool, at: float, lo: float, hi: float) -> bool:
+        runs = runs_h if horizontal else runs_v
+        a0, a1 = max(0, round(at - tol)), round(at + tol) + 1
+        b0, b1 = round(lo + pad), round(hi - pad)
+        if b1 - b0 < 3:
+            return False
+        band = runs[a0:a1, b0:b1] if horizontal else runs[b0:b1, a0:a1].T  # across × along
+        inked = band.any(axis=0)
+        end = max(1, round(0.1 * inked.size))  # a rule runs from end to end; text keeps off the rules
+        if np.count_nonzero(inked) < _DRAWN_EDGE * inked.size or not (inked[:end].any() and inked[-end:].any()):
+            return False
+        offsets = np.arange(band.shape[0], dtype=np.float32)[:, None]
+        weights = band[:, inked] > 0
+        centres = (offsets * weights).sum(axis=0) / weights.sum(axis=0)
+        return float(centres.std()) <= _STRAIGHT
+
+    return drawn
+
+
+def join_collinear(
+    pieces: list[Segment], across: list[Segment], tol: float, max_gap: float, min_length: float, min_piece: float
+) -> list[Segment]:
+    """Pieces of one rule broken by small gaps (a photocopy's dropouts) joined into the rule. Pieces
+    shorter than ``min_piece`` may be strokes of characters: one is not joined across a junction
+    (where a rule ``across`` passes, the rule may end, and a stroke beyond it is no part of it). A
+    joined rule shorter than ``min_length``, mostly gap, or without one piece of ``min_piece``
+    (strokes of characters side by side) is dropped."""
+    # rule, the position of its last piece, length covered by ink, longest piece
+    rules: list[tuple[Segment, float, float, float]] = []
+    for piece in sorted(pieces, key=lambda s: (s.lo, s.at)):
+        length = piece.hi - piece.lo
+        for i, (rule, end_at, covered, longest) in enumerate(rules):
+            if (
+                abs(end_at - piece.at) <= tol
+                and piece.lo - rule.hi <= max_gap
+                and not _junction(rule, piece, across, tol)
+            ):
+                joined = Segment(rule.horizontal, rule.at, rule.lo, max(rule.hi, piece.hi))
+                covered += max(0.0, piece.hi - max(piece.lo, rule.hi))
+                rules[i] = (joined, piece.at, covered, max(longest, length))
+                break
+        else:
+            rules.append((piece, piece.at, length, length))
+    return [
+        r
+        for r, _, covered, longest in rules
+        if r.hi - r.lo >= min_length and covered >= 0.8 * (r.hi - r.lo) and longest >= min_piece
+    ]
+
+
+def _junction(rule: Segment, piece: Segment, across: list[Segment], tol: float) -> bool:
+    lo, hi = rule.hi - tol, piece.lo + tol
+    return piece.lo > rule.hi and any(lo <= a.at <= hi and a.lo - tol <= piece.at <= a.hi + tol for a in across)
+
+
+def _rules_mask(shape: tuple[int, ...], rules: list[Segment], width: int) -> np.ndarray:
+    mask = np.zeros(shape, np.uint8)
+    for r in rules:
+        a, lo, hi = round(r.at), round(r.lo), round(r.hi)
+        p0, p1 = ((lo, a), (hi, a)) if r.horizontal else ((a, lo), (a, hi))
+        cv2.line(mask, p0, p1, 255, width)
+    return mask
+
+
 def ruled_grids(binary: np.ndarray, dpi: float) -> tuple[list[Grid], np.ndarray]:
     """Table grids from the page's ruling lines, and the ink with the rules taken out."""
     unit = dpi / 72  # pixels per point
-    horizontal = _rule_mask(binary, True, round(30 * unit))
-    vertical = _rule_mask(binary, False, round(14 * unit))
-    segments = _segments(horizontal, True) + _segments(vertical, False)
-    rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
-    return find_grids(segments, tol=3 * unit, min_gap=5 * unit), cv2.bitwise_and(binary, cv2.bitwise_not(rules))
+    thickest = max(3.0, 2.5 * unit)
+    # pieces longer than a title character's strokes, joined across a photocopy's gaps
+    runs_h = _run_mask(binary, True, round(6 * unit))
+    runs_v = _run_mask(binary, False, round(6 * unit))
+    horizontal = _rule_pieces(runs_h, True, thickest)
+    vertical = _rule_pieces(runs_v, False, thickest)
+    long_h = [p for p in horizontal if p.hi - p.lo >= 20 * unit]
+    long_v = [p for p in vertical if p.hi - p.lo >= 12 * unit]
+    segments = join_collinear(horizontal, long_v, unit, 4 * unit, 30 * unit, 20 * unit)
+    segments += join_collinear(vertical, long_h, unit, 4 * unit, 14 * unit, 12 * unit)
+    rules = _rules_mask(binary.shape, segments, max(5, round(3 * unit)))
+    rules = cv2.bitwise_and(cv2.dilate(binary, np.ones((3, 3), np.uint8)), rules)
+    drawn = _edge_check(runs_h, runs_v, tol=1.5 * unit, pad=unit)
+    grids = find_grids(segments, tol=3 * unit, min_gap=5 * unit, drawn=drawn)
+    return grids, cv2.bitwise_and(binary, cv2.bitwise_not(rules))
 
 
 def _ink_runs(profile: np.ndarray) -> list[tuple[int, int]]:
@@ -172,14 +227,11 @@ def _text_outside_tables(gray: np.ndarray, binary: np.ndarray, grids: list[Grid]
     return boxes
 
 
-def read_page(gray: np.ndarray, dpi: float) -> PageRead:
-    """OCR one grayscale page image of the given resolution."""
-    binary = _ink(gray)
-    angle = skew_angle(binary)
-    if angle:
-        gray = _rotate(gray, angle)
-        binary = _ink(gray)
-    grids, text_ink = ruled_grids(binary, dpi)
+def read_page(image: np.ndarray, dpi: float) -> PageRead:
+    """OCR one page image (grayscale or RGB) of the given resolution."""
+    page = normalize_page(image, dpi)
+    gray, dpi = page.gray, page.dpi
+    grids, text_ink = ruled_grids(page.binary, dpi)
     inset = max(2, round(dpi / 72))
     cell_boxes = [box for grid in grids for cell in grid.cells for box in _cell_lines(text_ink, cell, inset)]
     boxes = cell_boxes + _text_outside_tables(gray, text_ink, grids)
@@ -189,4 +241,7 @@ def read_page(gray: np.ndarray, dpi: float) -> PageRead:
         fixed, confidence = fix_number(text, score)
         if fixed.strip():
             words.append(Word(fixed, box, confidence))
-    return PageRead(words, grids, angle)
+    return PageRead(words, grids, page.skew, dpi, page.repairs, gray.shape[0] * 72 / dpi)
+
+
+__all__ = ["PageRead", "join_collinear", "read_page", "ruled_grids", "skew_angle"]
