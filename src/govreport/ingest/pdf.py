@@ -87,18 +87,18 @@ def _ocr_page(page: pdfium.PdfPage) -> PageRead:
     return read_page(np.ascontiguousarray(image[:, :, :3]), OCR_DPI)
 
 
-def _read_page(page: pdfium.PdfPage, number: int) -> tuple[list[Block], bool]:
-    """Blocks of one page, and whether it was read by OCR."""
+def _read_page(page: pdfium.PdfPage, number: int) -> tuple[list[Block], tuple[str, ...] | None]:
+    """Blocks of one page, and where it was read by OCR, what was repaired on its image (else None)."""
     height = page.get_height()
     words = _text_words(page, height)
     text = "".join(w.text for w in words)
     if not text.strip() or is_garbled(text):
         read = _ocr_page(page)
         words, grids = read.in_points()
-        return page_blocks(words, grids, number, read.height, unruled_tables=not grids), True
+        return page_blocks(words, grids, number, read.height, unruled_tables=not grids), read.notes
     words = [Word(fold_radicals(w.text), w.box) for w in words]
     grids = find_grids(_path_segments(page, height), tol=_GRID_TOL, min_gap=_MIN_CELL)
-    return page_blocks(words, grids, number, height), False
+    return page_blocks(words, grids, number, height), None
 
 
 def _continues(previous: Block, table: Table) -> bool:
@@ -148,18 +148,18 @@ def join_continued_tables(pages: list[list[Block]]) -> list[Block]:
 def load_pdf(path: str) -> Document:
     document = open_pdf(path)
     pages: list[list[Block]] = []
-    ocr_pages: list[int] = []
+    ocr_pages: dict[int, tuple[str, ...]] = {}  # page -> what was repaired on its image
     try:
         n_pages = len(document)
         for index in range(n_pages):
             page = document[index]
             try:
-                blocks, by_ocr = _read_page(page, index + 1)
+                blocks, repairs = _read_page(page, index + 1)
             finally:
                 page.close()
             pages.append(blocks)
-            if by_ocr:
-                ocr_pages.append(index + 1)
+            if repairs is not None:
+                ocr_pages[index + 1] = repairs
     finally:
         document.close()
     blocks = join_continued_tables(pages)
@@ -169,6 +169,9 @@ def load_pdf(path: str) -> Document:
     if ocr_pages:
         listed = ", ".join(map(str, ocr_pages))
         doc.findings.append(Finding(kind="warning", message=f"pages read by OCR (no sound text layer): {listed}"))
+        from govreport.ocr.page import repair_findings
+
+        doc.findings += repair_findings(ocr_pages)
     return doc
 
 

@@ -167,13 +167,14 @@ def page_blocks(
 ) -> list[Block]:
     """Blocks of one page in reading order: grid tables and text lines sorted by their top."""
     placed: list[tuple[float, Block]] = []
-    rest = [w for w in words if w.text.strip()]
+    rest = words  # an empty word stands for a cell whose ink OCR could not read: it counts in a grid only
     for grid in grids:
         inside = [w for w in rest if _inside(w.center, grid.box)]
-        if not inside:
+        if not any(w.text.strip() for w in inside):
             continue
         rest = [w for w in rest if not _inside(w.center, grid.box)]
         placed.append((grid.box[1], _grid_table(grid, inside, page)))
+    rest = [w for w in rest if w.text.strip()]
     lines = [line for line in text_lines(rest) if not _is_page_mark(line, page_height)]
     placed += _line_blocks(lines, page, unruled_tables)
     placed.sort(key=lambda tb: tb[0])

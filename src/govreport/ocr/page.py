@@ -22,6 +22,7 @@ from govreport.ocr.engine import ocr_engine
 from govreport.ocr.grid import Box, EdgeCheck, Grid, GridCell, Segment, find_grids, scale_box, scale_grid
 from govreport.ocr.normalize import normalize_page, skew_angle
 from govreport.ocr.numbers import fix_number
+from govreport.schema import Finding
 
 _MIN_INK_PIXELS = 25  # fewer dark pixels in a cell is noise, not a character
 _DRAWN_EDGE = 0.7  # of an edge covered by straight runs of ink: a broken rule is drawn there
@@ -37,6 +38,12 @@ class PageRead:
     dpi: float  # of the normalized page the boxes are pixels of
     repairs: tuple[str, ...]  # what normalization did to the page
     height: float  # of the normalized page, in points
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What was repaired on this page, for a person checking the values read from it."""
+        repaired = ("broken table rules repaired from ink",) if any(g.repaired for g in self.grids) else ()
+        return self.repairs + repaired
 
     def in_points(self) -> tuple[list[Word], list[Grid]]:
         """Words and grids with pixel boxes turned into points (1/72 inch)."""
@@ -98,13 +105,13 @@ def join_collinear(
     """Pieces of one rule broken by small gaps (a photocopy's dropouts) joined into the rule. Pieces
     shorter than ``min_piece`` may be strokes of characters: one is not joined across a junction
     (where a rule ``across`` passes, the rule may end, and a stroke beyond it is no part of it). A
-    joined rule shorter than ``min_length``, mostly gap, or without one piece of ``min_piece``
-    (strokes of characters side by side) is dropped."""
-    # rule, the position of its last piece, length covered by ink, longest piece
-    rules: list[tuple[Segment, float, float, float]] = []
+    joined rule shorter than ``min_length``, mostly gap, or of two pieces neither of ``min_piece``
+    (the strokes of two characters side by side) is dropped."""
+    # rule, the position of its last piece, length covered by ink, longest piece, pieces
+    rules: list[tuple[Segment, float, float, float, int]] = []
     for piece in sorted(pieces, key=lambda s: (s.lo, s.at)):
         length = piece.hi - piece.lo
-        for i, (rule, end_at, covered, longest) in enumerate(rules):
+        for i, (rule, end_at, covered, longest, count) in enumerate(rules):
             if (
                 abs(end_at - piece.at) <= tol
                 and piece.lo - rule.hi <= max_gap
@@ -112,14 +119,14 @@ def join_collinear(
             ):
                 joined = Segment(rule.horizontal, rule.at, rule.lo, max(rule.hi, piece.hi))
                 covered += max(0.0, piece.hi - max(piece.lo, rule.hi))
-                rules[i] = (joined, piece.at, covered, max(longest, length))
+                rules[i] = (joined, piece.at, covered, max(longest, length), count + 1)
                 break
         else:
-            rules.append((piece, piece.at, length, length))
+            rules.append((piece, piece.at, length, length, 1))
     return [
         r
-        for r, _, covered, longest in rules
-        if r.hi - r.lo >= min_length and covered >= 0.8 * (r.hi - r.lo) and longest >= min_piece
+        for r, _, covered, longest, count in rules
+        if r.hi - r.lo >= min_length and covered >= 0.7 * (r.hi - r.lo) and (longest >= min_piece or count >= 3)
     ]
 
 
@@ -155,6 +162,12 @@ def ruled_grids(binary: np.ndarray, dpi: float) -> tuple[list[Grid], np.ndarray]
     drawn = _edge_check(runs_h, runs_v, tol=1.5 * unit, pad=unit)
     grids = find_grids(segments, tol=3 * unit, min_gap=5 * unit, drawn=drawn)
     return grids, cv2.bitwise_and(binary, cv2.bitwise_not(rules))
+
+
+def repair_findings(notes: dict[int, tuple[str, ...]]) -> list[Finding]:
+    """One warning per document listing the pages whose image needed repair before reading, and how."""
+    listed = "; ".join(f"page {page}: {', '.join(what)}" for page, what in notes.items() if what)
+    return [Finding(kind="warning", message=f"scanned pages repaired before reading ({listed})")] if listed else []
 
 
 def _ink_runs(profile: np.ndarray) -> list[tuple[int, int]]:
@@ -233,7 +246,8 @@ def read_page(image: np.ndarray, dpi: float) -> PageRead:
     gray, dpi = page.gray, page.dpi
     grids, text_ink = ruled_grids(page.binary, dpi)
     inset = max(2, round(dpi / 72))
-    cell_boxes = [box for grid in grids for cell in grid.cells for box in _cell_lines(text_ink, cell, inset)]
+    cell_lines = [_cell_lines(text_ink, cell, inset) for grid in grids for cell in grid.cells]
+    cell_boxes = [box for lines in cell_lines for box in lines]
     boxes = cell_boxes + _text_outside_tables(gray, text_ink, grids)
     read = ocr_engine().recognize([_crop(gray, box) for box in boxes])
     words = []
@@ -241,7 +255,12 @@ def read_page(image: np.ndarray, dpi: float) -> PageRead:
         fixed, confidence = fix_number(text, score)
         if fixed.strip():
             words.append(Word(fixed, box, confidence))
+    # a cell with ink that read as nothing is unread, not blank: an empty word carries that doubt
+    read_boxes = {w.box for w in words}
+    for lines in cell_lines:
+        if lines and not read_boxes.intersection(lines):
+            words.append(Word("", lines[0], 0.0))
     return PageRead(words, grids, page.skew, dpi, page.repairs, gray.shape[0] * 72 / dpi)
 
 
-__all__ = ["PageRead", "join_collinear", "read_page", "ruled_grids", "skew_angle"]
+__all__ = ["PageRead", "join_collinear", "read_page", "repair_findings", "ruled_grids", "skew_angle"]
