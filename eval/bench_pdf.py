@@ -1,6 +1,8 @@
 """PDF and OCR benchmark: speed and memory, and table accuracy on garbled and scanned renditions.
 
-    python eval/bench_pdf.py speed              # digital pages/s (r002 repeated to 300 pages), scan s/page
+    python eval/bench_pdf.py speed              # digital pages/s (r002 repeated to 300 pages), scan s/page,
+                                                # the scan path / rapidocr whole-page ratio
+    python eval/bench_pdf.py speed --pages 20 --kinds seal photo   # and s/page of damaged scans
     python eval/bench_pdf.py quality            # every gold fixture: garbled and 200-dpi scanned renditions
     python eval/bench_pdf.py quality --only real-r002 seed-003
     python eval/bench_pdf.py quality --kinds seal skew lowres photocopy photo --cache out/bench
@@ -135,7 +137,45 @@ def quality(names: list[str], kinds: list[str], cache: Path | None) -> None:
     print(f"peak RSS: {peak_rss_mib():.0f} MiB")
 
 
-def speed(n_pages: int) -> None:
+def scan_ratio(pdf: Path) -> None:
+    """govreport's scan path against rapidocr's whole-page detection + recognition on the same
+    page images (same models and settings), page by page in turn, in this one process."""
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    from govreport.ingest.pdf import OCR_DPI
+    from govreport.ocr.engine import ocr_engine
+    from govreport.ocr.page import read_page
+
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        images = [
+            np.ascontiguousarray(document[i].render(scale=OCR_DPI / 72, rev_byteorder=True).to_numpy()[:, :, :3])
+            for i in range(len(document))
+        ]
+    finally:
+        document.close()
+    engine = ocr_engine()
+    read_page(images[0], OCR_DPI)  # warm-up: both load the same models
+    engine.read_whole_page(images[0])
+    ours, theirs = [0.0, 0.0], [0.0, 0.0]  # wall, CPU seconds
+    for image in images:
+        for clock, run, args in ((ours, read_page, (image, OCR_DPI)), (theirs, engine.read_whole_page, (image,))):
+            wall, cpu = time.perf_counter(), time.process_time()
+            run(*args)
+            clock[0] += time.perf_counter() - wall
+            clock[1] += time.process_time() - cpu
+    n = len(images)
+    print(
+        f"  scan path {ours[0] / n:.2f} s/page (CPU {ours[1] / n:.2f}), rapidocr whole page det+rec "
+        f"{theirs[0] / n:.2f} s/page (CPU {theirs[1] / n:.2f}): ratio {ours[0] / theirs[0]:.2f} wall, "
+        f"{ours[1] / theirs[1]:.2f} CPU"
+    )
+
+
+def speed(n_pages: int, kinds: list[str]) -> None:
+    from degrade import degrade
+
     from govreport.pipeline import extract
     from govreport.render.pdf import scan_pdf, select_pages
 
@@ -156,6 +196,13 @@ def speed(n_pages: int) -> None:
         elapsed = time.perf_counter() - started
         pages = result.meta.pages or 1 if result.meta else 1
         print(f"scan (200 dpi): {elapsed / pages:.2f} s/page warm, first document {first / pages:.2f} s/page")
+        scan_ratio(scan)
+        for kind in kinds:
+            damaged = degrade(R002, kind, Path(tmp) / f"{kind}.pdf", seed=1)
+            started = time.perf_counter()
+            result = extract(damaged)
+            elapsed = time.perf_counter() - started
+            print(f"scan-{kind}: {elapsed / (result.meta.pages or 1):.2f} s/page, peak RSS {peak_rss_mib():.0f} MiB")
     print(f"peak RSS: {peak_rss_mib():.0f} MiB")
 
 
@@ -168,12 +215,12 @@ def main(argv: list[str] | None = None) -> int:
         "--kinds",
         nargs="+",
         default=["digital", "garbled", "scan"],
-        help="renditions (quality): digital, garbled, scan, or a damage kind of eval/degrade.py",
+        help="renditions (quality; speed times the damage kinds): digital, garbled, scan, or a kind of eval/degrade.py",
     )
     parser.add_argument("--cache", type=Path, help="keep renditions in this folder and reuse them (quality)")
     args = parser.parse_args(argv)
     if args.mode == "speed":
-        speed(args.pages)
+        speed(args.pages, [k for k in args.kinds if k not in ("digital", "garbled", "scan")])
     else:
         quality(args.only or sorted(p.stem for p in GOLD.glob("*.json")), args.kinds, args.cache)
     return 0
