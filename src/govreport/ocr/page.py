@@ -1,12 +1,13 @@
 """A page image (scan, photo or a rendered PDF page) to positioned words and table grids.
 
-Steps: binarize; deskew by the angle of the text lines and rules; find the
-ruling lines (OpenCV morphology, headless build) and from them the table grids;
-OCR only what needs it. Table cells are not searched by the detector: each
-inked cell is cut into its text lines by its ink profile and those crops are
-recognized in one batch with the text lines the detector finds outside the
-tables. A blank cell costs nothing. Coordinates are pixels of the deskewed
-image.
+Steps: normalize the page (``ocr.normalize``: seal dropped, perspective, light, tilt);
+find the ruling lines (OpenCV morphology, headless build), joining the pieces of broken
+rules, and from them the table grids; OCR only what needs it. Table cells are not
+searched by the detector: each inked cell is cut into its text lines by its ink profile,
+and so are the bands of text outside the tables; those crops are recognized in one
+batch, crops that print the same thing once. A blank cell costs nothing; an inked cell
+that reads as nothing is kept as an unread (confidence 0) word. Coordinates are pixels
+of the normalized image.
 """
 
 from __future__ import annotations
