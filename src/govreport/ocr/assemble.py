@@ -21,6 +21,7 @@ _PAGE_MARK = re.compile(r"[\s\-—–－_]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/
 _MARGIN = 0.1  # page marks stand in the top or bottom tenth of the page
 _GAP = 0.6  # a horizontal gap wider than this many line heights separates pieces
 _NUMERIC_PIECE = re.compile(r"[-−]?\d[\d.,]*")
+UNREAD = ""  # the text of a word that stands for ink OCR could not read (it counts in a grid cell only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +168,8 @@ def page_blocks(
 ) -> list[Block]:
     """Blocks of one page in reading order: grid tables and text lines sorted by their top."""
     placed: list[tuple[float, Block]] = []
-    rest = words  # an empty word stands for a cell whose ink OCR could not read: it counts in a grid only
+    # blanks between characters go; an UNREAD word stands for a cell whose ink OCR could not read
+    rest = [w for w in words if w.text.strip() or w.text == UNREAD]
     for grid in grids:
         inside = [w for w in rest if _inside(w.center, grid.box)]
         if not any(w.text.strip() for w in inside):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from govreport.ocr.assemble import Word
+from govreport.ocr.assemble import UNREAD, Word
 from govreport.ocr.engine import ocr_engine
 from govreport.ocr.grid import Box, EdgeCheck, Grid, GridCell, Segment, find_grids, scale_box, scale_grid
 from govreport.ocr.normalize import normalize_page, skew_angle
@@ -320,7 +320,7 @@ def read_page(image: np.ndarray, dpi: float) -> PageRead:
     read_boxes = {w.box for w in words}
     for lines in cell_lines:
         if lines and not read_boxes.intersection(lines):
-            words.append(Word("", lines[0], 0.0))
+            words.append(Word(UNREAD, lines[0], 0.0))
     return PageRead(words, grids, page.skew, dpi, page.repairs, gray.shape[0] * 72 / dpi)
 
 
