@@ -24,7 +24,7 @@ _RED = 40  # red minus the larger of green and blue: a pixel this red is seal in
 _MAX_SKEW = 6.0  # degrees searched for the page's tilt
 _MIN_SKEW = 0.05  # smaller tilts are not worth resampling the page
 _A4_WIDTH_INCHES = 8.27  # a photographed page's resolution is taken as if it were A4 wide
-_MIN_SPECK = 0.35  # points² of ink: a smaller dark blob is scanner speckle, not print
+_MIN_SPECK = 1.2  # points² of ink: a smaller dark blob is scanner speckle, not print
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,14 +112,17 @@ def flatten_light(gray: np.ndarray, dpi: float) -> np.ndarray:
 
 
 def binarize(gray: np.ndarray, dpi: float) -> np.ndarray:
-    """Ink as 255 on a flattened page (Otsu on a lightly smoothed page), speckle removed."""
+    """Ink as 255 on a flattened page (Otsu on a lightly smoothed page), speckle removed from it
+    and, in place, from ``gray`` (a speck beside a number reads as a decimal point)."""
     _, binary = cv2.threshold(cv2.GaussianBlur(gray, (3, 3), 0), 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     min_area = _MIN_SPECK * (dpi / 72) ** 2
     count, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     specks = np.zeros(count, bool)
     specks[1:] = stats[1:, cv2.CC_STAT_AREA] < min_area
     if specks.any():
-        binary[specks[labels]] = 0
+        dots = specks[labels]
+        binary[dots] = 0
+        gray[cv2.dilate(dots.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0] = 255
     return binary
 
 
