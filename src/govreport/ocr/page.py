@@ -28,7 +28,6 @@ from govreport.schema import Finding
 _MIN_INK_PIXELS = 25  # fewer dark pixels in a cell is noise, not a character
 _DRAWN_EDGE = 0.7  # of an edge covered by straight runs of ink: a broken rule is drawn there
 _STRAIGHT = 1.0  # pixels: the spread of a drawn line's position along an edge
-_TALLEST_LINE = 2.5  # times the median line height: a taller "line" is a figure, not text
 _CROP_PAD = 4  # pixels of white around a line crop, as the recognizer was trained on
 _LIKENESS_HEIGHT = 32  # pixels of the thumbnails crops are compared by
 _ALIKE = 0.96  # correlation of two crops that print the same text
@@ -224,30 +223,9 @@ def _crop(gray: np.ndarray, box: Box) -> np.ndarray:
     return gray[y0:y1, x0:x1]
 
 
-def _band_lines(binary: np.ndarray, start: int, end: int) -> list[Box] | None:
-    """Text lines of a band of a straightened page from its ink profile, each cut where a gap
-    wider than three line heights opens (a date set apart from the text); None where the band
-    holds something else than lines of text (a figure, a photo: one "line" far taller than the rest)."""
-    band = binary[start:end]
-    lines = _text_lines(np.count_nonzero(band, axis=1))
-    if not lines:
-        return []
-    heights = [b - a for a, b in lines]
-    if max(heights) > _TALLEST_LINE * float(np.median(heights)):
-        return None
-    boxes: list[Box] = []
-    for top, bottom in lines:
-        columns = np.nonzero(np.count_nonzero(band[top:bottom], axis=0))[0]
-        cuts = np.nonzero(np.diff(columns) > 3 * (bottom - top))[0]
-        for lo, hi in zip(np.r_[0, cuts + 1], np.r_[cuts, len(columns) - 1], strict=True):
-            boxes.append((float(columns[lo]), float(start + top), float(columns[hi] + 1), float(start + bottom)))
-    return boxes
-
-
 def _text_outside_tables(gray: np.ndarray, binary: np.ndarray, grids: list[Grid]) -> list[Box]:
-    """Text line boxes in the inked bands of the page above, between and below the tables (the
-    tables' own text is read cell by cell): from the ink profile of the straightened page, or,
-    where a band holds more than lines of text, from the detector."""
+    """Text line boxes found by the detector in the inked bands of the page above, between and
+    below the tables (the tables' own text is read cell by cell)."""
     height = gray.shape[0]
     covered = sorted((max(0, round(g.box[1]) - 2), min(height, round(g.box[3]) + 3)) for g in grids)
     bands, top = [], 0
@@ -255,15 +233,13 @@ def _text_outside_tables(gray: np.ndarray, binary: np.ndarray, grids: list[Grid]
         bands.append((top, start))
         top = max(top, end)
     bands.append((top, height))
+    engine = ocr_engine()
     boxes = []
     for start, end in bands:
         if end - start < 8 or np.count_nonzero(binary[start:end]) < _MIN_INK_PIXELS:
             continue
-        lines = _band_lines(binary, start, end)
-        if lines is None:
-            found = ocr_engine().detect(gray[start:end])
-            lines = [(x0, y0 + start, x1, y1 + start) for x0, y0, x1, y1 in found]
-        boxes += lines
+        found = engine.detect(gray[start:end])
+        boxes += [(x0, y0 + start, x1, y1 + start) for x0, y0, x1, y1 in found]
     return boxes
 
 
