@@ -3,9 +3,9 @@
 Steps: normalize the page (``ocr.normalize``: seal dropped, perspective, light, tilt);
 find the ruling lines (OpenCV morphology, headless build), joining the pieces of broken
 rules, and from them the table grids; OCR only what needs it. Table cells are not
-searched by the detector: each inked cell is cut into its text lines by its ink profile,
-and so are the bands of text outside the tables; those crops are recognized in one
-batch, crops that print the same thing once. A blank cell costs nothing; an inked cell
+searched by the detector: each inked cell is cut into its text lines by its ink profile
+and those crops are recognized in one batch with the text lines the detector finds
+outside the tables, crops that print the same thing once. A blank cell costs nothing; an inked cell
 that reads as nothing is kept as an unread (confidence 0) word. Coordinates are pixels
 of the normalized image.
 """
