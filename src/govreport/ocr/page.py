@@ -28,6 +28,7 @@ from govreport.schema import Finding
 _MIN_INK_PIXELS = 25  # fewer dark pixels in a cell is noise, not a character
 _DRAWN_EDGE = 0.7  # of an edge covered by straight runs of ink: a broken rule is drawn there
 _STRAIGHT = 1.0  # pixels: the spread of a drawn line's position along an edge
+_NARROWEST_TABLE = 0.3  # of the page's width
 _CROP_PAD = 4  # pixels of white around a line crop, as the recognizer was trained on
 _LIKENESS_HEIGHT = 32  # pixels of the thumbnails crops are compared by
 _ALIKE = 0.96  # correlation of two crops that print the same text
@@ -164,6 +165,8 @@ def ruled_grids(binary: np.ndarray, dpi: float) -> tuple[list[Grid], np.ndarray]
     rules = cv2.bitwise_and(cv2.dilate(binary, np.ones((3, 3), np.uint8)), rules)
     drawn = _edge_check(runs_h, runs_v, tol=1.5 * unit, pad=unit)
     grids = find_grids(segments, tol=3 * unit, min_gap=5 * unit, drawn=drawn)
+    # the form's tables run across the page; a small "grid" is the strokes of a bold heading's characters
+    grids = [g for g in grids if g.box[2] - g.box[0] >= _NARROWEST_TABLE * binary.shape[1]]
     return grids, cv2.bitwise_and(binary, cv2.bitwise_not(rules))
 
 
