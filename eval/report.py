@@ -7,7 +7,9 @@ Renditions of each gold fixture: ``original`` (the document as published), ``fla
 (a text original with its lines run together, as crawlers flatten pages), ``docx`` and
 ``html`` (its tables rendered in the official layout), ``pdf`` (that HTML printed by
 Chromium; r002 is a real PDF), ``garbled`` (the PDF without its ToUnicode maps) and
-``scan`` (the PDF rasterized at 200 dpi with tilt, blur, noise and JPEG). PDF renditions
+``scan`` (the PDF rasterized at 200 dpi with tilt, blur, noise and JPEG) and the damaged
+scans of ``eval/degrade.py`` (``scan-seal``, ``scan-skew``, ``scan-lowres``,
+``scan-photocopy``, ``scan-photo``). PDF renditions
 need Chromium and a CJK font and are skipped without them.
 
 Issue 9's layout classes (``eval/variations.py``) are formats too: ``md-txt``,
@@ -58,7 +60,18 @@ from govreport.evaluate import (  # noqa: E402
     values_equal,
 )
 
-FORMATS = ("original", "flattened", "docx", "html", "pdf", "garbled", "scan", *GENERATORS)
+SCAN_DAMAGE = ("seal", "skew", "lowres", "photocopy", "photo")  # eval/degrade.py's kinds
+FORMATS = (
+    "original",
+    "flattened",
+    "docx",
+    "html",
+    "pdf",
+    "garbled",
+    "scan",
+    *(f"scan-{k}" for k in SCAN_DAMAGE),
+    *GENERATORS,
+)
 LABELLERS = ("rules", "model", "hybrid")
 
 
@@ -119,6 +132,15 @@ def _make_scan(case: GoldCase, folder: Path) -> Path:
     return scan_pdf(_make_pdf(case, folder), folder / f"{case.name}.scan.pdf", dpi=200, seed=7)
 
 
+def _damaged_scan(kind: str) -> Callable[[GoldCase, Path], Path]:
+    def make(case: GoldCase, folder: Path) -> Path:
+        from degrade import degrade
+
+        return degrade(_make_pdf(case, folder), kind, folder / f"{case.name}.scan-{kind}.pdf", seed=7)
+
+    return make
+
+
 MAKERS: dict[str, Callable[[GoldCase, Path], Path | Variant | None]] = {
     "original": lambda case, _folder: case.document,
     "flattened": _make_flattened,
@@ -127,9 +149,10 @@ MAKERS: dict[str, Callable[[GoldCase, Path], Path | Variant | None]] = {
     "pdf": _make_pdf,
     "garbled": _make_garbled,
     "scan": _make_scan,
+    **{f"scan-{kind}": _damaged_scan(kind) for kind in SCAN_DAMAGE},
     **GENERATORS,  # issue 9's layout classes (eval/variations.py); a variant may change the gold
 }
-NEEDS_CHROMIUM = {"pdf", "garbled", "scan"}
+NEEDS_CHROMIUM = {"pdf", "garbled", "scan", *(f"scan-{k}" for k in SCAN_DAMAGE)}
 
 
 # ---------------------------------------------------------------- scoring one run

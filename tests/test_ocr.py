@@ -60,6 +60,7 @@ def test_a_framed_paragraph_is_not_a_table() -> None:
         ("95", "95"),
         ("其他", "其他"),
         ("Ol合计", "Ol合计"),
+        ("..1584", "1584"),
     ],
 )
 def test_number_confusions(text: str, expected: str) -> None:

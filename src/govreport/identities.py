@@ -26,6 +26,9 @@ Number = int | float
 Status = Literal["holds", "broken", "open"]
 
 
+DERIVED_CONFIDENCE = 0.9  # of a value an identity determines from sure values; less sure sources lower it
+
+
 @dataclass(frozen=True, slots=True)
 class Identity:
     table: str

@@ -12,7 +12,7 @@ import re
 
 from govreport.document import Document
 from govreport.form.catalog import Template
-from govreport.identities import Identity, identities, solve
+from govreport.identities import DERIVED_CONFIDENCE, Identity, identities, solve
 from govreport.schema import Finding, Value
 
 Number = int | float
@@ -40,7 +40,9 @@ def derive_cells(cells: dict[str, Value], rules: tuple[Identity, ...]) -> None:
         for key, (value, identity) in agreed.items():
             cells[key].value = value
             cells[key].method = "derived"
-            cells[key].confidence = 0.9
+            # as sure as the least sure value it was derived from, and a little less
+            sources = [cells[k].confidence for k in identity.keys if k != key and k in cells]
+            cells[key].confidence = round(DERIVED_CONFIDENCE * min(sources, default=1.0), 4)
             cells[key].path = "derived"
             cells[key].note = f"not printed; determined by {identity.kind} {identity.where}"
             values[key] = value

@@ -40,7 +40,8 @@ def _gray_frames(path: str) -> Iterator[tuple[np.ndarray, float]]:
                 if min(frame.width, frame.height) < MIN_PIXELS:
                     raise IngestError(f"Image is too small to hold a report page ({frame.width}×{frame.height} pixels)")
                 dpi = image_dpi(frame)
-                gray = frame.convert("L")
+                # colour is kept where there is any: a red seal is told from the print by its colour
+                gray = frame.convert("RGB" if frame.mode in ("RGB", "RGBA", "P", "CMYK", "YCbCr") else "L")
                 if dpi > MAX_DPI:
                     scale = MAX_DPI / dpi
                     gray = gray.resize(
@@ -55,13 +56,18 @@ def _gray_frames(path: str) -> Iterator[tuple[np.ndarray, float]]:
 
 
 def load_image(path: str) -> Document:
-    from govreport.ocr.page import read_page  # OpenCV and the OCR engine load only for OCR input
+    from govreport.ocr.page import read_page, repair_findings  # OpenCV and OCR load only for OCR input
 
     pages: list[list[Block]] = []
+    repairs: dict[int, tuple[str, ...]] = {}
     for number, (gray, dpi) in enumerate(_gray_frames(path), start=1):
-        words, grids = read_page(gray, dpi).in_points(dpi)
-        pages.append(page_blocks(words, grids, number, gray.shape[0] * 72 / dpi, unruled_tables=not grids))
+        read = read_page(gray, dpi)
+        words, grids = read.in_points()
+        repairs[number] = read.notes
+        pages.append(page_blocks(words, grids, number, read.height, unruled_tables=not grids))
     blocks = join_continued_tables(pages)
     if not blocks:
         raise IngestError("No text found in the image")
-    return Document(path=path, format="image", blocks=blocks, n_pages=len(pages))
+    doc = Document(path=path, format="image", blocks=blocks, n_pages=len(pages))
+    doc.findings += repair_findings(repairs)
+    return doc

@@ -10,6 +10,8 @@ read so far. Boxes are in PDF points from the page's top-left corner.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -18,9 +20,12 @@ from govreport.document import Block, Document, Table
 from govreport.errors import IngestError
 from govreport.ocr.assemble import Word, page_blocks
 from govreport.ocr.garbage import is_garbled
-from govreport.ocr.grid import Grid, Segment, find_grids, segments_of_box
+from govreport.ocr.grid import Segment, find_grids, segments_of_box
 from govreport.options import active_limits
 from govreport.schema import Finding
+
+if TYPE_CHECKING:
+    from govreport.ocr.page import PageRead
 from govreport.text import fold_radicals
 
 OCR_DPI = 200  # pages read by OCR are rendered at this resolution
@@ -78,29 +83,30 @@ def _path_segments(page: pdfium.PdfPage, height: float) -> list[Segment]:
     return segments
 
 
-def _ocr_page(page: pdfium.PdfPage) -> tuple[list[Word], list[Grid]]:
+def _ocr_page(page: pdfium.PdfPage) -> PageRead:
     from govreport.ocr.page import read_page  # OpenCV and the OCR engine load only when a page needs them
 
     width, height = page.get_size()
     active_limits().check("page_pixels", round(width * height * (OCR_DPI / 72) ** 2))
-    image = page.render(scale=OCR_DPI / 72, grayscale=True).to_numpy()
-    gray = np.ascontiguousarray(image[:, :, 0] if image.ndim == 3 else image)
-    return read_page(gray, OCR_DPI).in_points(OCR_DPI)
+    # in colour: a red seal is told from the print by its colour
+    image = page.render(scale=OCR_DPI / 72, rev_byteorder=True).to_numpy()
+    return read_page(np.ascontiguousarray(image[:, :, :3]), OCR_DPI)
 
 
-def _read_page(page: pdfium.PdfPage, number: int) -> tuple[list[Block], bool]:
-    """Blocks of one page, and whether it was read by OCR."""
+def _read_page(page: pdfium.PdfPage, number: int) -> tuple[list[Block], tuple[str, ...] | None]:
+    """Blocks of one page, and where it was read by OCR, what was repaired on its image (else None)."""
     height = page.get_height()
     words = _text_words(page, height)
     text = "".join(w.text for w in words)
     if not text.strip() and pdfium_c.FPDFPage_CountObjects(page.raw) == 0:
-        return [], False  # a blank page: nothing drawn, nothing to read
+        return [], None  # a blank page: nothing drawn, nothing to read
     if not text.strip() or is_garbled(text):
-        words, grids = _ocr_page(page)
-        return page_blocks(words, grids, number, height, unruled_tables=not grids), True
+        read = _ocr_page(page)
+        words, grids = read.in_points()
+        return page_blocks(words, grids, number, read.height, unruled_tables=not grids), read.notes
     words = [Word(fold_radicals(w.text), w.box) for w in words]
     grids = find_grids(_path_segments(page, height), tol=_GRID_TOL, min_gap=_MIN_CELL)
-    return page_blocks(words, grids, number, height), False
+    return page_blocks(words, grids, number, height), None
 
 
 def _continues(previous: Block, table: Table) -> bool:
@@ -150,7 +156,7 @@ def join_continued_tables(pages: list[list[Block]]) -> list[Block]:
 def load_pdf(path: str) -> Document:
     document = open_pdf(path)
     pages: list[list[Block]] = []
-    ocr_pages: list[int] = []
+    ocr_pages: dict[int, tuple[str, ...]] = {}  # page -> what was repaired on its image
     try:
         n_pages = len(document)
         active_limits().check("pages", n_pages)
@@ -160,12 +166,12 @@ def load_pdf(path: str) -> Document:
             except pdfium.PdfiumError:
                 raise IngestError(f"Corrupt PDF: page {index + 1} of {n_pages} cannot be loaded") from None
             try:
-                blocks, by_ocr = _read_page(page, index + 1)
+                blocks, repairs = _read_page(page, index + 1)
             finally:
                 page.close()
             pages.append(blocks)
-            if by_ocr:
-                ocr_pages.append(index + 1)
+            if repairs is not None:
+                ocr_pages[index + 1] = repairs
     finally:
         document.close()
     blocks = join_continued_tables(pages)
@@ -175,6 +181,9 @@ def load_pdf(path: str) -> Document:
     if ocr_pages:
         listed = ", ".join(map(str, ocr_pages))
         doc.findings.append(Finding(kind="warning", message=f"pages read by OCR (no sound text layer): {listed}"))
+        from govreport.ocr.page import repair_findings
+
+        doc.findings += repair_findings(ocr_pages)
     return doc
 
 

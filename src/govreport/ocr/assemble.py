@@ -22,6 +22,7 @@ _MARGIN = 0.1  # page marks stand in the top or bottom tenth of the page
 _GAP = 0.6  # a horizontal gap wider than this many line heights separates pieces
 _NUMERIC_PIECE = re.compile(r"[-−]?\d[\d.,]*")
 _GLYPH_SLACK = 0.25  # of a word's height: how far a cell's glyph box may reach over the table's rule
+UNREAD = ""  # the text of a word that stands for ink OCR could not read (it counts in a grid cell only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,13 +179,15 @@ def page_blocks(
 ) -> list[Block]:
     """Blocks of one page in reading order: grid tables and text lines sorted by their top."""
     placed: list[tuple[float, Block]] = []
-    rest = [w for w in words if w.text.strip()]
+    # blanks between characters go; an UNREAD word stands for a cell whose ink OCR could not read
+    rest = [w for w in words if w.text.strip() or w.text == UNREAD]
     for grid in grids:
         inside = [w for w in rest if _in_grid(w, grid)]
-        if not inside:
+        if not any(w.text.strip() for w in inside):
             continue
         rest = [w for w in rest if not _in_grid(w, grid)]
         placed.append((grid.box[1], _grid_table(grid, inside, page)))
+    rest = [w for w in rest if w.text.strip()]
     lines = [line for line in text_lines(rest) if not _is_page_mark(line, page_height)]
     placed += _line_blocks(lines, page, unruled_tables)
     placed.sort(key=lambda tb: tb[0])

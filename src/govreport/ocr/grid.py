@@ -9,11 +9,14 @@ the ruled grid itself, never from reading order.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from govreport.options import active_limits
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 with y growing downwards
+# whether a rule is drawn (horizontal?, at, from, to) where no segment was found: a scan's broken rule
+EdgeCheck = Callable[[bool, float, float, float], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,7 @@ class Grid:
     cells: tuple[GridCell, ...]
     n_rows: int
     n_cols: int
+    repaired: bool = False  # some cell edges came from an ink check of a broken rule, not from a segment
 
 
 def scale_box(box: Box, k: float) -> Box:
@@ -63,12 +67,13 @@ def segments_of_box(box: Box) -> list[Segment]:
     ]
 
 
-def find_grids(segments: list[Segment], tol: float, min_gap: float) -> list[Grid]:
+def find_grids(segments: list[Segment], tol: float, min_gap: float, drawn: EdgeCheck | None = None) -> list[Grid]:
     """Tables formed by ``segments``: ``tol`` is how far apart rules may be and still
-    meet or coincide, ``min_gap`` the smallest row height or column width."""
+    meet or coincide, ``min_gap`` the smallest row height or column width; ``drawn``
+    looks again, in the image, at an edge between two slots that no segment separates."""
     grids = []
     for group in _touching_groups(segments, tol):
-        grid = _grid_of(group, tol, min_gap)
+        grid = _grid_of(group, tol, min_gap, drawn)
         if grid is not None:
             grids.append(grid)
     return grids
@@ -139,7 +144,7 @@ class _Rules:
         return any(r.lo - tol <= across <= r.hi + tol for r in near)
 
 
-def _grid_of(group: list[Segment], tol: float, min_gap: float) -> Grid | None:
+def _grid_of(group: list[Segment], tol: float, min_gap: float, drawn: EdgeCheck | None) -> Grid | None:
     hs = [s for s in group if s.horizontal]
     vs = [s for s in group if not s.horizontal]
     if not hs or not vs:
@@ -164,15 +169,24 @@ def _grid_of(group: list[Segment], tol: float, min_gap: float) -> Grid | None:
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
+    repaired = False
     for r in range(n_rows):
         mid_y = (ys[r] + ys[r + 1]) / 2
         for c in range(n_cols - 1):
-            if not v_rules.crosses(xs[c + 1], mid_y, tol):
+            if v_rules.crosses(xs[c + 1], mid_y, tol):
+                continue
+            if drawn is not None and drawn(False, xs[c + 1], ys[r], ys[r + 1]):
+                repaired = True
+            else:
                 join((r, c), (r, c + 1))
     for c in range(n_cols):
         mid_x = (xs[c] + xs[c + 1]) / 2
         for r in range(n_rows - 1):
-            if not h_rules.crosses(ys[r + 1], mid_x, tol):
+            if h_rules.crosses(ys[r + 1], mid_x, tol):
+                continue
+            if drawn is not None and drawn(True, ys[r + 1], xs[c], xs[c + 1]):
+                repaired = True
+            else:
                 join((r, c), (r + 1, c))
     merged: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for slot in parent:
@@ -183,4 +197,4 @@ def _grid_of(group: list[Segment], tol: float, min_gap: float) -> Grid | None:
         c0, c1 = min(c for _, c in slots), max(c for _, c in slots)
         cells.append(GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
     cells.sort(key=lambda g: (g.row, g.col))
-    return Grid((xs[0], ys[0], xs[-1], ys[-1]), tuple(cells), n_rows, n_cols)
+    return Grid((xs[0], ys[0], xs[-1], ys[-1]), tuple(cells), n_rows, n_cols, repaired)

@@ -1,12 +1,13 @@
 """A page image (scan, photo or a rendered PDF page) to positioned words and table grids.
 
-Steps: binarize; deskew by the angle of the text lines and rules; find the
-ruling lines (OpenCV morphology, headless build) and from them the table grids;
-OCR only what needs it. Table cells are not searched by the detector: each
-inked cell is cut into its text lines by its ink profile and those crops are
-recognized in one batch with the text lines the detector finds outside the
-tables. A blank cell costs nothing. Coordinates are pixels of the deskewed
-image.
+Steps: normalize the page (``ocr.normalize``: seal dropped, perspective, light, tilt);
+find the ruling lines (OpenCV morphology, headless build), joining the pieces of broken
+rules, and from them the table grids; OCR only what needs it. Table cells are not
+searched by the detector: each inked cell is cut into its text lines by its ink profile
+and those crops are recognized in one batch with the text lines the detector finds
+outside the tables, crops that print the same thing once. A blank cell costs nothing; an inked cell
+that reads as nothing is kept as an unread (confidence 0) word. Coordinates are pixels
+of the normalized image.
 """
 
 from __future__ import annotations
@@ -17,15 +18,20 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from govreport.ocr.assemble import Word
+from govreport.ocr.assemble import UNREAD, Word
 from govreport.ocr.engine import ocr_engine
-from govreport.ocr.grid import Box, Grid, GridCell, Segment, find_grids, scale_box, scale_grid
+from govreport.ocr.grid import Box, EdgeCheck, Grid, GridCell, Segment, find_grids, scale_box, scale_grid
+from govreport.ocr.normalize import normalize_page, skew_angle
 from govreport.ocr.numbers import fix_number
+from govreport.schema import Finding
 
-_MIN_SKEW = 0.05  # degrees; smaller tilts are not worth resampling the page
-_MAX_SKEW = 5.0  # a larger estimate is a misreading (a figure, a stamp), not the page's tilt
 _MIN_INK_PIXELS = 25  # fewer dark pixels in a cell is noise, not a character
+_DRAWN_EDGE = 0.7  # of an edge covered by straight runs of ink: a broken rule is drawn there
+_STRAIGHT = 1.0  # pixels: the spread of a drawn line's position along an edge
+_NARROWEST_TABLE = 0.3  # of the page's width
 _CROP_PAD = 4  # pixels of white around a line crop, as the recognizer was trained on
+_LIKENESS_HEIGHT = 32  # pixels of the thumbnails crops are compared by
+_ALIKE = 0.96  # correlation of two crops that print the same text
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,58 +39,39 @@ class PageRead:
     words: list[Word]
     grids: list[Grid]
     skew: float  # degrees the page was turned back by
+    dpi: float  # of the normalized page the boxes are pixels of
+    repairs: tuple[str, ...]  # what normalization did to the page
+    height: float  # of the normalized page, in points
 
-    def in_points(self, dpi: float) -> tuple[list[Word], list[Grid]]:
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What was repaired on this page, for a person checking the values read from it."""
+        repaired = ("broken table rules repaired from ink",) if any(g.repaired for g in self.grids) else ()
+        return self.repairs + repaired
+
+    def in_points(self) -> tuple[list[Word], list[Grid]]:
         """Words and grids with pixel boxes turned into points (1/72 inch)."""
-        k = 72 / dpi
+        k = 72 / self.dpi
         words = [Word(w.text, scale_box(w.box, k), w.confidence) for w in self.words]
         return words, [scale_grid(g, k) for g in self.grids]
 
 
-def _ink(gray: np.ndarray) -> np.ndarray:
-    """Dark pixels as 255 (Otsu on a lightly smoothed page, so scan noise stays white)."""
-    _, binary = cv2.threshold(cv2.GaussianBlur(gray, (3, 3), 0), 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    return binary
-
-
-def skew_angle(binary: np.ndarray) -> float:
-    """The page's tilt in degrees: median orientation of wide blobs (text lines, rules)."""
-    width = binary.shape[1]
-    joined = cv2.morphologyEx(
-        binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (max(15, width // 60), 1))
-    )
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined)
-    angles = []
-    for i in range(1, count):
-        x, y, w, h, _ = stats[i]
-        if w < width * 0.15 or h > w * 0.15:
-            continue
-        ys, xs = np.nonzero(labels[y : y + h, x : x + w] == i)
-        vx, vy, _, _ = cv2.fitLine(np.column_stack([xs, ys]).astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
-        angles.append(math.degrees(math.atan2(vy, vx)))
-    if not angles:
-        return 0.0
-    angle = float(np.median(angles))
-    return angle if _MIN_SKEW <= abs(angle) <= _MAX_SKEW else 0.0
-
-
-def _rotate(gray: np.ndarray, angle: float) -> np.ndarray:
-    h, w = gray.shape
-    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    return cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
-
-
-def _rule_mask(binary: np.ndarray, horizontal: bool, length: int) -> np.ndarray:
-    """Pixels of straight runs at least ``length`` long: rules, not strokes of characters."""
+def _run_mask(binary: np.ndarray, horizontal: bool, length: int) -> np.ndarray:
+    """Pixels of straight runs at least ``length`` long along the direction."""
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
     return cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
 
 
-def _segments(mask: np.ndarray, horizontal: bool) -> list[Segment]:
+def _rule_pieces(mask: np.ndarray, horizontal: bool, thickest: float) -> list[Segment]:
+    """The runs of a run mask as segments: pieces of rules, not the strokes of characters
+    (shorter) nor a seal's ring or a blot (thicker on average than ``thickest``)."""
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask)
     out = []
     for i in range(1, count):
-        x, y, w, h, _ = stats[i]
+        x, y, w, h, area = stats[i]
+        run = w if horizontal else h
+        if area / run > thickest:
+            continue
         if horizontal:
             out.append(Segment(True, y + h / 2, float(x), float(x + w)))
         else:
@@ -92,14 +79,101 @@ def _segments(mask: np.ndarray, horizontal: bool) -> list[Segment]:
     return out
 
 
+def _edge_check(runs_h: np.ndarray, runs_v: np.ndarray, tol: float, pad: float) -> EdgeCheck:
+    """Whether one straight line of ink covers most of an edge between two cells: a rule broken
+    into pieces too short or too far apart to be joined. The strokes of characters that an edge
+    through a merged cell crosses cover it at scattered offsets, never as one line."""
+
+    def drawn(horizontal: bool, at: float, lo: float, hi: float) -> bool:
+        runs = runs_h if horizontal else runs_v
+        a0, a1 = max(0, round(at - tol)), round(at + tol) + 1
+        b0, b1 = round(lo + pad), round(hi - pad)
+        if b1 - b0 < 3:
+            return False
+        band = runs[a0:a1, b0:b1] if horizontal else runs[b0:b1, a0:a1].T  # across × along
+        inked = band.any(axis=0)
+        end = max(1, round(0.1 * inked.size))  # a rule runs from end to end; text keeps off the rules
+        if np.count_nonzero(inked) < _DRAWN_EDGE * inked.size or not (inked[:end].any() and inked[-end:].any()):
+            return False
+        offsets = np.arange(band.shape[0], dtype=np.float32)[:, None]
+        weights = band[:, inked] > 0
+        centres = (offsets * weights).sum(axis=0) / weights.sum(axis=0)
+        return float(centres.std()) <= _STRAIGHT
+
+    return drawn
+
+
+def join_collinear(
+    pieces: list[Segment], across: list[Segment], tol: float, max_gap: float, min_length: float, min_piece: float
+) -> list[Segment]:
+    """Pieces of one rule broken by small gaps (a photocopy's dropouts) joined into the rule. Pieces
+    shorter than ``min_piece`` may be strokes of characters: one is not joined across a junction
+    (where a rule ``across`` passes, the rule may end, and a stroke beyond it is no part of it). A
+    joined rule shorter than ``min_length``, mostly gap, or of two pieces neither of ``min_piece``
+    (the strokes of two characters side by side) is dropped."""
+    # rule, the position of its last piece, length covered by ink, longest piece, pieces
+    rules: list[tuple[Segment, float, float, float, int]] = []
+    for piece in sorted(pieces, key=lambda s: (s.lo, s.at)):
+        length = piece.hi - piece.lo
+        for i, (rule, end_at, covered, longest, count) in enumerate(rules):
+            if (
+                abs(end_at - piece.at) <= tol
+                and piece.lo - rule.hi <= max_gap
+                and not _junction(rule, piece, across, tol)
+            ):
+                joined = Segment(rule.horizontal, rule.at, rule.lo, max(rule.hi, piece.hi))
+                covered += max(0.0, piece.hi - max(piece.lo, rule.hi))
+                rules[i] = (joined, piece.at, covered, max(longest, length), count + 1)
+                break
+        else:
+            rules.append((piece, piece.at, length, length, 1))
+    return [
+        r
+        for r, _, covered, longest, count in rules
+        if r.hi - r.lo >= min_length and covered >= 0.7 * (r.hi - r.lo) and (longest >= min_piece or count >= 3)
+    ]
+
+
+def _junction(rule: Segment, piece: Segment, across: list[Segment], tol: float) -> bool:
+    lo, hi = rule.hi - tol, piece.lo + tol
+    return piece.lo > rule.hi and any(lo <= a.at <= hi and a.lo - tol <= piece.at <= a.hi + tol for a in across)
+
+
+def _rules_mask(shape: tuple[int, ...], rules: list[Segment], width: int) -> np.ndarray:
+    mask = np.zeros(shape, np.uint8)
+    for r in rules:
+        a, lo, hi = round(r.at), round(r.lo), round(r.hi)
+        p0, p1 = ((lo, a), (hi, a)) if r.horizontal else ((a, lo), (a, hi))
+        cv2.line(mask, p0, p1, 255, width)
+    return mask
+
+
 def ruled_grids(binary: np.ndarray, dpi: float) -> tuple[list[Grid], np.ndarray]:
     """Table grids from the page's ruling lines, and the ink with the rules taken out."""
     unit = dpi / 72  # pixels per point
-    horizontal = _rule_mask(binary, True, round(30 * unit))
-    vertical = _rule_mask(binary, False, round(14 * unit))
-    segments = _segments(horizontal, True) + _segments(vertical, False)
-    rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
-    return find_grids(segments, tol=3 * unit, min_gap=5 * unit), cv2.bitwise_and(binary, cv2.bitwise_not(rules))
+    thickest = max(3.0, 2.5 * unit)
+    # pieces longer than a title character's strokes, joined across a photocopy's gaps
+    runs_h = _run_mask(binary, True, round(6 * unit))
+    runs_v = _run_mask(binary, False, round(6 * unit))
+    horizontal = _rule_pieces(runs_h, True, thickest)
+    vertical = _rule_pieces(runs_v, False, thickest)
+    long_h = [p for p in horizontal if p.hi - p.lo >= 20 * unit]
+    long_v = [p for p in vertical if p.hi - p.lo >= 12 * unit]
+    segments = join_collinear(horizontal, long_v, unit, 4 * unit, 30 * unit, 20 * unit)
+    segments += join_collinear(vertical, long_h, unit, 4 * unit, 14 * unit, 12 * unit)
+    rules = _rules_mask(binary.shape, segments, max(5, round(3 * unit)))
+    rules = cv2.bitwise_and(cv2.dilate(binary, np.ones((3, 3), np.uint8)), rules)
+    drawn = _edge_check(runs_h, runs_v, tol=1.5 * unit, pad=unit)
+    grids = find_grids(segments, tol=3 * unit, min_gap=5 * unit, drawn=drawn)
+    # the form's tables run across the page; a small "grid" is the strokes of a bold heading's characters
+    grids = [g for g in grids if g.box[2] - g.box[0] >= _NARROWEST_TABLE * binary.shape[1]]
+    return grids, cv2.bitwise_and(binary, cv2.bitwise_not(rules))
+
+
+def repair_findings(notes: dict[int, tuple[str, ...]]) -> list[Finding]:
+    """One warning per document listing the pages whose image needed repair before reading, and how."""
+    listed = "; ".join(f"page {page}: {', '.join(what)}" for page, what in notes.items() if what)
+    return [Finding(kind="warning", message=f"scanned pages repaired before reading ({listed})")] if listed else []
 
 
 def _ink_runs(profile: np.ndarray) -> list[tuple[int, int]]:
@@ -172,21 +246,61 @@ def _text_outside_tables(gray: np.ndarray, binary: np.ndarray, grids: list[Grid]
     return boxes
 
 
-def read_page(gray: np.ndarray, dpi: float) -> PageRead:
-    """OCR one grayscale page image of the given resolution."""
-    binary = _ink(gray)
-    angle = skew_angle(binary)
-    if angle:
-        gray = _rotate(gray, angle)
-        binary = _ink(gray)
-    grids, text_ink = ruled_grids(binary, dpi)
+def _likeness_key(crop: np.ndarray) -> np.ndarray:
+    """A crop at a fixed height, zero-mean and unit-norm: its dot product with another's of the
+    same shape is their correlation."""
+    h, w = crop.shape
+    thumb = cv2.resize(crop, (max(1, round(w * _LIKENESS_HEIGHT / h)), _LIKENESS_HEIGHT), interpolation=cv2.INTER_AREA)
+    thumb = thumb.astype(np.float32) - thumb.mean()
+    norm = float(np.linalg.norm(thumb))
+    return thumb / norm if norm else thumb
+
+
+def recognize_alike_once(crops: list[np.ndarray]) -> list[tuple[str, float]]:
+    """Text of each crop, recognizing crops that print the same thing only once: a table page
+    prints the same few numbers ("0") in dozens of cells. Crops are alike when their thumbnails
+    correlate at ``_ALIKE`` or more; different digits of one font stay far below (0 and 8: 0.81)."""
+    representatives: list[tuple[int, np.ndarray]] = []
+    copy_of: list[int] = []
+    for crop in crops:
+        key = _likeness_key(crop)
+        match = next(
+            (
+                i
+                for i, (_, other) in enumerate(representatives)
+                if other.shape == key.shape and float((other * key).sum()) >= _ALIKE
+            ),
+            None,
+        )
+        if match is None:
+            representatives.append((len(copy_of), key))
+            match = len(representatives) - 1
+        copy_of.append(match)
+    read = ocr_engine().recognize([crops[index] for index, _ in representatives])
+    return [read[i] for i in copy_of]
+
+
+def read_page(image: np.ndarray, dpi: float) -> PageRead:
+    """OCR one page image (grayscale or RGB) of the given resolution."""
+    page = normalize_page(image, dpi)
+    gray, dpi = page.gray, page.dpi
+    grids, text_ink = ruled_grids(page.binary, dpi)
     inset = max(2, round(dpi / 72))
-    cell_boxes = [box for grid in grids for cell in grid.cells for box in _cell_lines(text_ink, cell, inset)]
+    cell_lines = [_cell_lines(text_ink, cell, inset) for grid in grids for cell in grid.cells]
+    cell_boxes = [box for lines in cell_lines for box in lines]
     boxes = cell_boxes + _text_outside_tables(gray, text_ink, grids)
-    read = ocr_engine().recognize([_crop(gray, box) for box in boxes])
+    read = recognize_alike_once([_crop(gray, box) for box in boxes])
     words = []
     for box, (text, score) in zip(boxes, read, strict=True):
         fixed, confidence = fix_number(text, score)
         if fixed.strip():
             words.append(Word(fixed, box, confidence))
-    return PageRead(words, grids, angle)
+    # a cell with ink that read as nothing is unread, not blank: an empty word carries that doubt
+    read_boxes = {w.box for w in words}
+    for lines in cell_lines:
+        if lines and not read_boxes.intersection(lines):
+            words.append(Word(UNREAD, lines[0], 0.0))
+    return PageRead(words, grids, page.skew, dpi, page.repairs, gray.shape[0] * 72 / dpi)
+
+
+__all__ = ["PageRead", "join_collinear", "read_page", "repair_findings", "ruled_grids", "skew_angle"]

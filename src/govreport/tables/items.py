@@ -150,7 +150,10 @@ def items_between(doc: Document, start: int, end: int) -> list[Item]:
         shown = nfkc(piece).strip()
         if whole and shown in PLACEHOLDERS and (unit.slot or shown):
             # a grid cell with nothing printed, or a line that is only a placeholder
-            items.append(Item(raw=shown, digits=None, cell=True, loc=unit.loc, start=lo, end=hi))
+            # blank-by-OCR keeps the OCR's doubt: an inked cell that read as nothing is not sure to be blank
+            items.append(
+                Item(raw=shown, digits=None, cell=True, loc=unit.loc, start=lo, end=hi, confidence=unit.confidence)
+            )
             continue
         found = _number_items(piece, lo, unit.loc, cell=whole_cell, confidence=unit.confidence)
         stop = None
@@ -159,8 +162,8 @@ def items_between(doc: Document, start: int, end: int) -> list[Item]:
         if stop is not None:
             found = [f for f in found if f.end - lo <= stop]
         if whole_cell and not found and cjk_count(shown) < 2:
-            # a grid cell with a mark but no number and no label text: illegible
-            items.append(Item(raw=shown, digits=None, cell=True, loc=unit.loc, start=lo, end=hi))
+            # a grid cell with a mark but no number and no label text: illegible, so never sure
+            items.append(Item(raw=shown, digits=None, cell=True, loc=unit.loc, start=lo, end=hi, confidence=0.0))
         elif whole_cell and len(found) > 1:
             items.append(_one_cell(found, shown, unit.loc, unit.confidence))
         else:

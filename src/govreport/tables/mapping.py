@@ -21,7 +21,7 @@ from itertools import pairwise, product
 
 from govreport.document import Document
 from govreport.form.catalog import APPLICANT_COLUMNS, FORMS, Row, TableForm, Template
-from govreport.identities import Identity, identities
+from govreport.identities import DERIVED_CONFIDENCE, Identity, identities
 from govreport.schema import Finding, Method, Provenance, Value
 from govreport.tables.anchors import Anchor, find_anchors, header_end
 from govreport.tables.evidence import decide, stated
@@ -440,7 +440,7 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
                 value=cell.value,
                 raw=cell.raw,
                 method=_method(cell, row_key in reading.model_rows),
-                confidence=0.9 if cell.derived else round(confidence, 4),
+                confidence=_derived_confidence(resolution, key) if cell.derived else round(confidence, 4),
                 location=_provenance(doc, cell.item),
                 note=cell.evidence or _note(reading, row_key),
                 path=_path(cell, row_key in reading.model_rows),
@@ -470,6 +470,17 @@ def _path(cell: CellReading, model_row: bool) -> str:
     if cell.split:
         return "segment"
     return "grid" if cell.item is not None and cell.item.cell else "text"
+
+
+def _derived_confidence(resolution: Resolution, key: str) -> float:
+    """A cell filled by its row's identity is as sure as the least sure printed cell of the row, and a little less."""
+    row = key.rsplit(".", 1)[0] + "."
+    sources = [
+        c.item.confidence
+        for k, c in resolution.cells.items()
+        if k != key and k.startswith(row) and c is not None and c.item is not None and not c.derived
+    ]
+    return round(DERIVED_CONFIDENCE * min(sources, default=1.0), 4)
 
 
 def _note(reading: TableReading, row_key: str) -> str | None:

@@ -1,0 +1,170 @@
+"""Scans as they really come: page normalization, damaged-grid recovery and honest confidence,
+on synthetic pages (fast) and on two damaged renditions of a real page layout read end to end."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from pdf_support import needs_chromium, rendered
+
+from govreport.document import Document, Table
+from govreport.ingest import load
+from govreport.ocr.assemble import Word, page_blocks
+from govreport.ocr.grid import Grid, GridCell, Segment
+from govreport.ocr.normalize import drop_red, flatten_light, normalize_page, page_quad, skew_angle
+from govreport.ocr.page import join_collinear, ruled_grids
+from govreport.schema import Value
+from govreport.validate import derive_cells
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
+from degrade import degrade
+
+__all__ = ["rendered"]  # the session fixture, used by name
+
+DPI = 200
+
+
+def _table_page(rows: int = 8, cols: int = 6, gaps: bool = False, seed: int = 0) -> np.ndarray:
+    """A white A4 page at 200 dpi holding only a ruled table (1 px rules), optionally with
+    a photocopy's dropouts: white nicks of 5–8 px every 30–80 px along every rule."""
+    rng = np.random.default_rng(seed)
+    page = np.full((2339, 1654), 255, np.uint8)
+    xs = np.linspace(200, 1450, cols + 1).round().astype(int)
+    ys = np.linspace(300, 300 + 60 * rows, rows + 1).round().astype(int)
+    for y in ys:
+        cv2.line(page, (int(xs[0]), int(y)), (int(xs[-1]), int(y)), 0, 2)
+    for x in xs:
+        cv2.line(page, (int(x), int(ys[0])), (int(x), int(ys[-1])), 0, 2)
+    for r in range(rows):
+        for c in range(1, cols):
+            cv2.putText(page, str(r * c), (int(xs[c]) + 60, int(ys[r]) + 42), cv2.FONT_HERSHEY_SIMPLEX, 1, 0, 2)
+    if gaps:
+        for y in ys:
+            x = int(xs[0]) + int(rng.integers(30, 80))
+            while x < xs[-1]:
+                page[y - 2 : y + 3, x : x + int(rng.integers(5, 9))] = 255
+                x += int(rng.integers(30, 80))
+        for x in xs:
+            y = int(ys[0]) + int(rng.integers(30, 80))
+            while y < ys[-1]:
+                page[y : y + int(rng.integers(5, 9)), x - 2 : x + 3] = 255
+                y += int(rng.integers(30, 80))
+    return page
+
+
+def _turn(page: np.ndarray, angle: float) -> np.ndarray:
+    h, w = page.shape
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(page, matrix, (w, h), borderValue=255)
+
+
+def _shape(grids: list[Grid]) -> list[tuple[int, int, int]]:
+    return sorted((g.n_rows, g.n_cols, len(g.cells)) for g in grids)
+
+
+def test_a_rule_broken_by_small_gaps_is_one_rule() -> None:
+    pieces = [Segment(True, 100, x, x + 40) for x in range(0, 400, 48)]  # 8 px gaps
+    (rule,) = join_collinear(pieces, [], tol=3, max_gap=11, min_length=83, min_piece=30)
+    assert (rule.lo, rule.hi) == (0, 424)
+
+
+def test_strokes_side_by_side_are_no_rule() -> None:
+    strokes = [Segment(True, 100, 0, 50), Segment(True, 100, 56, 106)]  # the top strokes of 康委 in a title
+    assert join_collinear(strokes, [], tol=3, max_gap=11, min_length=83, min_piece=55) == []
+
+
+def test_a_stroke_beyond_a_junction_does_not_extend_a_rule() -> None:
+    rule = Segment(False, 398, 407, 2092)
+    stroke = Segment(False, 398, 370, 396)  # a character's stroke in the row above the rule's end
+    across = [Segment(True, 405, 200, 1400)]
+    (joined,) = join_collinear([rule, stroke], across, tol=3, max_gap=11, min_length=39, min_piece=33)
+    assert joined.lo == 407
+
+
+def test_a_table_only_page_is_deskewed_from_its_rules() -> None:
+    binary = 255 - _turn(_table_page(), 2.5)
+    assert abs(skew_angle(binary) + 2.5) < 0.15  # turning back by -2.5° undoes it
+
+
+def test_a_photocopied_table_with_broken_rules_keeps_its_grid() -> None:
+    page = normalize_page(_turn(_table_page(gaps=True), 0.7), DPI)
+    grids, _ = ruled_grids(page.binary, page.dpi)
+    assert _shape(grids) == [(8, 6, 48)]
+
+
+def test_a_red_seal_is_dropped_and_the_print_under_it_kept() -> None:
+    rgb = np.full((400, 400, 3), 255, np.uint8)
+    cv2.circle(rgb, (200, 200), 120, (214, 38, 46), 10)  # the seal's ring
+    cv2.line(rgb, (20, 200), (380, 200), (0, 0, 0), 2)  # a rule under it: black ink stays black under red
+    gray, found = drop_red(rgb)
+    assert found
+    assert gray[80, 200] > 200 and gray[320, 200] > 200  # where only the ring was: paper
+    assert gray[200, 80] < 60 and gray[200, 200] < 60  # the rule, under the ring and clear of it
+
+
+def test_a_shadowed_grey_page_is_made_flat() -> None:
+    page = np.full((1100, 850), 205, np.float32)  # grey paper
+    page *= np.linspace(0.5, 1.0, 850)[None, :]  # a shadow along the left edge
+    page[500:504, 50:800] = page[500:504, 50:800] * 0.2  # a rule across it
+    flat = flatten_light(page.astype(np.uint8), 100)
+    paper = np.concatenate([flat[100:400, 40:60].ravel(), flat[100:400, 780:800].ravel()])
+    assert paper.min() > 235  # the paper is white on both sides of the shadow
+    assert flat[501, 55] < 100 and flat[501, 790] < 100  # the rule is dark on both
+
+
+def test_a_photographed_page_is_found_and_flattened() -> None:
+    desk = np.full((1500, 1300), 70, np.uint8)
+    corners = np.float32([(180, 120), (1130, 160), (1190, 1400), (110, 1350)])
+    page = _table_page()
+    matrix = cv2.getPerspectiveTransform(np.float32([(0, 0), (1654, 0), (1654, 2339), (0, 2339)]), corners)
+    warped = cv2.warpPerspective(page, matrix, (1300, 1500), borderValue=0)
+    mask = cv2.warpPerspective(np.full_like(page, 255), matrix, (1300, 1500), borderValue=0)
+    photo = np.where(mask > 0, warped, desk).astype(np.uint8)
+    quad = page_quad(photo)
+    assert quad is not None and np.abs(quad - corners).max() < 25
+    normalized = normalize_page(photo, 96)
+    grids, _ = ruled_grids(normalized.binary, normalized.dpi)
+    assert _shape(grids) == [(8, 6, 48)]
+    assert page_quad(page) is None  # a scan that fills the image has no desk around it
+
+
+def test_an_inked_cell_ocr_could_not_read_is_not_confident() -> None:
+    cells = (GridCell(0, 0, 1, 1, (0, 0, 50, 20)), GridCell(0, 1, 1, 1, (50, 0, 100, 20)))
+    grid = Grid((0, 0, 100, 20), cells, 1, 2)
+    words = [Word("12", (10, 5, 30, 15), 0.99), Word("", (60, 5, 80, 15), 0.0)]
+    (table,) = page_blocks(words, [grid], page=1, page_height=800)
+    assert isinstance(table, Table)
+    assert [c.confidence for c in table.cells] == [0.99, 0.0]
+
+
+def test_a_derived_value_inherits_the_doubt_of_its_sources() -> None:
+    from govreport.identities import identities
+
+    rule = next(i for i in identities("2021") if len(i.keys) >= 3)
+    cells = {k: Value(key=k, value=1, method="table", confidence=1.0) for k in rule.keys}
+    missing, doubtful = rule.left[0], rule.right[0]
+    cells[missing] = Value(key=missing, value=None, method="table", confidence=0.0)
+    cells[doubtful].confidence = 0.5
+    values = {k: (0 if k != missing else None) for k in rule.keys}
+    for key, value in values.items():
+        cells[key].value = value
+    derive_cells(cells, (rule,))
+    assert cells[missing].method == "derived" and cells[missing].value == 0
+    assert cells[missing].confidence == pytest.approx(0.45)
+
+
+def _t4_values(doc: Document) -> list[str]:
+    table = next(t for t in doc.tables if t.n_cols == 15)
+    return [c.text for c in table.rows()[-1]]
+
+
+@needs_chromium
+@pytest.mark.parametrize("kind", ["seal", "photo"])
+def test_a_damaged_scan_of_a_table_page_is_read(rendered: dict[str, Path], tmp_path: Path, kind: str) -> None:
+    doc = load(degrade(rendered["clean_t4_page"], kind, tmp_path / f"{kind}.pdf", seed=3))
+    assert _t4_values(doc) == ["0"] * 15
+    assert any("repaired before reading" in f.message for f in doc.findings)
