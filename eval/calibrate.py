@@ -5,7 +5,8 @@
     python eval/calibrate.py --records /tmp/v.jsonl   # keep the collected values (or --from-records them)
 
 Runs every gold fixture in each benchmark rendition (``eval/report.py``'s ``MAKERS``:
-original, flattened, docx, html, pdf, garbled; scan with ``--scan``) through each
+original, flattened, docx, html, pdf, garbled, and the layout classes of
+``eval/variations.py``; scan with ``--scan``, any other with ``--formats``) through each
 labeller mode, and collects, for every gold key, the value's path, its raw score,
 whether it is right and whether the result lists it for a reason other than its
 confidence (a broken identity, a derived value not pinned down, evidence). Per path,
@@ -38,6 +39,7 @@ sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "eval"))
 
 from conftest import GOLD, gold_cases  # noqa: E402
+from variations import GENERATORS, Variant  # noqa: E402
 
 from govreport.calibrate import CALIBRATION_FILE, POOLED, Calibration, StepMap  # noqa: E402
 from govreport.evaluate import load_gold, values_equal  # noqa: E402
@@ -96,6 +98,9 @@ def collect(formats: list[str], labellers: list[str], folder: Path) -> list[Obse
 
     golds = {g.name: g for g in load_gold(GOLD).values()}
     cases = gold_cases({".txt", ".md", ".html", ".pdf"})
+    unknown = sorted(set(formats) - set(MAKERS))
+    if unknown:
+        raise SystemExit(f"unknown formats {', '.join(unknown)}: eval/report.py makes {', '.join(MAKERS)}")
     out: list[Observation] = []
     for fmt in formats:
         if fmt in NEEDS_CHROMIUM and not pdf_tools_ready():
@@ -105,6 +110,9 @@ def collect(formats: list[str], labellers: list[str], folder: Path) -> list[Obse
             path = MAKERS[fmt](case, folder)
             if path is None:
                 continue
+            gold = golds[case.document.name].values
+            if isinstance(path, Variant):  # a layout class may change what the document prints
+                path, gold = path.path, path.case.values
             loaded = load(path)  # once per rendition (OCR is the slow part); each labeller gets a copy
             for labeller in labellers:
                 try:
@@ -112,7 +120,7 @@ def collect(formats: list[str], labellers: list[str], folder: Path) -> list[Obse
                 except GovReportError as exc:
                     print(f"{fmt} {case.name} {labeller}: {exc}", file=sys.stderr)
                     continue
-                out += observations(result, golds[case.document.name].values, case.name, fmt, labeller)
+                out += observations(result, gold, case.name, fmt, labeller)
         print(f"{fmt:9} {len(out):6} values so far", file=sys.stderr)
     return out
 
@@ -271,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scan", action="store_true", help="also the simulated scans (minutes of OCR)")
     parser.add_argument(
-        "--formats", nargs="+", choices=[*RENDITIONS, "scan"], help="renditions (default: all but scan)"
+        "--formats", nargs="+", help="formats of eval/report.py (default: the renditions but scans, the layout classes)"
     )
     parser.add_argument("--labellers", nargs="+", choices=LABELLERS, default=list(LABELLERS))
     parser.add_argument("--records", type=Path, help="write the collected values here (JSON lines)")
@@ -283,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         lines = args.from_records.read_text(encoding="utf-8").splitlines()
         observed = [Observation(**json.loads(line)) for line in lines if line.strip()]
     else:
-        formats = args.formats or [*RENDITIONS, *(["scan"] if args.scan else [])]
+        formats = args.formats or [*RENDITIONS, *GENERATORS, *(["scan"] if args.scan else [])]
         with tempfile.TemporaryDirectory(prefix="govreport-calibrate-") as folder:
             observed = collect(formats, args.labellers, Path(folder))
     if args.records:
