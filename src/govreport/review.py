@@ -43,7 +43,7 @@ def _same(a: object, b: object) -> bool:
 
 
 def review_reasons(result: ReportResult, review_below: float | None = None) -> dict[str, list[ReviewReason]]:
-    """Every listed key and why, in form order."""
+    """Every listed key and why, most risky first."""
     threshold = REVIEW_BELOW if review_below is None else review_below
     reasons: dict[str, list[ReviewReason]] = {}
 

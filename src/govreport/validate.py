@@ -26,6 +26,13 @@ def derive_cells(cells: dict[str, Value], rules: tuple[Identity, ...]) -> None:
     identities determine differently (a printed number is wrong) stays empty: the
     breaks are reported instead."""
     values = {k: v.value for k, v in cells.items()}
+    # the least sure printed value each known cell rests on: a derived value is as sure as the
+    # printed values under it, a little less, however many derivations lie between
+    rests_on = {
+        k: v.confidence / DERIVED_CONFIDENCE if v.method == "derived" else v.confidence
+        for k, v in cells.items()
+        if v.value is not None
+    }
     while True:
         proposals: dict[str, dict[Number, Identity]] = {}
         for identity in rules:
@@ -40,12 +47,14 @@ def derive_cells(cells: dict[str, Value], rules: tuple[Identity, ...]) -> None:
         for key, (value, identity) in agreed.items():
             cells[key].value = value
             cells[key].method = "derived"
-            # as sure as the least sure value it was derived from, and a little less
-            sources = [cells[k].confidence for k in identity.keys if k != key and k in cells]
-            cells[key].confidence = round(DERIVED_CONFIDENCE * min(sources, default=1.0), 4)
+            # (the identity's other unknowns, solved with this one, are not its sources)
+            basis = min((rests_on[k] for k in identity.keys if k != key and k in rests_on), default=1.0)
+            cells[key].confidence = round(DERIVED_CONFIDENCE * basis, 4)
             cells[key].path = "derived"
             cells[key].note = f"not printed; determined by {identity.kind} {identity.where}"
-            values[key] = value
+        for key in agreed:
+            values[key] = cells[key].value
+            rests_on[key] = cells[key].confidence / DERIVED_CONFIDENCE
 
 
 def broken_identities(values: dict[str, Number | None], rules: tuple[Identity, ...]) -> list[Identity]:

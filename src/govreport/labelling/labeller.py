@@ -78,6 +78,7 @@ class LabellerPolicy:
 
 DEFAULT_POLICY = LabellerPolicy()
 
+_STATED_NOWHERE = 0.6  # a prose fact no sentence speaks of (as ``prose``'s rules score it)
 _SURE_ANCHOR = 0.95  # a rule row label scoring this (an exact match) is not second-guessed
 _HEAD_CHARS = 600  # the title stands in the first characters
 _MIN_HEADING = 4  # characters (blanks aside) of the shortest part heading, 总体情况
@@ -388,7 +389,7 @@ class Labeller:
         if view is None:
             return extract_facts(self.doc)
         if self.mode == "model":
-            return [model_fact(self.doc, view, key) or _not_found(key) for key in FACT_KEYS]
+            return [model_fact(self.doc, view, key) or _not_found(self.doc, key) for key in FACT_KEYS]
         out = []
         for fact in extract_facts(self.doc):
             if self._model_first(fact.key.split(".")[0]) or fact.value is None:
@@ -398,5 +399,11 @@ class Labeller:
         return out
 
 
-def _not_found(key: str) -> Value:
-    return Value(key=key, value=None, method="model", confidence=0.0, note="the labeller found no span")
+def _not_found(doc: Document, key: str) -> Value:
+    """A fact the model found no span for: likely missed where sentences with the fact's cue
+    words stand (score 0), likely truly absent where none does (the rules' score for a figure
+    the prose does not state)."""
+    if key.startswith("meta.") or _fact_regions(doc, key):
+        return Value(key=key, value=None, method="model", confidence=0.0, note="the labeller found no span")
+    note = "the labeller found no span, and no sentence states such a figure"
+    return Value(key=key, value=None, method="model", confidence=_STATED_NOWHERE, note=note)

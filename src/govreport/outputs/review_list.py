@@ -60,6 +60,7 @@ def record_entries(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
     if record.get("error"):
         return
     items = _by_key(record)
+    explained = {k for f in record.get("findings") or [] if f.get("kind") == "explanation" for k in f.get("cells", [])}
     for key in review_keys(record):
         item = items.get(key, {})
         location = item.get("location") or {}
@@ -75,12 +76,21 @@ def record_entries(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
             "confidence": item.get("confidence"),
             "why": "; ".join(REASON_LABELS.get(r, r) for r in reasons),
             "reasons": reasons,
+            "explained": key in explained,  # the one cell that explains a document's broken identities
         }
 
 
 def by_risk(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Most risky first: more reasons, then lower confidence (a record's own order kept on ties)."""
-    return sorted(entries, key=lambda e: (-len(e["reasons"]), e["confidence"] if e["confidence"] is not None else 0.0))
+    """Most risky first, as in one record's list: a cell an explanation names, then more reasons, then
+    lower confidence (a record's own order kept on ties)."""
+    return sorted(
+        entries,
+        key=lambda e: (
+            not e["explained"],
+            -len(e["reasons"]),
+            e["confidence"] if e["confidence"] is not None else 0.0,
+        ),
+    )
 
 
 def review_entries(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
