@@ -33,6 +33,7 @@ FACT_KEYS = (
     "prose.applications_received",
     "prose.fee_collected",
 )
+STATED_NOWHERE = 0.6  # the score of a prose figure no sentence states (absent, as far as the text shows)
 
 # ---------------------------------------------------------------------------
 # Building blocks (all matched against NFKC text)
@@ -606,7 +607,7 @@ def _search(ctx: _Text, key: str, patterns, reject: re.Pattern[str], value_of) -
                 if "approx" in m.re.groupindex and m.group("approx"):
                     note += " (approximate: printed with 余/多)"
                 return _found(ctx, key, value, m.start(), m.end(), pattern.confidence, note)
-    return _missing(key, 0.6, "the prose states no such figure")
+    return _missing(key, STATED_NOWHERE, "the prose states no such figure")
 
 
 def _count(m: re.Match[str]) -> int | None:

@@ -42,6 +42,12 @@ def _same(a: object, b: object) -> bool:
     return isinstance(a, int | float) and isinstance(b, int | float) and abs(a - b) < 1e-6
 
 
+def risk_order(explained: bool, reasons: int, confidence: float | None) -> tuple[bool, int, float]:
+    """The sort key of a listed value, most risky first: the one cell an explanation names, then
+    more reasons, then lower confidence (for one result's list and for a batch's)."""
+    return (not explained, -reasons, confidence if confidence is not None else 0.0)
+
+
 def review_reasons(result: ReportResult, review_below: float | None = None) -> dict[str, list[ReviewReason]]:
     """Every listed key and why, most risky first."""
     threshold = REVIEW_BELOW if review_below is None else review_below
@@ -69,12 +75,11 @@ def review_reasons(result: ReportResult, review_below: float | None = None) -> d
     for fact in result.facts:
         if fact.method == "evidence":
             add(fact.key, "evidence")
-    # most risky first: the one cell an explanation names, then more reasons, then lower confidence
     explained = {k for f in result.findings if f.kind == "explanation" for k in f.cells}
 
     def risk(key: str) -> tuple[bool, int, float]:
         item = items.get(key)
-        return (key not in explained, -len(reasons[key]), item.confidence if item is not None else 0.0)
+        return risk_order(key in explained, len(reasons[key]), item.confidence if item is not None else None)
 
     return {key: reasons[key] for key in sorted(reasons, key=risk)}
 

@@ -12,7 +12,7 @@ import re
 
 from govreport.document import Document
 from govreport.form.catalog import Template
-from govreport.identities import DERIVED_CONFIDENCE, Identity, identities, solve
+from govreport.identities import Identity, derived_confidence, identities, printed_basis, solve
 from govreport.schema import Finding, Value
 
 Number = int | float
@@ -26,13 +26,8 @@ def derive_cells(cells: dict[str, Value], rules: tuple[Identity, ...]) -> None:
     identities determine differently (a printed number is wrong) stays empty: the
     breaks are reported instead."""
     values = {k: v.value for k, v in cells.items()}
-    # the least sure printed value each known cell rests on: a derived value is as sure as the
-    # printed values under it, a little less, however many derivations lie between
-    rests_on = {
-        k: v.confidence / DERIVED_CONFIDENCE if v.method == "derived" else v.confidence
-        for k, v in cells.items()
-        if v.value is not None
-    }
+    # the least sure printed value under each known cell (``identities.printed_basis``)
+    rests_on = {k: printed_basis(v.method, v.confidence) for k, v in cells.items() if v.value is not None}
     while True:
         proposals: dict[str, dict[Number, Identity]] = {}
         for identity in rules:
@@ -48,13 +43,12 @@ def derive_cells(cells: dict[str, Value], rules: tuple[Identity, ...]) -> None:
             cells[key].value = value
             cells[key].method = "derived"
             # (the identity's other unknowns, solved with this one, are not its sources)
-            basis = min((rests_on[k] for k in identity.keys if k != key and k in rests_on), default=1.0)
-            cells[key].confidence = round(DERIVED_CONFIDENCE * basis, 4)
+            cells[key].confidence = derived_confidence(rests_on[k] for k in identity.keys if k != key and k in rests_on)
             cells[key].path = "derived"
             cells[key].note = f"not printed; determined by {identity.kind} {identity.where}"
         for key in agreed:
             values[key] = cells[key].value
-            rests_on[key] = cells[key].confidence / DERIVED_CONFIDENCE
+            rests_on[key] = printed_basis("derived", cells[key].confidence)
 
 
 def broken_identities(values: dict[str, Number | None], rules: tuple[Identity, ...]) -> list[Identity]:

@@ -39,7 +39,7 @@ from govreport.labelling.runtime import (
     unavailable_reason,
 )
 from govreport.labelling.spans import Span
-from govreport.prose import FACT_KEYS, extract_facts, read_fact_span
+from govreport.prose import FACT_KEYS, STATED_NOWHERE, extract_facts, read_fact_span
 from govreport.schema import Finding, Provenance, SectionResult, Value
 from govreport.sections import (
     PART_MARKER,
@@ -78,7 +78,6 @@ class LabellerPolicy:
 
 DEFAULT_POLICY = LabellerPolicy()
 
-_STATED_NOWHERE = 0.6  # a prose fact no sentence speaks of (as ``prose``'s rules score it)
 _SURE_ANCHOR = 0.95  # a rule row label scoring this (an exact match) is not second-guessed
 _HEAD_CHARS = 600  # the title stands in the first characters
 _MIN_HEADING = 4  # characters (blanks aside) of the shortest part heading, 总体情况
@@ -406,4 +405,4 @@ def _not_found(doc: Document, key: str) -> Value:
     if key.startswith("meta.") or _fact_regions(doc, key):
         return Value(key=key, value=None, method="model", confidence=0.0, note="the labeller found no span")
     note = "the labeller found no span, and no sentence states such a figure"
-    return Value(key=key, value=None, method="model", confidence=_STATED_NOWHERE, note=note)
+    return Value(key=key, value=None, method="model", confidence=STATED_NOWHERE, note=note)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from govreport.outputs.rows import HEADERS, review_keys
+from govreport.review import risk_order
 
 REVIEW_SHEET = "待核"
 REASON_LABELS = {
@@ -81,16 +82,9 @@ def record_entries(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 def by_risk(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Most risky first, as in one record's list: a cell an explanation names, then more reasons, then
-    lower confidence (a record's own order kept on ties)."""
-    return sorted(
-        entries,
-        key=lambda e: (
-            not e["explained"],
-            -len(e["reasons"]),
-            e["confidence"] if e["confidence"] is not None else 0.0,
-        ),
-    )
+    """Most risky first, in the order of one result's list (``review.risk_order``; a record's own order
+    kept on ties)."""
+    return sorted(entries, key=lambda e: risk_order(e["explained"], len(e["reasons"]), e["confidence"]))
 
 
 def review_entries(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

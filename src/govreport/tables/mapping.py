@@ -21,7 +21,7 @@ from itertools import pairwise, product
 
 from govreport.document import Document
 from govreport.form.catalog import APPLICANT_COLUMNS, FORMS, Row, TableForm, Template
-from govreport.identities import DERIVED_CONFIDENCE, Identity, identities
+from govreport.identities import Identity, derived_confidence, identities
 from govreport.schema import Finding, Method, Provenance, Value
 from govreport.tables.anchors import Anchor, find_anchors, header_end
 from govreport.tables.evidence import decide, stated
@@ -473,14 +473,13 @@ def _path(cell: CellReading, model_row: bool) -> str:
 
 
 def _derived_confidence(resolution: Resolution, key: str) -> float:
-    """A cell filled by its row's identity is as sure as the least sure printed cell of the row, and a little less."""
+    """A cell filled by its row's identity rests on the printed cells of the row (``identities.derived_confidence``)."""
     row = key.rsplit(".", 1)[0] + "."
-    sources = [
+    return derived_confidence(
         c.item.confidence
         for k, c in resolution.cells.items()
         if k != key and k.startswith(row) and c is not None and c.item is not None and not c.derived
-    ]
-    return round(DERIVED_CONFIDENCE * min(sources, default=1.0), 4)
+    )
 
 
 def _note(reading: TableReading, row_key: str) -> str | None:
