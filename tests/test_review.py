@@ -11,7 +11,15 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from govreport.calibrate import POOLED, Calibration, StepMap, calibrate, load_calibration, shipped_calibration
+from govreport.calibrate import (
+    POOLED,
+    Calibration,
+    StepMap,
+    calibrate,
+    calibrate_derived,
+    load_calibration,
+    shipped_calibration,
+)
 from govreport.cli import app
 from govreport.pipeline import extract
 from govreport.review import REVIEW_BELOW, add_review, pinned_derived
@@ -84,6 +92,21 @@ def test_the_score_folds_in_what_the_identities_say() -> None:
     assert checked.cells[0].score == 0.99 and checked.cells[-1].score < 0.99  # table 2 has no identity
     unchecked = calibrate(_result(opened), calibration)
     assert unchecked.cells[0].score < checked.cells[-1].score < checked.cells[0].score
+
+
+def test_a_derived_value_is_scored_by_the_calibrated_confidence_of_its_sources() -> None:
+    group = "t4.review"
+    printed = {f"{group}.{c}": (1, "table") for c in ("corrected", "upheld", "other", "pending")}
+    cells = _t4({**printed, f"{group}.total": (4, "derived")})
+    cells[1].path, cells[1].score = "segment", 0.5  # one source read by a path whose map says 0.7 there
+    maps = {"segment": StepMap((0.0, 1.0), (0.4, 1.0)), "grid": StepMap((0.0, 1.0), (0.0, 1.0))}
+    result = calibrate(_result(cells), Calibration(maps, 0.5))
+    derived = result.cells[-1]
+    assert derived.path == "derived" and derived.score == pytest.approx(0.7)  # the least sure source, mapped
+    # a person confirmed that source: the derived value rests on it at 1.0
+    cells = [c.model_copy(update={"confidence": 1.0}) if c.key == f"{group}.upheld" else c for c in result.cells]
+    again = calibrate_derived(_result(cells), Calibration(maps, 0.5))
+    assert again.cells[-1].score == pytest.approx(0.99)
 
 
 # ---------------------------------------------------------------- the review list

@@ -5,7 +5,7 @@ from __future__ import annotations
 from govreport.form.catalog import FORMS
 from govreport.identities import identities, solve
 from govreport.schema import Value
-from govreport.validate import broken_identities, derive_cells, explain
+from govreport.validate import broken_identities, derive_cells, explain, rederive
 
 RULES = identities("2021")
 
@@ -70,24 +70,27 @@ def test_no_explanation_when_no_single_cell_restores_all() -> None:
     assert len(broken) >= 2 and explain(values, broken, RULES) is None
 
 
-def test_a_derived_value_is_as_sure_as_the_printed_values_it_rests_on() -> None:
-    cells = {k: Value(key=k, value=0, confidence=0.99) for k in FORMS["2021"].keys()}
-    cells["t4.review.total"] = Value(key="t4.review.total", value=7, confidence=0.8)
-    cells["t4.review.upheld"] = Value(key="t4.review.upheld", value=7, confidence=0.99)
+def test_a_derived_value_rests_on_the_printed_values_that_determine_it() -> None:
+    cells = {k: Value(key=k, value=0) for k in FORMS["2021"].keys()}
+    cells["t4.review.total"].value = cells["t4.review.upheld"].value = 7
     # two unknowns of one group, both 0 by the zero sum: neither is the other's source
     for key in ("t4.review.corrected", "t4.review.other"):
-        cells[key] = Value(key=key, value=None, confidence=0.0)
-    derive_cells(cells, RULES)
+        cells[key].value = None
+    sources = derive_cells(cells, RULES)
     assert cells["t4.review.corrected"].value == 0 and cells["t4.review.corrected"].method == "derived"
-    assert cells["t4.review.corrected"].confidence == round(0.9 * 0.8, 4)
-    # derivations do not compound: a value derived from a derived one rests on the same print
-    cells = {k: Value(key=k, value=0, confidence=0.99) for k in FORMS["2021"].keys()}
+    group = {f"t4.review.{c}" for c in ("total", "upheld", "pending")}
+    assert sources == {"t4.review.corrected": group, "t4.review.other": group}
+    # a value derived from derived ones rests on the printed values under those
+    cells = {k: Value(key=k, value=0) for k in FORMS["2021"].keys()}
     for key in ("t3.results_total.natural_person", "t3.new_received.natural_person", "t3.new_received.total"):
         cells[key].value = 2
-    cells["t3.granted.natural_person"] = Value(
-        key="t3.granted.natural_person", value=2, method="derived", confidence=round(0.9 * 0.99, 4)
-    )
+    cells["t3.granted.natural_person"].value = None  # by the results column's sum, then the row
     cells["t3.granted.total"].value = cells["t3.results_total.total"].value = None
-    derive_cells(cells, RULES)
+    sources = derive_cells(cells, RULES)
     assert cells["t3.granted.total"].value == 2 and cells["t3.granted.total"].method == "derived"
-    assert cells["t3.granted.total"].confidence == round(0.9 * 0.99, 4)
+    assert len(sources) > 2 and all(rests_on.isdisjoint(sources) for rests_on in sources.values())  # printed only
+    # solved again from the printed cells: the same values and sources; a kept one counts as printed
+    again, resolved = rederive(list(cells.values()), RULES)
+    assert resolved == sources and again["t3.granted.total"] == 2
+    _, resolved = rederive(list(cells.values()), RULES, kept={"t3.granted.natural_person"})
+    assert "t3.granted.natural_person" not in resolved

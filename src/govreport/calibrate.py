@@ -17,6 +17,7 @@ map fitted on all paths together.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -24,12 +25,14 @@ from pathlib import Path
 
 import numpy as np
 
-from govreport.identities import identities
+from govreport.identities import Identity, identities
 from govreport.schema import ReportResult, SectionResult, Value
 from govreport.sections import reads_as_heading
+from govreport.validate import rederive
 
 CALIBRATION_FILE = "calibration.json"
 POOLED = "*"  # the map fitted on every path's values, for a path without its own
+DERIVED = "derived"
 # how much a table value's score keeps by what its identities say: every identity it is in
 # holds; some hold, some are open (a cell they need is unknown); outside every identity
 # (table 2 has none); all open
@@ -89,7 +92,7 @@ def value_path(item: Value | SectionResult) -> str:
     if item.method == "evidence":
         return "evidence"
     if item.method == "derived":
-        return "derived"
+        return DERIVED
     if item.key.startswith(("meta.", "prose.")):
         if item.value is None:
             return "prose_absent"
@@ -132,7 +135,41 @@ def calibrate(result: ReportResult, calibration: Calibration | None = None) -> R
     checks = identity_check(result)
     for item in [*result.cells, *result.facts, *result.sections]:
         item.path = value_path(item)
+        if item.path == DERIVED:  # scored by what it rests on, once those are calibrated
+            continue
         if item.score is None:
             item.score = round(item.confidence * _factor(item, checks), 6)
         item.confidence = calibration.probability(item.path, item.score)
+    return calibrate_derived(result, calibration)
+
+
+def calibrate_derived(
+    result: ReportResult, calibration: Calibration | None = None, confirmed: Iterable[str] = ()
+) -> ReportResult:
+    """A derived value is right where the printed values that determine it are: its score is
+    their least calibrated confidence, so it means the same whatever paths read them; the
+    derived map then says how often such values were right. A derived value a person
+    ``confirmed`` keeps its confidence, and counts as printed."""
+    calibration = calibration or shipped_calibration()
+    kept = set(confirmed)
+    derived = [c for c in result.cells if c.method == "derived" and c.key not in kept]
+    if not derived or result.meta.template is None:
+        return result
+    rules = identities(result.meta.template)  # type: ignore[arg-type]
+    sure = {c.key: c.confidence for c in result.cells if c.method != "derived" or c.key in kept}
+    again, sources = rederive(result.cells, rules, kept)
+    values = {c.key: c.value for c in result.cells}
+    for cell in derived:
+        if cell.key in sources and again[cell.key] == cell.value:
+            score = min((sure[k] for k in sources[cell.key]), default=1.0)
+        else:  # filled in a table row the identities alone do not settle (``review.pinned_derived``)
+            score = _holding_sources(cell.key, rules, values, sure)
+        cell.path, cell.score = DERIVED, round(score, 6)
+        cell.confidence = calibration.probability(DERIVED, cell.score)
     return result
+
+
+def _holding_sources(key: str, rules: tuple[Identity, ...], values: dict, sure: dict[str, float]) -> float:
+    """The least sure printed value of the surest identity that holds with ``key`` (0 where none does)."""
+    holding = [i for i in rules if key in i.keys and i.status(values) == "holds"]
+    return max((min((sure[k] for k in i.keys if k in sure), default=1.0) for i in holding), default=0.0)

@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from govreport.calibrate import calibrate_derived
 from govreport.form.catalog import SECTION_KEYS
 from govreport.identities import identities
 from govreport.review import add_review
@@ -162,6 +163,7 @@ def _recheck(result: ReportResult, reviewed: set[str]) -> None:
             cell.note = "not printed; not determined by the identities with the corrections"
     kept = [f for f in result.findings if not is_check_finding(f)]
     result.findings = kept + check(cells, result.facts, result.meta.template)
+    calibrate_derived(result, confirmed=reviewed)  # what is derived now rests on the corrected values
 
 
 def apply_corrections(record: dict[str, Any], corrections: Corrections) -> dict[str, Any]:

@@ -7,7 +7,6 @@ fills cells they determine.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -25,20 +24,6 @@ from govreport.form.catalog import (
 
 Number = int | float
 Status = Literal["holds", "broken", "open"]
-
-
-DERIVED_CONFIDENCE = 0.9  # of a value an identity determines from sure values; less sure sources lower it
-
-
-def derived_confidence(printed: Iterable[float]) -> float:
-    """A derived value is as sure as the least sure printed value it rests on, and a little less."""
-    return round(DERIVED_CONFIDENCE * min(printed, default=1.0), 4)
-
-
-def printed_basis(method: str, confidence: float) -> float:
-    """The confidence of the printed values under a value: its own, or, for a derived one, what
-    ``derived_confidence`` started from (so derivations on derivations do not compound)."""
-    return confidence / DERIVED_CONFIDENCE if method == "derived" else confidence
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from govreport.calibrate import shipped_calibration
 from govreport.identities import identities
 from govreport.schema import ReportResult, ReviewReason, SectionResult, Value
-from govreport.validate import derive_cells
+from govreport.validate import rederive
 
 # (the shipped calibration's threshold; ``--review-below P`` overrides it)
 REVIEW_BELOW = shipped_calibration().review_below
@@ -29,13 +29,12 @@ def _keyed(result: ReportResult) -> dict[str, Value | SectionResult]:
 
 def pinned_derived(result: ReportResult) -> set[str]:
     """Derived cells the identities determine from the printed cells alone: solving them again
-    from the printed values (``validate.derive_cells``) gives the same value."""
+    from the printed values (``validate.rederive``) gives the same value."""
     if result.meta.template is None:
         return set()
-    derived = {c.key: c for c in result.cells if c.method == "derived" and c.value is not None}
-    printed = {c.key: c.model_copy(update={"value": None} if c.key in derived else {}) for c in result.cells}
-    derive_cells(printed, identities(result.meta.template))
-    return {key for key, cell in derived.items() if _same(printed[key].value, cell.value)}
+    again, _ = rederive(result.cells, identities(result.meta.template))
+    derived = [c for c in result.cells if c.method == "derived" and c.value is not None]
+    return {c.key for c in derived if _same(again[c.key], c.value)}
 
 
 def _same(a: object, b: object) -> bool:

@@ -12,7 +12,7 @@ import re
 
 from govreport.document import Document
 from govreport.form.catalog import Template
-from govreport.identities import Identity, derived_confidence, identities, printed_basis, solve
+from govreport.identities import Identity, identities, solve
 from govreport.schema import Finding, Value
 
 Number = int | float
@@ -21,13 +21,14 @@ PROSE_TABLE_KEY = "t3.new_received.total"
 _NEGATIVE_MESSAGE_END = "; counts cannot be"
 
 
-def derive_cells(cells: dict[str, Value], rules: tuple[Identity, ...]) -> None:
+def derive_cells(cells: dict[str, Value], rules: tuple[Identity, ...]) -> dict[str, frozenset[str]]:
     """Fill empty cells the identities determine, until nothing changes. A cell two
     identities determine differently (a printed number is wrong) stays empty: the
-    breaks are reported instead."""
+    breaks are reported instead. Returns, per filled cell, the printed cells it rests on
+    (through the identity that determined it, and what determined those; the identity's
+    other unknowns, solved with it, are not its sources)."""
     values = {k: v.value for k, v in cells.items()}
-    # the least sure printed value under each known cell (``identities.printed_basis``)
-    rests_on = {k: printed_basis(v.method, v.confidence) for k, v in cells.items() if v.value is not None}
+    sources: dict[str, frozenset[str]] = {}
     while True:
         proposals: dict[str, dict[Number, Identity]] = {}
         for identity in rules:
@@ -38,17 +39,30 @@ def derive_cells(cells: dict[str, Value], rules: tuple[Identity, ...]) -> None:
                     proposals.setdefault(key, {}).setdefault(value, identity)
         agreed = {key: next(iter(options.items())) for key, options in proposals.items() if len(options) == 1}
         if not agreed:
-            return
+            return sources
         for key, (value, identity) in agreed.items():
             cells[key].value = value
             cells[key].method = "derived"
-            # (the identity's other unknowns, solved with this one, are not its sources)
-            cells[key].confidence = derived_confidence(rests_on[k] for k in identity.keys if k != key and k in rests_on)
+            cells[key].confidence = 0.0  # until calibration scores it by its sources (``calibrate_derived``)
             cells[key].path = "derived"
             cells[key].note = f"not printed; determined by {identity.kind} {identity.where}"
+            known = [k for k in identity.keys if k != key and values.get(k) is not None]
+            sources[key] = frozenset().union(*(sources.get(k, {k}) for k in known))
         for key in agreed:
             values[key] = cells[key].value
-            rests_on[key] = printed_basis("derived", cells[key].confidence)
+
+
+def rederive(
+    cells: list[Value], rules: tuple[Identity, ...], kept: set[str] | frozenset[str] = frozenset()
+) -> tuple[dict[str, Number | None], dict[str, frozenset[str]]]:
+    """The derived cells solved again from the printed cells alone (a derived value in ``kept``,
+    one a person confirmed, counts as printed): the values that gives, and the sources of each."""
+    printed = {
+        c.key: c.model_copy(update={"value": None} if c.method == "derived" and c.key not in kept else {})
+        for c in cells
+    }
+    sources = derive_cells(printed, rules)
+    return {k: c.value for k, c in printed.items()}, sources
 
 
 def broken_identities(values: dict[str, Number | None], rules: tuple[Identity, ...]) -> list[Identity]:

@@ -21,7 +21,7 @@ from itertools import pairwise, product
 
 from govreport.document import Document
 from govreport.form.catalog import APPLICANT_COLUMNS, FORMS, Row, TableForm, Template
-from govreport.identities import Identity, derived_confidence, identities
+from govreport.identities import Identity, identities
 from govreport.schema import Finding, Method, Provenance, Value
 from govreport.tables.anchors import Anchor, find_anchors, header_end
 from govreport.tables.evidence import decide, stated
@@ -440,7 +440,7 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
                 value=cell.value,
                 raw=cell.raw,
                 method=_method(cell, row_key in reading.model_rows),
-                confidence=_derived_confidence(resolution, key) if cell.derived else round(confidence, 4),
+                confidence=0.0 if cell.derived else round(confidence, 4),  # a derived one: ``calibrate_derived``
                 location=_provenance(doc, cell.item),
                 note=cell.evidence or _note(reading, row_key),
                 path=_path(cell, row_key in reading.model_rows),
@@ -470,16 +470,6 @@ def _path(cell: CellReading, model_row: bool) -> str:
     if cell.split:
         return "segment"
     return "grid" if cell.item is not None and cell.item.cell else "text"
-
-
-def _derived_confidence(resolution: Resolution, key: str) -> float:
-    """A cell filled by its row's identity rests on the printed cells of the row (``identities.derived_confidence``)."""
-    row = key.rsplit(".", 1)[0] + "."
-    return derived_confidence(
-        c.item.confidence
-        for k, c in resolution.cells.items()
-        if k != key and k.startswith(row) and c is not None and c.item is not None and not c.derived
-    )
 
 
 def _note(reading: TableReading, row_key: str) -> str | None:
