@@ -187,6 +187,25 @@ def test_model_first_hybrid_takes_confident_model_facts_and_the_rules_below_the_
     assert (facts["prose.fee_collected"].value, facts["prose.fee_collected"].method) == (0, "rules")
 
 
+def test_model_only_facts_keep_their_score_where_the_rules_agree_and_lose_it_where_they_differ() -> None:
+    doc = _doc([*LINES[:3], "六、其他需要报告的事项", "本年度未收取信息处理费。"])
+    tagger = FakeTagger(
+        [_span_of(doc, "政府信息12条", "PROACTIVE", 0.6), _span_of(doc, "未收取信息处理费", "FEE", 0.9)]
+    )
+    facts = {f.key: f for f in Labeller(doc, "model", LabellerPolicy(), tagger).facts()}  # type: ignore[arg-type]
+    agreed, missed = facts["prose.proactive_total"], facts["prose.fee_collected"]
+    assert (agreed.value, agreed.method) == (12, "model")
+    assert agreed.confidence > 0.6  # as sure as the rules, which read the same 12
+    assert (missed.value, missed.method) == (0, "model")
+    tagger = FakeTagger([_span_of(doc, "政府信息12条", "PROACTIVE", 0.99)])  # the fee sentence unread
+    facts = {f.key: f for f in Labeller(doc, "model", LabellerPolicy(), tagger).facts()}  # type: ignore[arg-type]
+    assert facts["prose.fee_collected"].value is None and facts["prose.fee_collected"].confidence == 0.0
+    assert "the rules read 0" in facts["prose.fee_collected"].note
+    tagger = FakeTagger([_span_of(doc, "政府信息1", "PROACTIVE", 0.99)])  # a span cut short: reads 1, not 12
+    disputed = {f.key: f for f in Labeller(doc, "model", LabellerPolicy(), tagger).facts()}["prose.proactive_total"]  # type: ignore[arg-type]
+    assert disputed.value == 1 and disputed.confidence < 0.5 and "the rules read 12" in disputed.note
+
+
 def test_model_row_labels_mark_their_cells_as_decided_by_the_model() -> None:
     lines = ["二、主动公开政府信息情况", "规 早\t3\t1\t9", "行政规范性文件\t0\t0\t2"]  # 规章 damaged
     doc = _doc(lines)

@@ -39,7 +39,7 @@ from govreport.labelling.runtime import (
     unavailable_reason,
 )
 from govreport.labelling.spans import Span
-from govreport.prose import FACT_KEYS, STATED_NOWHERE, extract_facts, read_fact_span
+from govreport.prose import FACT_KEYS, extract_facts, read_fact_span
 from govreport.schema import Finding, Provenance, SectionResult, Value
 from govreport.sections import (
     PART_MARKER,
@@ -79,6 +79,7 @@ class LabellerPolicy:
 DEFAULT_POLICY = LabellerPolicy()
 
 _SURE_ANCHOR = 0.95  # a rule row label scoring this (an exact match) is not second-guessed
+DISPUTED = 0.3  # the share of its score a model fact keeps where the rules read it otherwise
 _HEAD_CHARS = 600  # the title stands in the first characters
 _MIN_HEADING = 4  # characters (blanks aside) of the shortest part heading, 总体情况
 _YEAR = re.compile(r"(?<!\d)20\d{2}(?!\d)")
@@ -388,7 +389,10 @@ class Labeller:
         if view is None:
             return extract_facts(self.doc)
         if self.mode == "model":
-            return [model_fact(self.doc, view, key) or _not_found(self.doc, key) for key in FACT_KEYS]
+            by_rules = {fact.key: fact for fact in extract_facts(self.doc)}
+            return [
+                _second_opinion(model_fact(self.doc, view, key) or _not_found(key), by_rules[key]) for key in FACT_KEYS
+            ]
         out = []
         for fact in extract_facts(self.doc):
             if self._model_first(fact.key.split(".")[0]) or fact.value is None:
@@ -398,11 +402,18 @@ class Labeller:
         return out
 
 
-def _not_found(doc: Document, key: str) -> Value:
-    """A fact the model found no span for: likely missed where sentences with the fact's cue
-    words stand (score 0), likely truly absent where none does (the rules' score for a figure
-    the prose does not state)."""
-    if key.startswith("meta.") or _fact_regions(doc, key):
-        return Value(key=key, value=None, method="model", confidence=0.0, note="the labeller found no span")
-    note = "the labeller found no span, and no sentence states such a figure"
-    return Value(key=key, value=None, method="model", confidence=STATED_NOWHERE, note=note)
+def _not_found(key: str) -> Value:
+    return Value(key=key, value=None, method="model", confidence=0.0, note="the labeller found no span")
+
+
+def _second_opinion(fact: Value, by_rules: Value) -> Value:
+    """The model's fact, scored by whether the rules read the same: two ways of reading that
+    agree are as sure as the surer; where they differ, the model's reading is far less sure
+    (in the calibration records, the model alone was wrong on every fact the rules read
+    otherwise) and the note says what the rules read."""
+    if fact.value == by_rules.value:
+        fact.confidence = max(fact.confidence, by_rules.confidence)
+    else:
+        fact.confidence = round(fact.confidence * DISPUTED, 4)
+        fact.note = f"{fact.note + '; ' if fact.note else ''}the rules read {by_rules.value!r}"
+    return fact
