@@ -17,8 +17,6 @@ from govreport.ocr.assemble import Word, page_blocks
 from govreport.ocr.grid import Grid, GridCell, Segment
 from govreport.ocr.normalize import drop_red, flatten_light, normalize_page, page_quad, skew_angle
 from govreport.ocr.page import join_collinear, ruled_grids
-from govreport.schema import Value
-from govreport.validate import derive_cells
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
 from degrade import degrade
@@ -139,22 +137,6 @@ def test_an_inked_cell_ocr_could_not_read_is_not_confident() -> None:
     (table,) = page_blocks(words, [grid], page=1, page_height=800)
     assert isinstance(table, Table)
     assert [c.confidence for c in table.cells] == [0.99, 0.0]
-
-
-def test_a_derived_value_inherits_the_doubt_of_its_sources() -> None:
-    from govreport.identities import identities
-
-    rule = next(i for i in identities("2021") if len(i.keys) >= 3)
-    cells = {k: Value(key=k, value=1, method="table", confidence=1.0) for k in rule.keys}
-    missing, doubtful = rule.left[0], rule.right[0]
-    cells[missing] = Value(key=missing, value=None, method="table", confidence=0.0)
-    cells[doubtful].confidence = 0.5
-    values = {k: (0 if k != missing else None) for k in rule.keys}
-    for key, value in values.items():
-        cells[key].value = value
-    derive_cells(cells, (rule,))
-    assert cells[missing].method == "derived" and cells[missing].value == 0
-    assert cells[missing].confidence == pytest.approx(0.45)
 
 
 def _t4_values(doc: Document) -> list[str]:
