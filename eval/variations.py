@@ -18,7 +18,10 @@ fixture it fits, so a rule that holds only for one fixture shows up here.
 - ``negative-runs``: 2019-form fixtures whose 本年增/减 column is negative, printed
   as a crawled page whose table rows run together (``行政许可12-30``);
 - ``lost-cell``: table 2's document rows lose their middle cell in conversion
-  (``| 规章 | 5 | 20 |``) while the prose states that row's figures.
+  (``| 规章 | 5 | 20 |``) while the prose states that row's figures;
+- ``merged-labels``: the report's HTML where the rule between two row labels was lost:
+  each pair of adjacent rows labelled by one cell alone has the two labels in one
+  cell spanning both rows (``一、本年新收…二、上年结转…`` over two value rows).
 
     python eval/variations.py --out /tmp/variants     # write every variant of every fixture
 """
@@ -265,6 +268,41 @@ def make_lost_cell(case: GoldCase, folder: Path) -> Variant | None:
     return _same(case, path)
 
 
+# ---------------------------------------------------------------- merged-labels
+# a row labelled by one cell alone, then its value cells, then the end of the row
+_LONE_LABEL_ROW = re.compile(
+    r'<tr><td class="label"(?P<span>(?: colspan="\d+")?)>(?P<label>[^<]*)</td>'
+    r'(?P<values>(?:<td class="value">[^<]*</td>)+)</tr>'
+)
+
+
+def _merge_label_pairs(page: str) -> str:
+    """Each pair of adjacent lone-label rows of the same shape, their labels in one cell of rowspan 2."""
+    out, at, previous = [], 0, None
+    for match in _LONE_LABEL_ROW.finditer(page):
+        adjacent = previous is not None and page[previous.end() : match.start()].strip() == ""
+        same_shape = adjacent and (previous["span"], previous["values"].count("<td")) == (
+            match["span"],
+            match["values"].count("<td"),
+        )
+        if same_shape:
+            merged = f'<tr><td class="label"{previous["span"]} rowspan="2">{previous["label"]}{match["label"]}</td>'
+            out += [page[at : previous.start()], merged, previous["values"], "</tr>", f"<tr>{match['values']}</tr>"]
+            at, previous = match.end(), None
+        else:
+            previous = match
+    return "".join([*out, page[at:]])
+
+
+def make_merged_labels(case: GoldCase, folder: Path) -> Variant | None:
+    spec = _spec(case)
+    if spec.template is None:
+        return None
+    path = folder / f"{case.name}.merged-labels.html"
+    path.write_text(_merge_label_pairs(render_html(spec)), encoding="utf-8")
+    return _same(case, path)
+
+
 GENERATORS: dict[str, Callable[[GoldCase, Path], Variant | None]] = {
     "md-txt": make_md_txt,
     "md-headings": make_md_headings,
@@ -273,6 +311,7 @@ GENERATORS: dict[str, Callable[[GoldCase, Path], Variant | None]] = {
     "md-html-tables": make_md_html_tables,
     "negative-runs": make_negative_runs,
     "lost-cell": make_lost_cell,
+    "merged-labels": make_merged_labels,
 }
 
 

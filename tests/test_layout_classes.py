@@ -35,7 +35,9 @@ def _misses(variant: Variant) -> tuple[dict, dict, object]:
     return wrong, silent, result
 
 
-@pytest.mark.parametrize("name", ["md-txt", "md-headings", "html-txt", "converter-md", "md-html-tables", "lost-cell"])
+@pytest.mark.parametrize(
+    "name", ["md-txt", "md-headings", "html-txt", "converter-md", "md-html-tables", "lost-cell", "merged-labels"]
+)
 def test_every_fixture_in_the_class_reads_back_exactly(made: dict[str, list[Variant]], name: str) -> None:
     assert len(made[name]) >= 5  # the class applies to several fixtures, not one
     for variant in made[name]:
@@ -43,6 +45,16 @@ def test_every_fixture_in_the_class_reads_back_exactly(made: dict[str, list[Vari
         assert result.error is None, variant.case.name
         assert wrong == {}, variant.case.name
         assert sorted(result.broken_identities) == sorted(variant.case.broken_identities), variant.case.name
+
+
+def test_two_row_labels_merged_into_one_cell_label_their_rows_in_order(made: dict[str, list[Variant]]) -> None:
+    """One cell naming two form rows over two value rows (a lost rule): the first row is the
+    first label's, the second the second's (the exact read-back is above)."""
+    for variant in made["merged-labels"]:
+        assert variant.path.read_text(encoding="utf-8").count('rowspan="2">') >= 10, variant.case.name
+        doc = load(variant.path)
+        merged = [c for t in doc.tables for c in t.cells if c.rowspan == 2 and "上年结转" in c.text]
+        assert merged and "本年新收" in merged[0].text, variant.case.name
 
 
 def test_markup_in_a_text_file_never_reaches_a_value(made: dict[str, list[Variant]]) -> None:

@@ -47,6 +47,7 @@ class GridRow:
     label: str
     slots: list[Unit]
     t4_header: bool = False  # under a header of table 4
+    label_cells: tuple[int, ...] = ()  # ids of the cells the label is read from (a merged one is shared)
 
 
 @dataclass
@@ -96,7 +97,8 @@ def grid_rows(doc: Document) -> list[GridRow]:
             label = "".join(_squashed(c, squashed) for c in cells[: last_text + 1])
             slots = [unit_of[id(c.loc)] for c in cells[last_text + 1 :] if c.row == r and id(c.loc) in unit_of]
             if slots and (label or any(_has_digit(u.text) for u in slots)):  # blanks after a header are no row
-                rows.append(GridRow(table_index, r, label, slots, t4_header=t4_header))
+                label_cells = tuple(id(c) for c in cells[: last_text + 1])
+                rows.append(GridRow(table_index, r, label, slots, t4_header=t4_header, label_cells=label_cells))
             t4_header = t4_header or sum(h in label for h in _T4_HEADER) >= 2
         if len(rows) == 1 and not rows[0].label:
             rows[0].label = _label_above(doc.blocks, index)
@@ -176,8 +178,11 @@ def match_grids(doc: Document, forms: list[TableForm], regions: dict[str, tuple[
     rows = grid_rows(doc)
     if not rows:
         return matches
-    exact: list[tuple[GridRow, str, Row]] = []
+    exact = _split_merged_labels(rows, [by_name["t2"], by_name["t3"]])
+    split = {id(r) for r, *_ in exact}
     for row in rows:
+        if id(row) in split:
+            continue
         for name in ("t2", "t3"):
             found = _label_row(row.label, by_name[name], weak=False) if row.label else None
             if found is not None and found[1] == 1.0:
@@ -218,6 +223,42 @@ def match_grids(doc: Document, forms: list[TableForm], regions: dict[str, tuple[
         matches["t4"].rows["all"] = [item for r in t4_rows for item in _slot_items(doc, r.slots)]
         matches["t4"].units = {i for r in t4_rows for i in _unit_indices(doc, r)}
     return matches
+
+
+def _split_merged_labels(rows: list[GridRow], forms: list[TableForm]) -> list[tuple[GridRow, str, Row]]:
+    """Consecutive grid rows that share one label cell naming as many form rows, in order
+    (a rule lost between two labels, so OCR or a converter merged their cells:
+    ``一、本年新收…二、上年结转…`` over two value rows), each take the row named in turn."""
+    out: list[tuple[GridRow, str, Row]] = []
+    runs = itertools.groupby(rows, key=lambda r: (r.table, r.label_cells) if r.label_cells else id(r))
+    for _, grouped in runs:
+        run = list(grouped)
+        if len(run) < 2 or any(b.row != a.row + 1 for a, b in itertools.pairwise(run)):
+            continue
+        for form in forms:
+            named = _rows_named(run[0].label, form)
+            if len(named) == len(run):
+                out += [(grid_row, form.name, row) for grid_row, row in zip(run, named, strict=True)]
+                break
+    return out
+
+
+def _rows_named(label: str, form: TableForm) -> list[Row]:
+    """The form rows a label prints the cores of, in the order printed, none inside another's."""
+    found: list[tuple[int, int, Row]] = []
+    for row in form.rows:
+        hits = [(label.find(core), len(core)) for core in row.cores if core in label]
+        if hits:
+            start, length = min(hits, key=lambda h: (h[0], -h[1]))
+            found.append((start, start + length, row))
+    found.sort(key=lambda f: (f[0], -f[1]))
+    out: list[Row] = []
+    end = -1
+    for start, stop, row in found:
+        if start >= end:
+            out.append(row)
+            end = stop
+    return out
 
 
 def _by_label(picks: list[tuple[GridRow, Row]], region: tuple[int, int], match: GridMatch) -> dict[str, GridRow]:
