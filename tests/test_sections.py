@@ -85,3 +85,21 @@ def test_renumbered_table_parts_keep_their_order() -> None:
 )
 def test_reads_as_heading_only_the_forms_wording_whole(part: int, text: str, whole: bool) -> None:
     assert reads_as_heading(part, text) is whole
+
+
+def test_a_part_found_missing_on_ocr_text_is_as_doubtful_as_the_text_where_its_heading_would_stand() -> None:
+    lines = ["一、总体情况", "本年度主动公开信息。", "2、主动公幵政府信息情况", "三、收到和处理政府信息公开申请情况"]
+
+    def missing_part_2(confidences: list[float]) -> float:
+        blocks = [
+            TextBlock(t, Location(line=i + 1), confidence=c)
+            for i, (t, c) in enumerate(zip(lines, confidences, strict=True))
+        ]
+        sections = find_sections(Document("mem.txt", "txt", blocks))
+        assert sections[1].heading is None  # the damaged heading is not read
+        return sections[1].confidence
+
+    exact = missing_part_2([1.0] * 4)
+    assert exact == pytest.approx(0.6)
+    assert missing_part_2([1.0, 1.0, 0.4, 1.0]) == pytest.approx(0.6 * 0.4)  # OCR unsure of that line
+    assert missing_part_2([0.4, 1.0, 1.0, 1.0]) == pytest.approx(0.6)  # doubt before part 1's heading is not part 2's

@@ -23,6 +23,7 @@ _NUMERALS = "一二三四五六七八九"
 # a part marker: one numeral and a separator; not 第二、 or 十二、, nor the 2 of 12、
 _MARKER = r"(?:(?<![第十])(?P<cn>[一二三四五六七八九])|(?<![\d.])(?P<dg>[1-9１-９]))\s*[、.．,，](?!\d)\s*"
 _TRAILING = " 　:：。."  # what may follow a heading on its line
+MISSING_PART = 0.6  # the score of a part no heading was found for, on text read exactly
 # where a part heading may start; the learned labeller looks only after these
 PART_MARKER = re.compile(_MARKER)
 
@@ -120,7 +121,8 @@ def sections_from_chain(doc: Document, chain: list[HeadingCandidate], method: Me
     for part in range(1, 7):
         cand = by_part.get(part)
         if cand is None:
-            results.append(SectionResult(part=part, heading=None, method=method, confidence=0.6))
+            confidence = round(MISSING_PART * _least_sure_reading(doc, part, by_part), 4)
+            results.append(SectionResult(part=part, heading=None, method=method, confidence=confidence))
             continue
         confidence = cand.confidence if cand.confidence is not None else 0.95 if cand.numeral_matches else 0.8
         results.append(
@@ -133,6 +135,15 @@ def sections_from_chain(doc: Document, chain: list[HeadingCandidate], method: Me
             )
         )
     return results
+
+
+def _least_sure_reading(doc: Document, part: int, by_part: dict[int, HeadingCandidate]) -> float:
+    """The least OCR confidence of the lines where a missing part's heading would stand
+    (between the headings found before and after it): on a text layer 1.0; on a scan, a
+    part found missing may be a heading OCR misread, and is as doubtful as that text."""
+    start = max((c.end for p, c in by_part.items() if p < part), default=0)
+    end = min((c.start for p, c in by_part.items() if p > part), default=len(doc.text))
+    return min((u.confidence for u in doc.units if u.start < end and u.end > start), default=1.0)
 
 
 class RuleSectionFinder:
