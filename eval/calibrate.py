@@ -1,12 +1,13 @@
 """Refit the value calibrators and the review threshold (one command, a few minutes without scans).
 
     python eval/calibrate.py                          # fixtures x renditions x labellers -> data file
-    python eval/calibrate.py --scan                   # also the simulated 200-dpi scans (slow)
+    python eval/calibrate.py --scan                   # also the scans, clean and damaged (~25 min; the shipped fit)
     python eval/calibrate.py --records /tmp/v.jsonl   # keep the collected values (or --from-records them)
 
 Runs every gold fixture in each benchmark rendition (``eval/report.py``'s ``MAKERS``:
 original, flattened, docx, html, pdf, garbled, and the layout classes of
-``eval/variations.py``; scan with ``--scan``, any other with ``--formats``) through each
+``eval/variations.py``; the scans, clean and with each damage of ``eval/degrade.py``,
+with ``--scan``; any other with ``--formats``) through each
 labeller mode, and collects, for every gold key, the value's path, its raw score,
 whether it is right and whether the result lists it for a reason other than its
 confidence (a broken identity, a derived value not pinned down, evidence). Per path,
@@ -279,7 +280,7 @@ def refit(observed: list[Observation], data_file: Path = DATA_FILE) -> dict[str,
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scan", action="store_true", help="also the simulated scans (minutes of OCR)")
+    parser.add_argument("--scan", action="store_true", help="also the scans, clean and damaged (minutes of OCR)")
     parser.add_argument(
         "--formats", nargs="+", help="formats of eval/report.py (default: the renditions but scans, the layout classes)"
     )
@@ -293,7 +294,10 @@ def main(argv: list[str] | None = None) -> int:
         lines = args.from_records.read_text(encoding="utf-8").splitlines()
         observed = [Observation(**json.loads(line)) for line in lines if line.strip()]
     else:
-        formats = args.formats or [*RENDITIONS, *GENERATORS, *(["scan"] if args.scan else [])]
+        from report import SCAN_DAMAGE  # (report.py uses this module's fitting)
+
+        scans = ["scan", *(f"scan-{kind}" for kind in SCAN_DAMAGE)] if args.scan else []
+        formats = args.formats or [*RENDITIONS, *GENERATORS, *scans]
         with tempfile.TemporaryDirectory(prefix="govreport-calibrate-") as folder:
             observed = collect(formats, args.labellers, Path(folder))
     if args.records:
