@@ -103,3 +103,10 @@ def test_a_part_found_missing_on_ocr_text_is_as_doubtful_as_the_text_where_its_h
     assert exact == pytest.approx(0.6)
     assert missing_part_2([1.0, 1.0, 0.4, 1.0]) == pytest.approx(0.6 * 0.4)  # OCR unsure of that line
     assert missing_part_2([0.4, 1.0, 1.0, 1.0]) == pytest.approx(0.6)  # doubt before part 1's heading is not part 2's
+
+
+def test_a_heading_broken_over_two_lines_is_one_heading() -> None:
+    lines = ["一、总体情况", "本年度主动公开信息。", "二、主动公开政府信息", "情况", "三、收到和处理政府信息公开申请情况"]
+    doc = Document("mem.txt", "txt", [TextBlock(t, Location(line=i + 1)) for i, t in enumerate(lines)])
+    sections = find_sections(doc)
+    assert sections[1].heading == "二、主动公开政府信息情况"

@@ -99,10 +99,11 @@ def best_chain(candidates: list[HeadingCandidate]) -> list[HeadingCandidate]:
 
 def _heading_text(doc: Document, cand: HeadingCandidate) -> str:
     """The heading as it stands: its whole line when the line holds only the heading
-    (trailing punctuation aside), else the matched marker and heading text."""
+    (trailing punctuation aside), else the matched marker and heading text; a heading
+    broken over two lines (OCR, wrapping) is one heading, its lines joined."""
     unit = doc.units[doc.unit_at(cand.start)]
     line = unit.text.strip()
-    matched = doc.text[cand.start : cand.end].strip()
+    matched = "".join(piece.strip() for piece in doc.text[cand.start : cand.end].splitlines())
     rest = line[line.find(matched) + len(matched) :] if matched in line else "x"
     return line if len(rest.strip(_TRAILING)) == 0 else matched
 
