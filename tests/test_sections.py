@@ -105,8 +105,23 @@ def test_a_part_found_missing_on_ocr_text_is_as_doubtful_as_the_text_where_its_h
     assert missing_part_2([0.4, 1.0, 1.0, 1.0]) == pytest.approx(0.6)  # doubt before part 1's heading is not part 2's
 
 
+def test_a_part_missing_where_a_line_prints_its_heading_text_without_a_numeral_is_doubtful() -> None:
+    lines = ["某局2021年政府信息公开工作年度报告", "总体情况", "本年度主动公开信息。", "二、主动公开政府信息情况"]
+    sections = find_sections(
+        Document("mem.txt", "txt", [TextBlock(t, Location(line=i + 1)) for i, t in enumerate(lines)])
+    )
+    assert sections[0].heading is None  # a bare line is no part heading (the convention)
+    assert sections[0].confidence == pytest.approx(0.3)  # but the part may well be there: listed for review
+
+
 def test_a_heading_broken_over_two_lines_is_one_heading() -> None:
-    lines = ["一、总体情况", "本年度主动公开信息。", "二、主动公开政府信息", "情况", "三、收到和处理政府信息公开申请情况"]
+    lines = [
+        "一、总体情况",
+        "本年度主动公开信息。",
+        "二、主动公开政府信息",
+        "情况",
+        "三、收到和处理政府信息公开申请情况",
+    ]
     doc = Document("mem.txt", "txt", [TextBlock(t, Location(line=i + 1)) for i, t in enumerate(lines)])
     sections = find_sections(doc)
     assert sections[1].heading == "二、主动公开政府信息情况"

@@ -24,6 +24,8 @@ _NUMERALS = "一二三四五六七八九"
 _MARKER = r"(?:(?<![第十])(?P<cn>[一二三四五六七八九])|(?<![\d.])(?P<dg>[1-9１-９]))\s*[、.．,，](?!\d)\s*"
 _TRAILING = " 　:：。."  # what may follow a heading on its line
 MISSING_PART = 0.6  # the score of a part no heading was found for, on text read exactly
+BARE_HEADING = 0.5  # ... the share it keeps where a line prints the part's heading text without a numeral
+_BARE_HEADING_CHARS = 48
 # where a part heading may start; the learned labeller looks only after these
 PART_MARKER = re.compile(_MARKER)
 
@@ -122,7 +124,7 @@ def sections_from_chain(doc: Document, chain: list[HeadingCandidate], method: Me
     for part in range(1, 7):
         cand = by_part.get(part)
         if cand is None:
-            confidence = round(MISSING_PART * _least_sure_reading(doc, part, by_part), 4)
+            confidence = round(_missing_part_score(doc, part, by_part), 4)
             results.append(SectionResult(part=part, heading=None, method=method, confidence=confidence))
             continue
         confidence = cand.confidence if cand.confidence is not None else 0.95 if cand.numeral_matches else 0.8
@@ -138,13 +140,20 @@ def sections_from_chain(doc: Document, chain: list[HeadingCandidate], method: Me
     return results
 
 
-def _least_sure_reading(doc: Document, part: int, by_part: dict[int, HeadingCandidate]) -> float:
-    """The least OCR confidence of the lines where a missing part's heading would stand
-    (between the headings found before and after it): on a text layer 1.0; on a scan, a
-    part found missing may be a heading OCR misread, and is as doubtful as that text."""
+def _missing_part_score(doc: Document, part: int, by_part: dict[int, HeadingCandidate]) -> float:
+    """How sure a part is missing, by the lines where its heading would stand (between the
+    headings found before and after it): on a scan, as doubtful as the least sure of them
+    (a heading OCR misread); less sure where one of them is the part's heading text without
+    its numeral (lost to OCR, or printed so: the convention counts that part as missing)."""
     start = max((c.end for p, c in by_part.items() if p < part), default=0)
     end = min((c.start for p, c in by_part.items() if p > part), default=len(doc.text))
-    return min((u.confidence for u in doc.units if u.start < end and u.end > start), default=1.0)
+    gap = [u for u in doc.units if u.start < end and u.end > start]
+    sure = min((u.confidence for u in gap), default=1.0)
+    marker = f"{_NUMERALS[part - 1]}、"
+    bare = any(
+        not u.slot and len(u.text) <= _BARE_HEADING_CHARS and reads_as_heading(part, marker + u.text) for u in gap
+    )
+    return MISSING_PART * sure * (BARE_HEADING if bare else 1.0)
 
 
 class RuleSectionFinder:
