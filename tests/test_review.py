@@ -109,16 +109,6 @@ def test_a_derived_value_is_scored_by_the_calibrated_confidence_of_its_sources()
     assert again.cells[-1].score == pytest.approx(0.99)
 
 
-def test_a_value_inside_a_broken_identity_keeps_half_its_score() -> None:
-    group = "t4.review"
-    parts = {f"{group}.{c}": (1, "table") for c in ("corrected", "upheld", "other", "pending")}
-    maps = {"*": StepMap((0.0, 1.0), (0.0, 1.0))}
-    holding = calibrate(_result(_t4({**parts, f"{group}.total": (4, "table")})), Calibration(maps, 0.5))
-    broken = calibrate(_result(_t4({**parts, f"{group}.total": (5, "table")})), Calibration(maps, 0.5))
-    assert holding.cells[0].score == pytest.approx(0.99)
-    assert broken.cells[0].score == pytest.approx(0.99 * 0.5)  # one of the five is wrong: maybe this one
-
-
 # ---------------------------------------------------------------- the review list
 def test_review_lists_broken_identities_first_with_reasons() -> None:
     result = extract(BROKEN)

@@ -6,7 +6,7 @@ derived, a prose rule, the learned model, a heading rule…); scores of differen
 paths mean different things. This stage records the ``path`` and keeps in
 ``score`` the raw score with two checks folded in: for a table value, what its
 identities say (all hold, some open because a cell they need is unknown, none
-cover it, one is broken); for a part heading, whether it reads, whole, as the form words that
+cover it); for a part heading, whether it reads, whole, as the form words that
 part (not cut short, no text run into it). It then replaces ``confidence`` with
 the path's calibrated map, an isotonic step function fitted on the gold fixtures
 and every benchmark rendition (``eval/calibrate.py`` refits it; the maps ship in
@@ -35,8 +35,8 @@ POOLED = "*"  # the map fitted on every path's values, for a path without its ow
 DERIVED = "derived"
 # how much a table value's score keeps by what its identities say: every identity it is in
 # holds; some hold, some are open (a cell they need is unknown); outside every identity
-# (table 2 has none); all open; one is broken (a value in it is wrong, maybe this one)
-_CHECKED, _PARTLY_CHECKED, _UNCHECKED, _OPEN, _BROKEN = 1.0, 0.9, 0.97, 0.8, 0.5
+# (table 2 has none); all open
+_CHECKED, _PARTLY_CHECKED, _UNCHECKED, _OPEN = 1.0, 0.9, 0.97, 0.8
 _ODD_HEADING = 0.7  # a part heading not worded as the form words it (cut short, text run into it)
 
 
@@ -114,10 +114,8 @@ def identity_check(result: ReportResult) -> dict[str, float]:
     for key, seen in statuses.items():
         if not seen:
             factors[key] = _UNCHECKED
-        elif "broken" in seen:
-            factors[key] = _BROKEN
         elif "open" not in seen:
-            factors[key] = _CHECKED
+            factors[key] = _CHECKED  # (a broken identity lists its cells for review anyway)
         else:
             factors[key] = _OPEN if seen.count("open") == len(seen) else _PARTLY_CHECKED
     return factors
@@ -161,13 +159,11 @@ def calibrate_derived(
     sure = {c.key: c.confidence for c in result.cells if c.method != "derived" or c.key in kept}
     again, sources = rederive(result.cells, rules, kept)
     values = {c.key: c.value for c in result.cells}
-    broken = {key for key, factor in identity_check(result).items() if factor == _BROKEN}
     for cell in derived:
         if cell.key in sources and again[cell.key] == cell.value:
             score = min((sure[k] for k in sources[cell.key]), default=1.0)
         else:  # filled in a table row the identities alone do not settle (``review.pinned_derived``)
             score = _holding_sources(cell.key, rules, values, sure)
-        score *= _BROKEN if cell.key in broken else 1.0
         cell.path, cell.score = DERIVED, round(score, 6)
         cell.confidence = calibration.probability(DERIVED, cell.score)
     return result
