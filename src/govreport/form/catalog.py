@@ -325,3 +325,12 @@ TEMPLATE_MARKERS: dict[Template, tuple[str, ...]] = {
 META_KEYS = ("meta.agency", "meta.year", "meta.template")
 PROSE_KEYS = ("prose.proactive_total", "prose.applications_received", "prose.fee_collected")
 SECTION_KEYS = tuple(f"section.{i}" for i in range(1, 7))
+# the six part headings as the form words them (both versions)
+PART_HEADINGS: dict[int, str] = {
+    1: "一、总体情况",
+    2: "二、主动公开政府信息情况",
+    3: "三、收到和处理政府信息公开申请情况",
+    4: "四、政府信息公开行政复议、行政诉讼情况",
+    5: "五、存在的主要问题及改进情况",
+    6: "六、其他需要报告的事项",
+}

@@ -13,19 +13,12 @@ from collections.abc import Iterator
 from typing import Any, Literal
 
 from govreport.evaluate import LOW_CONFIDENCE
-from govreport.form.catalog import FORMS, META_KEYS, PROSE_KEYS, SECTION_KEYS
+from govreport.form.catalog import FORMS, META_KEYS, PART_HEADINGS, PROSE_KEYS, SECTION_KEYS
 
 ColumnType = Literal["str", "int", "float", "bool", "box", "str_list"]
 
 TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
-PART_TITLES = (
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
-)
+PART_TITLES = tuple(PART_HEADINGS.values())
 
 # Columns of a report row before the canonical keys: (name, Chinese header, type).
 REPORT_HEAD: tuple[tuple[str, str, ColumnType], ...] = (

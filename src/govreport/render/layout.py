@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING
 
-from govreport.form.catalog import FORMS, T4, Row, TableForm, Template
+from govreport.form.catalog import FORMS, PART_HEADINGS, T4, Row, TableForm, Template
 
 if TYPE_CHECKING:
     from govreport.render import ReportSpec
@@ -22,14 +22,7 @@ if TYPE_CHECKING:
 Value = int | float | None
 
 # Official part headings, used where the spec does not override them.
-DEFAULT_HEADINGS: dict[int, str] = {
-    1: "一、总体情况",
-    2: "二、主动公开政府信息情况",
-    3: "三、收到和处理政府信息公开申请情况",
-    4: "四、政府信息公开行政复议、行政诉讼情况",
-    5: "五、存在的主要问题及改进情况",
-    6: "六、其他需要报告的事项",
-}
+DEFAULT_HEADINGS = PART_HEADINGS
 PARTS = tuple(DEFAULT_HEADINGS)
 
 T3_CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
