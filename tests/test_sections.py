@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from govreport.document import Document, Location, TextBlock
+from govreport.schema import SectionResult
 from govreport.sections import find_sections, reads_as_heading
 
 
@@ -88,7 +89,7 @@ def test_reads_as_heading_only_the_forms_wording_whole(part: int, text: str, who
 
 
 def test_a_part_found_missing_on_ocr_text_is_as_doubtful_as_the_text_where_its_heading_would_stand() -> None:
-    lines = ["一、总体情况", "本年度主动公开信息。", "2、主动公幵政府信息情况", "三、收到和处理政府信息公开申请情况"]
+    lines = ["一、总体情况", "本年度主动公开信息。", "2、主幼公幵攻府佶息惰况", "三、收到和处理政府信息公开申请情况"]
 
     def missing_part_2(confidences: list[float]) -> float:
         blocks = [
@@ -105,13 +106,35 @@ def test_a_part_found_missing_on_ocr_text_is_as_doubtful_as_the_text_where_its_h
     assert missing_part_2([0.4, 1.0, 1.0, 1.0]) == pytest.approx(0.6)  # doubt before part 1's heading is not part 2's
 
 
-def test_a_part_missing_where_a_line_prints_its_heading_text_without_a_numeral_is_doubtful() -> None:
-    lines = ["某局2021年政府信息公开工作年度报告", "总体情况", "本年度主动公开信息。", "二、主动公开政府信息情况"]
+def test_a_part_missing_where_a_recognized_line_prints_its_heading_text_without_a_numeral_is_doubtful() -> None:
+    lines = ["某局2021年政府信息公开工作年度报告", "、总体情况", "本年度主动公开信息。", "二、主动公开政府信息情况"]
+
+    def part_1(confidence: float) -> SectionResult:
+        blocks = [TextBlock(t, Location(line=i + 1), confidence=confidence) for i, t in enumerate(lines)]
+        return find_sections(Document("mem.txt", "txt", blocks))[0]
+
+    assert part_1(1.0).heading is None  # a bare line is no part heading (the convention) ...
+    assert part_1(1.0).confidence == pytest.approx(0.6)  # ... and printed so, the part is missing
+    assert part_1(0.999).heading is None
+    assert part_1(0.999).confidence == pytest.approx(0.3 * 0.999)  # OCR lost its numeral: listed for review
+
+
+@pytest.mark.parametrize(
+    ("line", "score"),
+    [
+        ("2、主动公幵政府信息情况", 0.6 * (1 - 0.5 * 0.9)),  # one character misread: the heading is likely there
+        ("2、主动公幵政府信悤情况", 0.6 * (1 - 0.5 * 0.8)),  # two: a little less likely
+        ("主动公开政府信息情况", 0.6),  # the heading whole without its numeral, as printed: missing (the convention)
+        ("本机关主动公开政府信息12条。", 0.6),  # prose with the heading's words is no heading
+    ],
+)
+def test_a_missing_part_is_as_doubtful_as_a_gap_line_reads_as_its_heading(line: str, score: float) -> None:
+    lines = ["一、总体情况", "本年度主动公开信息。", line, "三、收到和处理政府信息公开申请情况"]
     sections = find_sections(
         Document("mem.txt", "txt", [TextBlock(t, Location(line=i + 1)) for i, t in enumerate(lines)])
     )
-    assert sections[0].heading is None  # a bare line is no part heading (the convention)
-    assert sections[0].confidence == pytest.approx(0.3)  # but the part may well be there: listed for review
+    assert sections[1].heading is None
+    assert sections[1].confidence == pytest.approx(score, abs=1e-4)
 
 
 def test_a_heading_broken_over_two_lines_is_one_heading() -> None:

@@ -16,7 +16,10 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
+from rapidfuzz import fuzz
+
 from govreport.document import Document
+from govreport.form.catalog import PART_HEADINGS
 from govreport.schema import Method, Provenance, SectionResult
 
 _NUMERALS = "一二三四五六七八九"
@@ -24,8 +27,12 @@ _NUMERALS = "一二三四五六七八九"
 _MARKER = r"(?:(?<![第十])(?P<cn>[一二三四五六七八九])|(?<![\d.])(?P<dg>[1-9１-９]))\s*[、.．,，](?!\d)\s*"
 _TRAILING = " 　:：。."  # what may follow a heading on its line
 MISSING_PART = 0.6  # the score of a part no heading was found for, on text read exactly
-BARE_HEADING = 0.5  # ... the share it keeps where a line prints the part's heading text without a numeral
+BARE_HEADING = 0.5  # ... the share it keeps where a gap line reads, whole, as the part's heading (more as less so)
 _BARE_HEADING_CHARS = 48
+# a line reads like a part's heading when its text (marker aside) is this close to the form's wording
+# (rapidfuzz ratio / 100: OCR of a photocopy misreads a character or two of a heading)
+RESEMBLES_HEADING = 0.75
+_LEADING_MARKER = re.compile(r"^[\s一二三四五六七八九十1-9１-９()（）、.．,，:：]*")
 # where a part heading may start; the learned labeller looks only after these
 PART_MARKER = re.compile(_MARKER)
 
@@ -140,20 +147,33 @@ def sections_from_chain(doc: Document, chain: list[HeadingCandidate], method: Me
     return results
 
 
+def heading_resemblance(part: int, text: str) -> float:
+    """How closely a line reads as ``part``'s heading, 0..1: 1 where it is the heading
+    (its numeral may be missing), else the similarity of its text, a leading marker aside,
+    to the form's wording where that reaches ``RESEMBLES_HEADING`` (0 below)."""
+    if reads_as_heading(part, f"{_NUMERALS[part - 1]}、" + _LEADING_MARKER.sub("", text)):
+        return 1.0
+    line = _LEADING_MARKER.sub("", text).strip(_TRAILING)
+    wording = PART_HEADINGS[part].split("、", 1)[1]
+    similarity = fuzz.ratio(wording, line) / 100
+    return similarity if similarity >= RESEMBLES_HEADING else 0.0
+
+
 def _missing_part_score(doc: Document, part: int, by_part: dict[int, HeadingCandidate]) -> float:
     """How sure a part is missing, by the lines where its heading would stand (between the
     headings found before and after it): on a scan, as doubtful as the least sure of them
-    (a heading OCR misread); less sure where one of them is the part's heading text without
-    its numeral (lost to OCR, or printed so: the convention counts that part as missing)."""
+    (a heading OCR misread); less sure the closer one of them reads as the part's heading:
+    a character or two misread, or on recognized text the numeral lost. (On text read
+    exactly, a heading printed whole without its numeral is what the convention counts as
+    a missing part.)"""
     start = max((c.end for p, c in by_part.items() if p < part), default=0)
     end = min((c.start for p, c in by_part.items() if p > part), default=len(doc.text))
     gap = [u for u in doc.units if u.start < end and u.end > start]
     sure = min((u.confidence for u in gap), default=1.0)
-    marker = f"{_NUMERALS[part - 1]}、"
-    bare = any(
-        not u.slot and len(u.text) <= _BARE_HEADING_CHARS and reads_as_heading(part, marker + u.text) for u in gap
-    )
-    return MISSING_PART * sure * (BARE_HEADING if bare else 1.0)
+    recognized = any(u.confidence < 1.0 for u in doc.units)  # OCR'd, not read from a text layer
+    readings = [heading_resemblance(part, u.text) for u in gap if not u.slot and len(u.text) <= _BARE_HEADING_CHARS]
+    resemblance = max((r for r in readings if recognized or r < 1.0), default=0.0)
+    return MISSING_PART * sure * (1 - (1 - BARE_HEADING) * resemblance)
 
 
 class RuleSectionFinder:
