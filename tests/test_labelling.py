@@ -206,6 +206,24 @@ def test_model_only_facts_keep_their_score_where_the_rules_agree_and_lose_it_whe
     assert disputed.value == 1 and disputed.confidence < 0.5 and "the rules read 12" in disputed.note
 
 
+def test_the_model_reads_a_prose_fact_in_the_sentences_that_can_state_it() -> None:
+    doc = _doc(
+        [
+            "某市统计局关于印发2021年政府信息公开工作年度报告的通知，请认真贯彻执行",
+            "一、总体情况",
+            "本局严格落实《中华人民共和国政府信息公开条例》，主动公开工作稳步推进。",
+            "全年主动公开政府信息1,234条，其中规范性文件5件。本年度收到政府信息公开申请3件。",
+            "二、主动公开政府信息情况",
+        ]
+    )
+    tagger = FakeTagger([_span_of(doc, "政府信息1,234条", "PROACTIVE", 0.99)])
+    facts = {f.key: f for f in Labeller(doc, "model", LabellerPolicy(), tagger).facts()}  # type: ignore[arg-type]
+    asked = [doc.text[s:e] for s, e in tagger.asked]
+    assert any(text.startswith("全年主动公开政府信息1,234条，其中规范性文件5件。") for text in asked)  # from its start
+    assert not any("条例" in text for text in asked)  # a sentence with no count of items is not read
+    assert facts["prose.proactive_total"].value == 1234
+
+
 def test_model_row_labels_mark_their_cells_as_decided_by_the_model() -> None:
     lines = ["二、主动公开政府信息情况", "规 早\t3\t1\t9", "行政规范性文件\t0\t0\t2"]  # 规章 damaged
     doc = _doc(lines)

@@ -23,6 +23,7 @@ Hybrid, as ``LabellerPolicy`` configures it, per decision:
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -157,17 +158,16 @@ class ModelFirstSectionFinder:
 
     def find(self, doc: Document) -> list[SectionResult]:
         text = doc.text
+        rules = heading_candidates(text)
+        # where the rules read a part's heading with its own numeral, their exact heading pattern
+        # stands: the model is not asked there (its span could only differ in extent: in
+        # run-together text it ran on into the next sentence)
+        sure = {c.start for c in rules if c.numeral_matches}
         confident = [
             c
-            for c in _model_candidates(self.view, _numbered_windows(text, 0, len(text)))
+            for c in _model_candidates(self.view, _numbered_windows(text, 0, len(text), skip=sure))
             if (c.confidence or 0) >= self.threshold and PART_MARKER.match(text, c.start)
         ]
-        rules = heading_candidates(text)
-        sure = {(c.part, c.start) for c in rules if c.numeral_matches}
-        # where the rules read the same part's heading at the same place with its own numeral,
-        # their exact heading pattern stands: the model's span there can only differ in extent
-        # (in run-together text it ran on into the next sentence)
-        confident = [c for c in confident if (c.part, c.start) not in sure]
         by_model = {c.part for c in confident}
         rules = [c for c in rules if c.part not in by_model]
         return sections_from_chain(doc, best_chain(sorted([*confident, *rules], key=lambda c: c.start)))
@@ -198,13 +198,15 @@ class HybridSectionFinder:
         return sections_from_chain(doc, chain)
 
 
-def _numbered_windows(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+def _numbered_windows(text: str, lo: int, hi: int, skip: Collection[int] = ()) -> list[tuple[int, int]]:
     """The stretches of ``text[lo:hi]`` where a numbered heading could stand: from each part
-    numeral on, as long as the longest heading (merged where they overlap). Only these go
-    through the model, not the whole gap."""
+    numeral on (but those at ``skip``), as long as the longest heading (merged where they
+    overlap). Only these go through the model, not the whole gap."""
     windows: list[tuple[int, int]] = []
     for m in PART_MARKER.finditer(text, lo, hi):
         start = m.start()
+        if start in skip:
+            continue
         line_end = text.find("\n", m.end() + _MIN_HEADING)  # a heading does not run on into the next line
         end = min(hi, start + _HEADING_WINDOW, line_end + 1 if line_end >= 0 else hi)
         if windows and start <= windows[-1][1]:
@@ -286,9 +288,7 @@ def _fact_regions(doc: Document, key: str) -> list[tuple[int, int]]:
     part = 6 if key == "prose.fee_collected" else 1
     start, end = doc.section_spans.get(part, (0, len(doc.text)))
     cue = _FACT_CUES[key]
-    return [
-        (start + m.start(), start + m.end()) for m in _SENTENCE.finditer(doc.text, start, end) if cue.search(m.group())
-    ]
+    return [(m.start(), m.end()) for m in _SENTENCE.finditer(doc.text, start, end) if cue.search(m.group())]
 
 
 def _title_region(text: str) -> tuple[int, int]:
@@ -301,7 +301,11 @@ def _title_region(text: str) -> tuple[int, int]:
 
 _SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
 _FACT_CUES = {
-    "prose.proactive_total": re.compile(r"(?:主\s*动|公\s*[开布]|发\s*布).*[条件]"),
+    # a disclosing verb, then a count of items (digits or numerals, 条/件, not 条例): part 1's other
+    # sentences with these words (条例, 文件, no count) are most of its text and state no headline
+    "prose.proactive_total": re.compile(
+        r"(?:主\s*动|公\s*[开布]|发\s*布|推\s*送)[^。；;]*?[\d零〇一二两三四五六七八九十百千万]\s*[余多]?\s*[条件](?!\s*例)"
+    ),
     "prose.applications_received": re.compile(r"申\s*请"),
     "prose.fee_collected": re.compile(r"费"),
 }
