@@ -166,8 +166,8 @@ class ModelFirstSectionFinder:
         confident = [
             c
             for c in _model_candidates(self.view, _numbered_windows(text, 0, len(text), skip=sure))
-            if (c.confidence or 0) >= self.threshold and PART_MARKER.match(text, c.start)
-        ]
+            if (c.confidence or 0) >= self.threshold and PART_MARKER.match(text, c.start) and c.start not in sure
+        ]  # (a window from an earlier numeral can run into a heading the rules read)
         by_model = {c.part for c in confident}
         rules = [c for c in rules if c.part not in by_model]
         return sections_from_chain(doc, best_chain(sorted([*confident, *rules], key=lambda c: c.start)))
