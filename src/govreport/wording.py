@@ -12,9 +12,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from govreport.form.catalog import FORMS, META_KEYS, PROSE_KEYS, Template
+from govreport.form.catalog import FORMS, META_KEYS, PART_HEADINGS, PROSE_KEYS, Template
 from govreport.identities import Identity, identities
-from govreport.outputs.rows import PART_TITLES, TABLE_NAMES
+from govreport.outputs.rows import TABLE_NAMES
 from govreport.schema import Finding
 
 _NUMBERING = re.compile(r"^(（[一二三四五六七八九十]）|[一二三四五六七八九十]、|\d+\.)")
@@ -70,7 +70,7 @@ def key_label(key: str, template: Template | None) -> str:
     if key in _FACT_NAMES:
         return _FACT_NAMES[key]
     if key.startswith("section."):
-        return f"第{PART_TITLES[int(key.split('.')[1]) - 1][0]}部分标题"
+        return f"第{PART_HEADINGS[int(key.split('.')[1])][0]}部分标题"
     table = key.split(".", 1)[0]
     labels = FORMS[template or "2021"].labels()
     if table not in TABLE_NAMES or key not in labels:

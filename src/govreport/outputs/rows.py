@@ -18,8 +18,6 @@ from govreport.form.catalog import FORMS, META_KEYS, PART_HEADINGS, PROSE_KEYS, 
 ColumnType = Literal["str", "int", "float", "bool", "box", "str_list"]
 
 TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
-PART_TITLES = tuple(PART_HEADINGS.values())
-
 # Columns of a report row before the canonical keys: (name, Chinese header, type).
 REPORT_HEAD: tuple[tuple[str, str, ColumnType], ...] = (
     ("doc", "文件", "str"),
@@ -55,7 +53,7 @@ def _table_columns() -> dict[str, tuple[str, ColumnType]]:
 
 def _key_columns() -> tuple[tuple[str, str, ColumnType], ...]:
     facts = [(key, *_FACT_HEADERS[key]) for key in (*META_KEYS, *PROSE_KEYS)]
-    sections = [(key, f"标题/{title}", "str") for key, title in zip(SECTION_KEYS, PART_TITLES, strict=True)]
+    sections = [(key, f"标题/{title}", "str") for key, title in zip(SECTION_KEYS, PART_HEADINGS.values(), strict=True)]
     tables = [(key, header, kind) for key, (header, kind) in _table_columns().items()]
     return tuple((*facts, *sections, *tables))  # type: ignore[arg-type]
 

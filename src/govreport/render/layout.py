@@ -21,9 +21,7 @@ if TYPE_CHECKING:
 
 Value = int | float | None
 
-# Official part headings, used where the spec does not override them.
-DEFAULT_HEADINGS = PART_HEADINGS
-PARTS = tuple(DEFAULT_HEADINGS)
+PARTS = tuple(PART_HEADINGS)
 
 T3_CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 T3_RESULTS = "三、本年度办理结果"
@@ -263,7 +261,7 @@ def report_title(spec: ReportSpec) -> str:
 def document_blocks(spec: ReportSpec) -> list[Block]:
     """The report in reading order: title, then per part its heading, prose and table."""
     tables = {t.part: t for t in table_layouts(spec.template, spec.values)} if spec.template else {}
-    headings = {**DEFAULT_HEADINGS, **(spec.headings or {})}
+    headings = {**PART_HEADINGS, **(spec.headings or {})}  # the official ones where the spec sets none
     parts = spec.parts or {}
     blocks: list[Block] = [Title(report_title(spec))]
     for part in PARTS:
