@@ -128,10 +128,11 @@ def sections_from_chain(doc: Document, chain: list[HeadingCandidate], method: Me
         spans[cand.part] = (cand.start, ordered[i + 1].start if i + 1 < len(ordered) else len(doc.text))
     doc.section_spans = spans
     results = []
+    recognized = len(by_part) < 6 and any(u.confidence < 1.0 for u in doc.units)  # OCR'd, not a text layer
     for part in range(1, 7):
         cand = by_part.get(part)
         if cand is None:
-            confidence = round(_missing_part_score(doc, part, by_part), 4)
+            confidence = round(_missing_part_score(doc, part, by_part, recognized), 4)
             results.append(SectionResult(part=part, heading=None, method=method, confidence=confidence))
             continue
         confidence = cand.confidence if cand.confidence is not None else 0.95 if cand.numeral_matches else 0.8
@@ -149,17 +150,19 @@ def sections_from_chain(doc: Document, chain: list[HeadingCandidate], method: Me
 
 def heading_resemblance(part: int, text: str) -> float:
     """How closely a line reads as ``part``'s heading, 0..1: 1 where it is the heading
-    (its numeral may be missing), else the similarity of its text, a leading marker aside,
-    to the form's wording where that reaches ``RESEMBLES_HEADING`` (0 below)."""
-    if reads_as_heading(part, f"{_NUMERALS[part - 1]}、" + _LEADING_MARKER.sub("", text)):
+    (its numeral may be missing), else the similarity of its text (or of its end), a leading
+    marker aside, to the form's wording where that reaches ``RESEMBLES_HEADING`` (0 below)."""
+    line = _LEADING_MARKER.sub("", text)
+    if reads_as_heading(part, f"{_NUMERALS[part - 1]}、{line}"):
         return 1.0
-    line = _LEADING_MARKER.sub("", text).strip(_TRAILING)
+    line = line.strip(_TRAILING)
     wording = PART_HEADINGS[part].split("、", 1)[1]
-    similarity = fuzz.ratio(wording, line) / 100
+    # the whole line, or its end: reports put words before the form's (政府信息公开工作存在的…)
+    similarity = max(fuzz.ratio(wording, line), fuzz.ratio(wording, line[-len(wording) :])) / 100
     return similarity if similarity >= RESEMBLES_HEADING else 0.0
 
 
-def _missing_part_score(doc: Document, part: int, by_part: dict[int, HeadingCandidate]) -> float:
+def _missing_part_score(doc: Document, part: int, by_part: dict[int, HeadingCandidate], recognized: bool) -> float:
     """How sure a part is missing, by the lines where its heading would stand (between the
     headings found before and after it): on a scan, as doubtful as the least sure of them
     (a heading OCR misread); less sure the closer one of them reads as the part's heading:
@@ -170,7 +173,6 @@ def _missing_part_score(doc: Document, part: int, by_part: dict[int, HeadingCand
     end = min((c.start for p, c in by_part.items() if p > part), default=len(doc.text))
     gap = [u for u in doc.units if u.start < end and u.end > start]
     sure = min((u.confidence for u in gap), default=1.0)
-    recognized = any(u.confidence < 1.0 for u in doc.units)  # OCR'd, not read from a text layer
     readings = [heading_resemblance(part, u.text) for u in gap if not u.slot and len(u.text) <= _BARE_HEADING_CHARS]
     resemblance = max((r for r in readings if recognized or r < 1.0), default=0.0)
     return MISSING_PART * sure * (1 - (1 - BARE_HEADING) * resemblance)
