@@ -16,7 +16,7 @@ from govreport.ingest import load
 from govreport.ocr.assemble import Word, page_blocks
 from govreport.ocr.grid import Grid, GridCell, Segment
 from govreport.ocr.normalize import drop_red, flatten_light, normalize_page, page_quad, skew_angle
-from govreport.ocr.page import join_collinear, ruled_grids
+from govreport.ocr.page import join_collinear, lost_glyph_box, ruled_grids
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
 from degrade import degrade
@@ -150,3 +150,19 @@ def test_a_damaged_scan_of_a_table_page_is_read(rendered: dict[str, Path], tmp_p
     doc = load(degrade(rendered["clean_t4_page"], kind, tmp_path / f"{kind}.pdf", seed=3))
     assert _t4_values(doc) == ["0"] * 15
     assert any("repaired before reading" in f.message for f in doc.findings)
+
+
+def test_a_line_is_widened_over_the_glyphs_the_detector_left_out_beside_it() -> None:
+    """一、 before a heading, beyond a wide space, is left out of the line's box on a photocopy:
+    ink of a glyph's size on the line within a space or so of the box is taken in; specks, ink
+    too far away, and ink inside another detected line are not."""
+    line = (100.0, 50.0, 400.0, 80.0)  # 30 px tall
+    stroke = [40.0, 63.0, 62.0, 67.0]  # 一: thin but wide
+    comma = [68.0, 72.0, 74.0, 78.0]  # 、
+    speck = [90.0, 60.0, 92.0, 62.0]
+    glyphs = np.array([stroke, comma, speck, [120.0, 52.0, 148.0, 78.0]])  # the last is the line's own
+    assert lost_glyph_box(line, glyphs, []) == (40.0, 50.0, 400.0, 80.0)
+    assert lost_glyph_box(line, np.array([speck]), []) is None
+    assert lost_glyph_box(line, np.array([[10.0, 55.0, 30.0, 75.0]]), []) is None  # 70 px off: no space of a line
+    assert lost_glyph_box(line, np.array([comma]), [(60.0, 50.0, 80.0, 80.0)]) is None  # another line's
+    assert lost_glyph_box(line, np.array([[430.0, 55.0, 450.0, 75.0]]), []) == (100.0, 50.0, 450.0, 80.0)

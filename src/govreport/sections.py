@@ -29,6 +29,9 @@ _TRAILING = " 　:：。."  # what may follow a heading on its line
 MISSING_PART = 0.6  # the score of a part no heading was found for, on text read exactly
 BARE_HEADING = 0.5  # ... the share it keeps where a gap line reads, whole, as the part's heading (more as less so)
 _BARE_HEADING_CHARS = 48
+# OCR confidence from which a line is read right as good as always (the ocr path's calibration
+# maps 0.65 and more to 99.9% right): only lines read below it leave doubt a heading is among them
+READ_SURE = 0.65
 # a line reads like a part's heading when its text (marker aside) is this close to the form's wording
 # (rapidfuzz ratio / 100: OCR of a photocopy misreads a character or two of a heading)
 RESEMBLES_HEADING = 0.75
@@ -164,15 +167,15 @@ def heading_resemblance(part: int, text: str) -> float:
 
 def _missing_part_score(doc: Document, part: int, by_part: dict[int, HeadingCandidate], recognized: bool) -> float:
     """How sure a part is missing, by the lines where its heading would stand (between the
-    headings found before and after it): on a scan, as doubtful as the least sure of them
-    (a heading OCR misread); less sure the closer one of them reads as the part's heading:
-    a character or two misread, or on recognized text the numeral lost. (On text read
+    headings found before and after it): on a scan, doubtful where one of them is read
+    below ``READ_SURE`` (a heading OCR misread); less sure the closer one of them reads as
+    the part's heading: a character or two misread, or on recognized text the numeral lost. (On text read
     exactly, a heading printed whole without its numeral is what the convention counts as
     a missing part.)"""
     start = max((c.end for p, c in by_part.items() if p < part), default=0)
     end = min((c.start for p, c in by_part.items() if p > part), default=len(doc.text))
     gap = [u for u in doc.units if u.start < end and u.end > start]
-    sure = min((u.confidence for u in gap), default=1.0)
+    sure = min(1.0, min((u.confidence for u in gap), default=1.0) / READ_SURE)
     readings = [heading_resemblance(part, u.text) for u in gap if not u.slot and len(u.text) <= _BARE_HEADING_CHARS]
     resemblance = max((r for r in readings if recognized or r < 1.0), default=0.0)
     return MISSING_PART * sure * (1 - (1 - BARE_HEADING) * resemblance)

@@ -32,6 +32,10 @@ _NARROWEST_TABLE = 0.3  # of the page's width
 _CROP_PAD = 4  # pixels of white around a line crop, as the recognizer was trained on
 _LIKENESS_HEIGHT = 32  # pixels of the thumbnails crops are compared by
 _ALIKE = 0.96  # correlation of two crops that print the same text
+_STRAY_SIZE = 0.2  # of a line's height: ink beside a detected line at least this big may be a lost glyph
+_STRAY_GAP = 1.2  # of a line's height: the widest space between a line and a glyph of it
+_STRAY_REACH = 3.0  # of a line's height: the farthest a line is widened
+_WIDENED_SURE = 0.9  # the least confidence a widened line is read at to replace the detected one
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +250,41 @@ def _text_outside_tables(gray: np.ndarray, binary: np.ndarray, grids: list[Grid]
     return boxes
 
 
+def lost_glyph_box(box: Box, glyphs: np.ndarray, others: list[Box]) -> Box | None:
+    """``box`` widened over ink the detector left out beside it on the line, or None: a line's
+    first or last characters beyond a wider space, faint or thin (一、 二、 三、 on a
+    photocopy), are dropped from its box. ``glyphs`` are the page's ink components as
+    (x0, y0, x1, y1) rows; one inside another detected box belongs to that line."""
+    x0, y0, x1, y1 = box
+    h = y1 - y0
+    cy = (glyphs[:, 1] + glyphs[:, 3]) / 2
+    tall = glyphs[:, 3] - glyphs[:, 1]
+    size = np.maximum(glyphs[:, 2] - glyphs[:, 0], tall)
+    near = glyphs[(cy >= y0) & (cy <= y1) & (size >= _STRAY_SIZE * h) & (tall <= 1.5 * h)]
+    near = [g for g in near if not any(_holds(o, g) for o in others)]
+    left, right = x0, x1
+    for g in sorted(near, key=lambda g: -g[2]):  # leftwards from the box, space by space
+        if g[2] <= x0 + 0.1 * h and left - g[2] <= _STRAY_GAP * h and x0 - g[0] <= _STRAY_REACH * h:
+            left = min(left, float(g[0]))
+    for g in sorted(near, key=lambda g: g[0]):
+        if g[0] >= x1 - 0.1 * h and g[0] - right <= _STRAY_GAP * h and g[2] - x1 <= _STRAY_REACH * h:
+            right = max(right, float(g[2]))
+    if left > x0 - 0.1 * h and right < x1 + 0.1 * h:
+        return None
+    return (left, y0, right, y1)
+
+
+def _holds(box: Box, glyph: np.ndarray) -> bool:
+    x, y = (glyph[0] + glyph[2]) / 2, (glyph[1] + glyph[3]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _ink_glyphs(ink: np.ndarray) -> np.ndarray:
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink)
+    x, y, w, h = (stats[1:, i].astype(np.float64) for i in range(4))
+    return np.stack([x, y, x + w, y + h], axis=1) if count > 1 else np.zeros((0, 4))
+
+
 def _likeness_key(crop: np.ndarray) -> np.ndarray:
     """A crop at a fixed height, zero-mean and unit-norm: its dot product with another's of the
     same shape is their correlation."""
@@ -288,8 +327,17 @@ def read_page(image: np.ndarray, dpi: float) -> PageRead:
     inset = max(2, round(dpi / 72))
     cell_lines = [_cell_lines(text_ink, cell, inset) for grid in grids for cell in grid.cells]
     cell_boxes = [box for lines in cell_lines for box in lines]
-    boxes = cell_boxes + _text_outside_tables(gray, text_ink, grids)
-    read = recognize_alike_once([_crop(gray, box) for box in boxes])
+    line_boxes = _text_outside_tables(gray, text_ink, grids)
+    glyphs = _ink_glyphs(text_ink)
+    widened = [lost_glyph_box(box, glyphs, [o for o in line_boxes if o is not box]) for box in line_boxes]
+    wide = [(i, w) for i, w in enumerate(widened) if w is not None]
+    boxes = cell_boxes + line_boxes
+    read = recognize_alike_once([_crop(gray, box) for box in boxes + [w for _, w in wide]])
+    read, wide_read = read[: len(boxes)], read[len(boxes) :]
+    for (i, box), (text, score) in zip(wide, wide_read, strict=True):
+        at = len(cell_boxes) + i
+        if score >= _WIDENED_SURE and len(text.strip()) > len(read[at][0].strip()) and read[at][0].strip() in text:
+            boxes[at], read[at] = box, (text, score)
     words = []
     for box, (text, score) in zip(boxes, read, strict=True):
         fixed, confidence = fix_number(text, score)
@@ -303,4 +351,4 @@ def read_page(image: np.ndarray, dpi: float) -> PageRead:
     return PageRead(words, grids, page.skew, dpi, page.repairs, gray.shape[0] * 72 / dpi)
 
 
-__all__ = ["PageRead", "join_collinear", "read_page", "repair_findings", "ruled_grids", "skew_angle"]
+__all__ = ["PageRead", "join_collinear", "lost_glyph_box", "read_page", "repair_findings", "ruled_grids", "skew_angle"]
