@@ -151,3 +151,14 @@ def test_bad_grids_give_no_crash_and_no_invented_value(tmp_path: Path, table: st
     assert result.error is None
     invented = {c.key: c.value for c in result.cells if c.value is not None and c.method != "derived"}
     assert set(invented) <= {"t2.license.decisions"}  # the one row that printed its single cell
+
+
+def test_a_printed_space_outside_the_grids_stays_and_one_inside_a_cell_goes() -> None:
+    grid = Grid((0.0, 200.0, 200.0, 240.0), (GridCell(0, 0, 1, 1, (0.0, 200.0, 200.0, 240.0)),), 1, 1)
+    # a PDF text layer's blank has no ink: its box is a point (ingest/pdf.py gives it the gap it stands in)
+    heading = [*_chars("2、", 10, 100), Word(" ", (30, 100, 34, 110)), *_chars("主动公开", 34, 100)]
+    cell = [*_chars("规章", 10, 210), Word(" ", (30, 210, 34, 220)), *_chars("5", 34, 210)]
+    stray = [Word(" ", (60, 150, 60, 150))]
+    blocks = page_blocks(heading + cell + stray, [grid], page=1, page_height=800)
+    assert [b.text for b in blocks if hasattr(b, "text")] == ["2、 主动公开"]
+    assert [c.text for b in blocks if hasattr(b, "cells") for c in b.cells] == ["规章5"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -65,6 +66,14 @@ def test_rendered_pdf_extracts_like_its_gold(rendered: dict[str, Path]) -> None:
     gold = ReportSpec.from_gold(GOLD / "seed-003.json").values
     values = extract(rendered["clean"]).values
     assert {k: values[k] for k in gold} == gold
+
+
+@needs_chromium
+def test_rendered_pdf_headings_keep_their_printed_space(rendered: dict[str, Path]) -> None:
+    gold = json.loads((GOLD / "seed-003.json").read_text(encoding="utf-8"))["values"]
+    headings = {k: v for k, v in extract(rendered["clean"]).values.items() if k.startswith("section.")}
+    assert headings["section.2"] == "2、 主动公开政府信息情况"  # the text layer's blank, as printed
+    assert headings == {k: v for k, v in gold.items() if k.startswith("section.")}
 
 
 @needs_chromium

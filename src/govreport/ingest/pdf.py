@@ -59,7 +59,13 @@ def _text_words(page: pdfium.PdfPage, height: float) -> list[Word]:
             # says where the character stands vertically
             left, _, right, _ = textpage.get_charbox(i, loose=True)
             _, bottom, _, top = textpage.get_charbox(i)
-            words.append(Word(chr(code), (left, height - top, right, height - bottom)))
+            box = (left, height - top, right, height - bottom)
+            if chr(code).isspace() and words and box[3] - box[1] <= 0:
+                # a printed space has no ink to stand in a line by: it stands where the character before it
+                # ends, as tall as that character, so the line keeps it (一、 总体情况 as printed)
+                before = words[-1].box
+                box = (before[2], before[1], max(before[2], right), before[3])
+            words.append(Word(chr(code), box))
         return words
     finally:
         textpage.close()

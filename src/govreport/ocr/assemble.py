@@ -179,16 +179,17 @@ def page_blocks(
 ) -> list[Block]:
     """Blocks of one page in reading order: grid tables and text lines sorted by their top."""
     placed: list[tuple[float, Block]] = []
-    # blanks between characters go; an UNREAD word stands for a cell whose ink OCR could not read
-    rest = [w for w in words if w.text.strip() or w.text == UNREAD]
+    # blanks inside a grid go (a cell's text is its characters); an UNREAD word stands for a cell whose ink
+    # OCR could not read; blanks outside the grids stay, as printed (一、 总体情况)
+    rest = words
     for grid in grids:
-        inside = [w for w in rest if _in_grid(w, grid)]
+        inside = [w for w in rest if _in_grid(w, grid) and (w.text.strip() or w.text == UNREAD)]
         if not any(w.text.strip() for w in inside):
             continue
         rest = [w for w in rest if not _in_grid(w, grid)]
         placed.append((grid.box[1], _grid_table(grid, inside, page)))
-    rest = [w for w in rest if w.text.strip()]
-    lines = [line for line in text_lines(rest) if not _is_page_mark(line, page_height)]
+    rest = [w for w in rest if w.text.strip() or (w.text.isspace() and w.box[3] > w.box[1])]
+    lines = [line for line in text_lines(rest) if line_text(line) and not _is_page_mark(line, page_height)]
     placed += _line_blocks(lines, page, unruled_tables)
     placed.sort(key=lambda tb: tb[0])
     return [block for _, block in placed]
