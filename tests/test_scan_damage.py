@@ -16,7 +16,15 @@ from govreport.ingest import load
 from govreport.ocr.assemble import Word, page_blocks
 from govreport.ocr.grid import Grid, GridCell, Segment
 from govreport.ocr.normalize import drop_red, flatten_light, normalize_page, page_quad, skew_angle
-from govreport.ocr.page import join_collinear, lost_glyph_box, ruled_grids
+from govreport.ocr.page import (
+    _cell_lines,
+    _glyph_columns,
+    _inside,
+    join_collinear,
+    lost_glyph_box,
+    read_page,
+    ruled_grids,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
 from degrade import degrade
@@ -166,3 +174,26 @@ def test_a_line_is_widened_over_the_glyphs_the_detector_left_out_beside_it() -> 
     assert lost_glyph_box(line, np.array([[10.0, 55.0, 30.0, 75.0]]), []) is None  # 70 px off: no space of a line
     assert lost_glyph_box(line, np.array([comma]), [(60.0, 50.0, 80.0, 80.0)]) is None  # another line's
     assert lost_glyph_box(line, np.array([[430.0, 55.0, 450.0, 75.0]]), []) == (100.0, 50.0, 450.0, 80.0)
+
+
+def test_stray_ink_beside_a_cells_number_does_not_stretch_its_crop_onto_the_rule() -> None:
+    page = _table_page(rows=2, cols=3)
+    xs = np.linspace(200, 1450, 4).round().astype(int)
+    page[329:334, xs[2] - 7 : xs[2]] = 0  # a tooth of a photocopied rule, into row 0's "0" cell
+    read = read_page(page, DPI)
+    (grid,) = read.grids
+    cell = next(c for c in grid.cells if (c.row, c.col) == (0, 1))
+    x0, y0, x1, y1 = cell.box
+    assert [w.text for w in read.words if x0 <= w.center[0] <= x1 and y0 <= w.center[1] <= y1] == ["0"]
+    (line,) = _cell_lines(ruled_grids(normalize_page(page, DPI).binary, DPI)[1], cell, 3)
+    assert line[2] < _inside(cell, 3)[2] - 100  # the line ends at the digit, not at the tooth
+
+
+def test_a_cell_line_spans_its_glyphs_and_drops_small_ink_far_from_them() -> None:
+    line = np.zeros((20, 200), np.uint8)
+    line[2:18, 10:18] = 255  # 1
+    line[2:18, 22:32] = 255  # 0, a little apart: the same number
+    line[8:12, 190:194] = 255  # a speck near the cell's end
+    assert _glyph_columns(line) == (10, 32)
+    line[0:20, 195:200] = 255  # a sliver of the cell's rule, with about as much ink as the number
+    assert _glyph_columns(line) == (10, 200)  # not told from print by its ink: kept, as before

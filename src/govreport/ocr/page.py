@@ -207,10 +207,15 @@ def _text_lines(profile: np.ndarray) -> list[tuple[int, int]]:
     return [(a, b) for a, b in lines if b - a >= max(3, tallest / 5)]
 
 
+def _inside(cell: GridCell, inset: int) -> Box:
+    """A cell's box less ``inset`` pixels on every side: inside its rules."""
+    x0, y0, x1, y1 = (round(v) for v in cell.box)
+    return x0 + inset, y0 + inset, x1 - inset, y1 - inset
+
+
 def _cell_lines(binary: np.ndarray, cell: GridCell, inset: int) -> list[Box]:
     """Boxes of the text lines printed in a cell, from its ink profile."""
-    x0, y0, x1, y1 = (round(v) for v in cell.box)
-    x0, y0, x1, y1 = x0 + inset, y0 + inset, x1 - inset, y1 - inset
+    x0, y0, x1, y1 = _inside(cell, inset)
     if x1 <= x0 or y1 <= y0:
         return []
     patch = binary[y0:y1, x0:x1]
@@ -218,9 +223,26 @@ def _cell_lines(binary: np.ndarray, cell: GridCell, inset: int) -> list[Box]:
         return []
     boxes = []
     for top, bottom in _text_lines(np.count_nonzero(patch, axis=1)):
-        columns = np.nonzero(np.count_nonzero(patch[top:bottom], axis=0))[0]
-        boxes.append((float(x0 + columns[0]), float(y0 + top), float(x0 + columns[-1] + 1), float(y0 + bottom)))
+        columns = _glyph_columns(patch[top:bottom])
+        boxes.append((float(x0 + columns[0]), float(y0 + top), float(x0 + columns[-1]), float(y0 + bottom)))
     return boxes
+
+
+def _glyph_columns(line: np.ndarray) -> tuple[int, int]:
+    """The columns a cell's text line spans, stray ink aside: a group of ink half the line's
+    height or more from the rest and under a third of its height both ways (a dot of toner,
+    a tooth of a photocopied rule) would stretch the crop onto the cell's rule, read as 1."""
+    _, _, stats, _ = cv2.connectedComponentsWithStats(line)
+    height = line.shape[0]
+    groups: list[list[int]] = []  # x0, x1, y0, y1 of components closer than half a line's height
+    for x, y, w, h, _ in sorted(stats[1:].tolist()):
+        if groups and x - groups[-1][1] < height / 2:
+            group = groups[-1]
+            group[1], group[2], group[3] = max(group[1], x + w), min(group[2], y), max(group[3], y + h)
+        else:
+            groups.append([x, x + w, y, y + h])
+    kept = [g for g in groups if 3 * max(g[1] - g[0], g[3] - g[2]) >= height] or groups
+    return min(g[0] for g in kept), max(g[1] for g in kept)
 
 
 def _crop(gray: np.ndarray, box: Box) -> np.ndarray:
