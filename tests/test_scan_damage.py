@@ -20,6 +20,7 @@ from govreport.ocr.page import (
     _cell_lines,
     _glyph_columns,
     _inside,
+    _without_rule_slivers,
     join_collinear,
     lost_glyph_box,
     read_page,
@@ -197,3 +198,27 @@ def test_a_cell_line_spans_its_glyphs_and_drops_small_ink_far_from_them() -> Non
     assert _glyph_columns(line) == (10, 32)
     line[0:20, 195:200] = 255  # a sliver of the cell's rule, with about as much ink as the number
     assert _glyph_columns(line) == (10, 200)  # not told from print by its ink: kept, as before
+
+
+def test_slivers_of_a_cells_rules_along_its_sides_are_not_ink_of_its_text() -> None:
+    patch = np.zeros((60, 70), np.uint8)
+    patch[20:42, 25:40] = 255  # the number
+    patch[10:50, 68:69] = 255  # a 1-pixel sliver of the right rule, along it
+    patch[0:2, 10:30] = 255  # and of the top rule
+    patch[20:42, 50:52] = 255  # a thin stroke away from the sides is print
+    patch[54:60, 2:68] = 255  # a blurred bottom rule's edge: thick, but along the whole side
+    patch[45:51, 0:8] = 255  # ink by a side, neither thin nor along it, stays
+    kept = _without_rule_slivers(patch, 3)
+    assert np.count_nonzero(kept[:, 68]) == 0 and np.count_nonzero(kept[0:2]) == 0
+    assert np.count_nonzero(kept[52:]) == 0 and np.count_nonzero(kept[45:51, 0:8]) == 48
+    assert np.count_nonzero(kept[20:42, 25:40]) == 22 * 15 and np.count_nonzero(kept[20:42, 50:52]) == 44
+
+
+def test_a_column_rule_broken_into_pieces_shorter_than_a_run_still_parts_two_cells() -> None:
+    page = _table_page(rows=3, cols=4)
+    x = int(np.linspace(200, 1450, 5).round()[2])
+    # row 1 (y 360-420) keeps 18, 16 and 20 px of this rule: the middle bit is too short for a run
+    page[378:381, x - 3 : x + 4] = 255
+    page[397:400, x - 3 : x + 4] = 255
+    (grid,) = ruled_grids(normalize_page(page, DPI).binary, DPI)[0]
+    assert all(c.colspan == 1 for c in grid.cells if c.row == 1)

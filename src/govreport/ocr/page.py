@@ -29,6 +29,7 @@ _MIN_INK_PIXELS = 25  # fewer dark pixels in a cell is noise, not a character
 _DRAWN_EDGE = 0.7  # of an edge covered by straight runs of ink: a broken rule is drawn there
 _STRAIGHT = 1.0  # pixels: the spread of a drawn line's position along an edge
 _NARROWEST_TABLE = 0.3  # of the page's width
+_SIDE_LONG = 0.8  # of a cell's side: ink along this much of it, by it, is a piece of its rule
 _CROP_PAD = 4  # pixels of white around a line crop, as the recognizer was trained on
 _LIKENESS_HEIGHT = 32  # pixels of the thumbnails crops are compared by
 _ALIKE = 0.96  # correlation of two crops that print the same text
@@ -83,10 +84,12 @@ def _rule_pieces(mask: np.ndarray, horizontal: bool, thickest: float) -> list[Se
     return out
 
 
-def _edge_check(runs_h: np.ndarray, runs_v: np.ndarray, tol: float, pad: float) -> EdgeCheck:
+def _edge_check(binary: np.ndarray, runs_h: np.ndarray, runs_v: np.ndarray, tol: float, pad: float) -> EdgeCheck:
     """Whether one straight line of ink covers most of an edge between two cells: a rule broken
-    into pieces too short or too far apart to be joined. The strokes of characters that an edge
-    through a merged cell crosses cover it at scattered offsets, never as one line."""
+    into pieces too short or too far apart to be joined. Pieces of the rule run into both ends of
+    the edge; between them, ink exactly on their line counts too (a photocopy leaves bits of a
+    rule shorter than a run). The strokes of characters that an edge through a merged cell
+    crosses cover it at scattered offsets, never as one line."""
 
     def drawn(horizontal: bool, at: float, lo: float, hi: float) -> bool:
         runs = runs_h if horizontal else runs_v
@@ -97,7 +100,11 @@ def _edge_check(runs_h: np.ndarray, runs_v: np.ndarray, tol: float, pad: float) 
         band = runs[a0:a1, b0:b1] if horizontal else runs[b0:b1, a0:a1].T  # across × along
         inked = band.any(axis=0)
         end = max(1, round(0.1 * inked.size))  # a rule runs from end to end; text keeps off the rules
-        if np.count_nonzero(inked) < _DRAWN_EDGE * inked.size or not (inked[:end].any() and inked[-end:].any()):
+        if not (inked[:end].any() and inked[-end:].any()):
+            return False
+        ink = binary[a0:a1, b0:b1] if horizontal else binary[b0:b1, a0:a1].T
+        on_line = ink[band.any(axis=1)].all(axis=0)  # ink across the whole width the pieces run at
+        if np.count_nonzero(inked | on_line) < _DRAWN_EDGE * inked.size:
             return False
         offsets = np.arange(band.shape[0], dtype=np.float32)[:, None]
         weights = band[:, inked] > 0
@@ -167,7 +174,7 @@ def ruled_grids(binary: np.ndarray, dpi: float) -> tuple[list[Grid], np.ndarray]
     segments += join_collinear(vertical, long_h, unit, 4 * unit, 14 * unit, 12 * unit)
     rules = _rules_mask(binary.shape, segments, max(5, round(3 * unit)))
     rules = cv2.bitwise_and(cv2.dilate(binary, np.ones((3, 3), np.uint8)), rules)
-    drawn = _edge_check(runs_h, runs_v, tol=1.5 * unit, pad=unit)
+    drawn = _edge_check(binary, runs_h, runs_v, tol=1.5 * unit, pad=unit)
     grids = find_grids(segments, tol=3 * unit, min_gap=5 * unit, drawn=drawn)
     # the form's tables run across the page; a small "grid" is the strokes of a bold heading's characters
     grids = [g for g in grids if g.box[2] - g.box[0] >= _NARROWEST_TABLE * binary.shape[1]]
@@ -218,7 +225,7 @@ def _cell_lines(binary: np.ndarray, cell: GridCell, inset: int) -> list[Box]:
     x0, y0, x1, y1 = _inside(cell, inset)
     if x1 <= x0 or y1 <= y0:
         return []
-    patch = binary[y0:y1, x0:x1]
+    patch = _without_rule_slivers(binary[y0:y1, x0:x1], inset)
     if int(np.count_nonzero(patch)) < _MIN_INK_PIXELS:
         return []
     boxes = []
@@ -226,6 +233,28 @@ def _cell_lines(binary: np.ndarray, cell: GridCell, inset: int) -> list[Box]:
         columns = _glyph_columns(patch[top:bottom])
         boxes.append((float(x0 + columns[0]), float(y0 + top), float(x0 + columns[-1]), float(y0 + bottom)))
     return boxes
+
+
+def _without_rule_slivers(patch: np.ndarray, thin: int) -> np.ndarray:
+    """A cell's ink less the slivers of its rules left along its sides (a photocopied or
+    photographed rule is wider and more ragged than the rule taken out): ink within ``thin``
+    pixels of a side that is no more than ``thin`` across, or that runs along most of the side.
+    Read, a sliver is a 1."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(patch)
+    height, width = patch.shape
+
+    def sliver(across: int, along: int, side: int) -> bool:
+        return across <= thin or (along >= _SIDE_LONG * side and across * 4 <= along)
+
+    slivers = [
+        i
+        for i, (x, y, w, h, _) in enumerate(stats[1:].tolist(), start=1)
+        if ((x <= thin or x + w >= width - thin) and sliver(w, h, height))
+        or ((y <= thin or y + h >= height - thin) and sliver(h, w, width))
+    ]
+    if not slivers:
+        return patch
+    return np.where(np.isin(labels, slivers), 0, patch).astype(patch.dtype)
 
 
 def _glyph_columns(line: np.ndarray) -> tuple[int, int]:
