@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from govreport.document import Document, Location, TextBlock
+from govreport.document import Cell, Document, Location, Table, TextBlock
 from govreport.tables.items import Item, items_between
 from govreport.tables.segment import Slot, parse_number, row_readings, split_run, sum_check
 
@@ -102,3 +102,17 @@ def test_a_run_the_signs_do_not_decide_keeps_every_reading() -> None:
 def test_a_minus_before_a_count_that_cannot_be_negative_is_a_dash() -> None:
     rr = row_readings([signed_run("5-3")], 2)  # no signed column: the sign separates two counts
     assert values(rr.readings) == [(5, 3)]
+
+
+def test_a_grid_cell_whose_digits_read_with_a_leading_zero_is_never_sure() -> None:
+    # OCR of a cell holding "0" and a sliver of its rule: "0 1 0", "01"; a number never prints so
+    cells = [Cell(text, 0, col, confidence=0.99) for col, text in enumerate(["0 1 0", "01", "10", "0.5", "1 0"])]
+    doc = Document(path="t.pdf", format="pdf", blocks=[Table(cells=cells)])
+    items = items_between(doc, 0, len(doc.text))
+    assert [(i.digits, i.confidence) for i in items] == [
+        ("010", 0.0),
+        ("01", 0.0),
+        ("10", 0.99),
+        ("0.5", 0.99),
+        ("10", 0.99),
+    ]

@@ -9,7 +9,7 @@ segmenter later decides how many cells each item stands for.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from govreport.document import Document, Location
 from govreport.text import cjk_count, is_cjk, nfkc
@@ -164,8 +164,8 @@ def items_between(doc: Document, start: int, end: int) -> list[Item]:
         if whole_cell and not found and cjk_count(shown) < 2:
             # a grid cell with a mark but no number and no label text: illegible, so never sure
             items.append(Item(raw=shown, digits=None, cell=True, loc=unit.loc, start=lo, end=hi, confidence=0.0))
-        elif whole_cell and len(found) > 1:
-            items.append(_one_cell(found, shown, unit.loc, unit.confidence))
+        elif whole_cell and found:
+            items.append(_one_cell(found, shown, unit.loc, unit.confidence) if len(found) > 1 else _sure(found[0]))
         else:
             items.extend(found)
         if stop is not None:
@@ -175,19 +175,28 @@ def items_between(doc: Document, start: int, end: int) -> list[Item]:
 
 def _one_cell(found: list[Item], shown: str, loc: Location, confidence: float) -> Item:
     """A grid cell is one value, whatever blanks or marks split its digits."""
-    return Item(
-        raw=shown,
-        digits="".join(f.digits or "" for f in found),
-        signs=(0,) if 0 in found[0].signs else (),
-        unit=found[-1].unit,
-        cell=True,
-        loc=loc,
-        start=found[0].start,
-        end=found[-1].end,
-        confidence=confidence,
+    return _sure(
+        Item(
+            raw=shown,
+            digits="".join(f.digits or "" for f in found),
+            signs=(0,) if 0 in found[0].signs else (),
+            unit=found[-1].unit,
+            cell=True,
+            loc=loc,
+            start=found[0].start,
+            end=found[-1].end,
+            confidence=confidence,
+        )
     )
 
 
+def _sure(cell: Item) -> Item:
+    """A cell whose digits make a number with a leading zero ("0 1 0", "01") holds more than a
+    number as printed (a sliver of a rule read as 1): its reading is never sure."""
+    return replace(cell, confidence=0.0) if cell.digits and _LEADING_ZERO.match(cell.digits) else cell
+
+
+_LEADING_ZERO = re.compile(r"0\d")
 _DIGIT_FOLD = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
