@@ -17,8 +17,8 @@ from govreport.ingest import load
 from govreport.ocr import engine as engine_module
 from govreport.ocr.grid import Segment, find_grids
 from govreport.ocr.numbers import FIXED_CONFIDENCE, fix_number
-from govreport.ocr.page import skew_angle
-from govreport.render.pdf import rasterize, simulate_scan
+from govreport.ocr.page import read_page, skew_angle
+from govreport.render.pdf import html_to_pdf, rasterize, simulate_scan
 
 __all__ = ["rendered"]  # the session fixture, used by name
 
@@ -122,3 +122,14 @@ def test_tilted_scan_is_deskewed_and_its_cells_read(rendered: dict[str, Path], t
     assert _t4_values(doc) == ["0"] * 15
     value_cells = _t4(doc).rows()[-1]
     assert all(c.loc.page == 1 and c.loc.box is not None and 0 < c.confidence <= 1 for c in value_cells)
+
+
+@needs_chromium
+def test_the_blank_a_heading_prints_after_its_numeral_is_read_and_none_is_added(tmp_path: Path) -> None:
+    # the recognizer never reads a blank; the ink's spacing after the 、 tells it (Chromium's CJK font)
+    headings = ["一、总体情况", "二、 主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "4、 其他事项"]
+    page = "".join(f"<h2>{h}</h2><p>本年度各项工作按时完成，情况如下。</p>" for h in headings)
+    pdf = html_to_pdf(f"<html><body style='font-family: serif'>{page}</body></html>", tmp_path / "headings.pdf")
+    (image,) = rasterize(pdf)
+    lines = [w.text for w in read_page(np.array(simulate_scan(image, seed=3)), 200).words]
+    assert [t for t in lines if t[:1] in "一二三4"] == headings
