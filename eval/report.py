@@ -9,8 +9,9 @@ Renditions of each gold fixture: ``original`` (the document as published), ``fla
 Chromium; r002 is a real PDF), ``garbled`` (the PDF without its ToUnicode maps) and
 ``scan`` (the PDF rasterized at 200 dpi with tilt, blur, noise and JPEG) and the damaged
 scans of ``eval/degrade.py`` (``scan-seal``, ``scan-skew``, ``scan-lowres``,
-``scan-photocopy``, ``scan-photo``). PDF renditions
-need Chromium and a CJK font and are skipped without them.
+``scan-photocopy``, ``scan-photo``), and ``scan-heading-blanks`` (a clean scan of the
+fixture printed with a blank after each heading numeral's 、, the gold's headings too). PDF
+renditions need Chromium and a CJK font and are skipped without them.
 
 Issue 9's layout classes (``eval/variations.py``) are formats too: ``md-txt``,
 ``md-headings``, ``html-txt``, ``converter-md``, ``md-html-tables``, ``negative-runs``, ``lost-cell``.
@@ -33,7 +34,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,7 @@ sys.path.insert(0, str(REPO / "eval"))
 from bench import peak_rss_mib  # noqa: E402
 from calibrate import choose_threshold, curve, ece, held_apart, observations  # noqa: E402
 from conftest import GOLD, GoldCase, gold_cases  # noqa: E402
-from variations import GENERATORS, Variant  # noqa: E402
+from variations import GENERATORS, Variant, blank_after_numerals  # noqa: E402
 
 from govreport.evaluate import (  # noqa: E402
     GROUPS,
@@ -70,6 +71,7 @@ FORMATS = (
     "garbled",
     "scan",
     *(f"scan-{k}" for k in SCAN_DAMAGE),
+    "scan-heading-blanks",
     *GENERATORS,
 )
 LABELLERS = ("rules", "model", "hybrid")
@@ -132,6 +134,19 @@ def _make_scan(case: GoldCase, folder: Path) -> Path:
     return scan_pdf(_make_pdf(case, folder), folder / f"{case.name}.scan.pdf", dpi=200, seed=7)
 
 
+def _make_heading_blanks_scan(case: GoldCase, folder: Path) -> Variant:
+    """A clean scan of the fixture printed with a blank after every heading numeral's 、
+    (``二、 主动公开…``): OCR never reads a blank, the reader must put it back."""
+    from govreport.render.pdf import render_pdf, scan_pdf
+
+    values = blank_after_numerals(case.values)
+    spec = _spec(case)
+    spec = spec.model_copy(update={"headings": {p: values.get(f"section.{p}") for p in spec.headings or {}}})
+    pdf = render_pdf(spec, folder / f"{case.name}.heading-blanks.pdf")
+    scan = scan_pdf(pdf, folder / f"{case.name}.heading-blanks.scan.pdf", dpi=200, seed=7)
+    return Variant(scan, replace(case, values=values))
+
+
 def _damaged_scan(kind: str) -> Callable[[GoldCase, Path], Path]:
     def make(case: GoldCase, folder: Path) -> Path:
         from degrade import degrade
@@ -150,9 +165,10 @@ MAKERS: dict[str, Callable[[GoldCase, Path], Path | Variant | None]] = {
     "garbled": _make_garbled,
     "scan": _make_scan,
     **{f"scan-{kind}": _damaged_scan(kind) for kind in SCAN_DAMAGE},
+    "scan-heading-blanks": _make_heading_blanks_scan,
     **GENERATORS,  # issue 9's layout classes (eval/variations.py); a variant may change the gold
 }
-NEEDS_CHROMIUM = {"pdf", "garbled", "scan", *(f"scan-{k}" for k in SCAN_DAMAGE)}
+NEEDS_CHROMIUM = {"pdf", "garbled", "scan", *(f"scan-{k}" for k in SCAN_DAMAGE), "scan-heading-blanks"}
 
 
 # ---------------------------------------------------------------- scoring one run

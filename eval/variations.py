@@ -303,6 +303,18 @@ def make_merged_labels(case: GoldCase, folder: Path) -> Variant | None:
     return _same(case, path)
 
 
+_NUMBERED_HEADING = re.compile(r"^[一二三四五六七八九十\d][、.．](?=\S)")
+
+
+def blank_after_numerals(values: dict) -> dict:
+    """Gold values with a blank printed after each part heading's numeral (``二、 主动公开…``),
+    as many reports print their headings."""
+    return {
+        k: _NUMBERED_HEADING.sub(lambda m: m.group() + " ", v) if k.startswith("section.") and v else v
+        for k, v in values.items()
+    }
+
+
 GENERATORS: dict[str, Callable[[GoldCase, Path], Variant | None]] = {
     "md-txt": make_md_txt,
     "md-headings": make_md_headings,
