@@ -238,8 +238,8 @@ def _cell_lines(binary: np.ndarray, cell: GridCell, inset: int) -> list[Box]:
         return []
     boxes = []
     for top, bottom in _text_lines(np.count_nonzero(patch, axis=1)):
-        columns = _glyph_columns(patch[top:bottom])
-        boxes.append((float(x0 + columns[0]), float(y0 + top), float(x0 + columns[-1]), float(y0 + bottom)))
+        left, right = _glyph_columns(patch[top:bottom])
+        boxes.append((float(x0 + left), float(y0 + top), float(x0 + right), float(y0 + bottom)))
     return boxes
 
 

@@ -164,8 +164,10 @@ def items_between(doc: Document, start: int, end: int) -> list[Item]:
         if whole_cell and not found and cjk_count(shown) < 2:
             # a grid cell with a mark but no number and no label text: illegible, so never sure
             items.append(Item(raw=shown, digits=None, cell=True, loc=unit.loc, start=lo, end=hi, confidence=0.0))
+        elif whole_cell and len(found) > 1:
+            items.append(_one_cell(found, shown, unit.loc, unit.confidence))
         elif whole_cell and found:
-            items.append(_one_cell(found, shown, unit.loc, unit.confidence) if len(found) > 1 else _sure(found[0]))
+            items.append(_doubt_leading_zero(found[0]))
         else:
             items.extend(found)
         if stop is not None:
@@ -175,7 +177,7 @@ def items_between(doc: Document, start: int, end: int) -> list[Item]:
 
 def _one_cell(found: list[Item], shown: str, loc: Location, confidence: float) -> Item:
     """A grid cell is one value, whatever blanks or marks split its digits."""
-    return _sure(
+    return _doubt_leading_zero(
         Item(
             raw=shown,
             digits="".join(f.digits or "" for f in found),
@@ -190,7 +192,7 @@ def _one_cell(found: list[Item], shown: str, loc: Location, confidence: float) -
     )
 
 
-def _sure(cell: Item) -> Item:
+def _doubt_leading_zero(cell: Item) -> Item:
     """A cell whose digits make a number with a leading zero ("0 1 0", "01") holds more than a
     number as printed (a sliver of a rule read as 1): its reading is never sure."""
     return replace(cell, confidence=0.0) if cell.digits and _LEADING_ZERO.match(cell.digits) else cell
