@@ -303,7 +303,7 @@ def make_merged_labels(case: GoldCase, folder: Path) -> Variant | None:
     return _same(case, path)
 
 
-_NUMBERED_HEADING = re.compile(r"^[一二三四五六七八九十\d][、.．](?=\S)")
+_NUMBERED_HEADING = re.compile(r"^[一二三四五六七八九十\d]、(?=\S)")
 
 
 def blank_after_numerals(values: dict) -> dict:

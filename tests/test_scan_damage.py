@@ -196,8 +196,8 @@ def test_a_cell_line_spans_its_glyphs_and_drops_small_ink_far_from_them() -> Non
     line[2:18, 22:32] = 255  # 0, a little apart: the same number
     line[8:12, 190:194] = 255  # a speck near the cell's end
     assert _glyph_columns(line) == (10, 32)
-    line[0:20, 195:200] = 255  # a sliver of the cell's rule, with about as much ink as the number
-    assert _glyph_columns(line) == (10, 200)  # not told from print by its ink: kept, as before
+    line[0:20, 195:200] = 255  # a sliver of the rule as tall as the line (slivers go before, by the cell's sides)
+    assert _glyph_columns(line) == (10, 200)  # as big as print: kept
 
 
 def test_slivers_of_a_cells_rules_along_its_sides_are_not_ink_of_its_text() -> None:

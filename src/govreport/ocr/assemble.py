@@ -188,8 +188,10 @@ def page_blocks(
             continue
         rest = [w for w in rest if not _in_grid(w, grid)]
         placed.append((grid.box[1], _grid_table(grid, inside, page)))
-    rest = [w for w in rest if w.text.strip() or (w.text.isspace() and w.box[3] > w.box[1])]
-    lines = [line for line in text_lines(rest) if line_text(line) and not _is_page_mark(line, page_height)]
+    rest = [w for w in rest if w.text]  # a blank with no box of its own stands alone: a line of blanks goes
+    lines = [
+        line for line in text_lines(rest) if any(w.text.strip() for w in line) and not _is_page_mark(line, page_height)
+    ]
     placed += _line_blocks(lines, page, unruled_tables)
     placed.sort(key=lambda tb: tb[0])
     return [block for _, block in placed]

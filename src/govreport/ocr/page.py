@@ -44,7 +44,7 @@ _WIDENED_SURE = 0.9  # the least confidence a widened line is read at to replace
 _BLANK_EM = 0.85
 _PITCH_CHARS = 4  # the fewest characters a title needs for its pitch to be measured
 _WIDE_SPACE = 0.4  # of a line's height: wider than the space between a numeral and its 、, or in a glyph
-_NUMBERED = re.compile(r"[一二三四五六七八九十\d][、.．](?=\S)")
+_NUMBERED = re.compile(r"[一二三四五六七八九十\d]、(?=\S)")  # measured for 、 only (not 1. or 1．)
 
 
 @dataclass(frozen=True, slots=True)
