@@ -42,3 +42,37 @@ def test_a_row_whose_label_is_unreadable_is_placed_by_the_form_order(tmp_path: P
     assert row.value == 3 and row.method == "table"
     assert row.score is not None and row.score <= 0.8 and "placed by the form's row order" in (row.note or "")
     assert [b for b in result.broken_identities if b[0] != "prose"] == []  # the prose still says 2
+
+
+SEED_004 = Path(__file__).parent / "fixtures" / "seeds" / "004_aa2b01d2dfa1efd2.txt"
+
+
+def _seed_004_with(tmp_path: Path, old: str, new: str) -> Path:
+    text = SEED_004.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "seed-004.txt"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_a_label_found_approximately_takes_no_digit_of_the_row_before(tmp_path: Path) -> None:
+    """A label whose last character is printed after the row's numbers (``其他对外管理服务事`` /
+    ``0 0 0`` / ``项``, a wrapped cell in a PDF's text) is found approximately; its window
+    must not reach back over the previous row's last digit (行政许可 read 16, 0, 1 at full
+    confidence)."""
+    path = _seed_004_with(tmp_path, "\t其他对外管理服务事项\n\t0\n\t0\n\t0\n", "\t其他对外管理服务事\n\t0\n\t0\n\t0\n\t项\n")
+    values = extract(path, labeller="rules").values
+    assert [values[f"t2.license.{c}"] for c in ("prev_items", "change", "decisions")] == [16, 0, 16]
+    assert [values[f"t2.other_service.{c}"] for c in ("prev_items", "change", "decisions")] == [0, 0, 0]
+
+
+def test_a_row_whose_label_prints_no_numbers_is_listed_not_sure(tmp_path: Path) -> None:
+    """In text, a blank row and a row whose numbers stand elsewhere (labels and values apart,
+    as some PDF text dumps print them) look the same: the row's values are unknown, not sure."""
+    path = _seed_004_with(tmp_path, "\t行政处罚\n\t103\n\t-55\n\t48\n", "\t行政处罚\n")
+    result = extract(path, labeller="rules")
+    cells = {c.key: c for c in result.cells}
+    for column in ("prev_items", "change", "decisions"):
+        cell = cells[f"t2.penalty.{column}"]
+        assert cell.value is None and cell.path == "absent"
+        assert cell.key in result.review

@@ -99,9 +99,23 @@ def _gap_match(region: SquashedRegion, row: Row, row_index: int, lo: int, hi: in
             continue
         found = fuzz.partial_ratio_alignment(core, gap, score_cutoff=_FUZZY_MIN_SCORE)
         if found and (best is None or found.score / 100 * 0.9 > best.score):
-            start, end = lo + found.dest_start, lo + found.dest_end
+            start, end = _label_edges(core, region.text, lo + found.dest_start, lo + found.dest_end)
             best = _Match(row_index, _with_prefix(region, row, start), end, found.score / 100 * 0.9)
     return best
+
+
+def _label_edges(core: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """A fuzzy window cut to the characters of the label at its ends.
+
+    The aligned window is as long as the label, so a label whose print lost or split a
+    character (``其他对外管理服务事`` with ``项`` on the line after the values) is aligned with
+    the character before or after it: a digit of the previous row's values taken as the
+    label's, and then lost to that row."""
+    while start < end and text[start] not in core:
+        start += 1
+    while end > start and text[end - 1] not in core:
+        end -= 1
+    return start, end
 
 
 def find_anchors(doc: Document, start: int, end: int, form: TableForm) -> list[Anchor]:

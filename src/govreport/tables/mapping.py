@@ -419,6 +419,12 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
         if cell is None:
             out.append(Value(key=key, value=None, method="table", confidence=0.0, note="not found", path="absent"))
             continue
+        if cell.value is None and cell.item is None and not cell.derived:
+            # no print of this cell was read (a row with no values after its label, a cell lost
+            # from its row): in text a blank cell and values printed elsewhere look the same
+            note = _note(reading, row_key) or "nothing printed for this cell where its row stands"
+            out.append(Value(key=key, value=None, method="table", confidence=0.0, note=note, path="absent"))
+            continue
         confidence = 1.0
         if cell.split:
             confidence = 0.9 if resolution.chosen_among <= 1 else 0.85
