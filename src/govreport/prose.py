@@ -287,14 +287,15 @@ def _nfkc_run(run: str) -> str:
 
 
 # A PDF's or an image's lines are the page's, not the author's: a sentence wraps anywhere
-# (``本年度未收到\n政府信息公开申请``). Such a break, after no sentence-final mark, reads
-# as a blank (same length, so offsets hold).
+# (``本年度未收到\n政府信息公开申请``), also in a PDF's text saved as a text file
+# (``Document.page_lines``). Such a break, after no sentence-final mark, reads as a blank
+# (same length, so offsets hold).
 _WRAPPED_FORMATS = frozenset({"pdf", "image"})
 _SOFT_BREAK = re.compile(r"(?<=[^。！？；：!?;:\n])\n(?=[\u4e00-\u9fff\d])")
 
 
-def _join_wrapped_lines(text: str, fmt: str) -> str:
-    return _SOFT_BREAK.sub(" ", text) if fmt in _WRAPPED_FORMATS else text
+def _join_wrapped_lines(text: str, doc: Document) -> str:
+    return _SOFT_BREAK.sub(" ", text) if doc.format in _WRAPPED_FORMATS or doc.page_lines else text
 
 
 class _Text:
@@ -319,7 +320,7 @@ class _Text:
             parts[i] = out
         self._map: list[int] | None = None
         if same_length:
-            self.norm = _join_wrapped_lines("".join(parts), doc.format)
+            self.norm = _join_wrapped_lines("".join(parts), doc)
             return
         # Rare: rebuild with a per-character map.
         pieces: list[str] = []
@@ -335,7 +336,7 @@ class _Text:
                     pieces.append(out)
                     index.extend([pos + j] * len(out))
             pos += len(part)
-        self.norm = _join_wrapped_lines("".join(pieces), doc.format)
+        self.norm = _join_wrapped_lines("".join(pieces), doc)
         self._map = index
 
     def orig(self, pos: int) -> int:

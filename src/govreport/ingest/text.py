@@ -16,6 +16,7 @@ from charset_normalizer import from_bytes
 
 from govreport.document import Block, Cell, Document, Location, Table, TextBlock
 from govreport.errors import IngestError
+from govreport.ingest.aligned import aligned_line, aligned_tables, table_blocks
 from govreport.options import active_limits
 from govreport.text import is_cjk
 
@@ -360,13 +361,23 @@ def _tab_run_end(lines: list[Line], i: int) -> int:
 
 
 def parse_lines(text: str, markdown: bool = False) -> list[Block]:
+    return _parse_lines(text, markdown)[0]
+
+
+def _parse_lines(text: str, markdown: bool) -> tuple[list[Block], bool]:
+    """The blocks, and whether the text holds tables aligned by position (a PDF page's text)."""
     lines = [_classify(text, n, s, e, markdown) for n, s, e in split_lines(text)]
+    aligned = {} if markdown else _aligned_tables(text, lines)
     blocks: list[Block] = []
     n_tables = 0
     i = 0
     while i < len(lines):
         line = lines[i]
-        if line.kind in (PIPE_ROW, PIPE_SEPARATOR):
+        if i in aligned:
+            end, table = aligned[i]
+            blocks += table
+            i = end
+        elif line.kind in (PIPE_ROW, PIPE_SEPARATOR):
             j = i
             while j < len(lines) and lines[j].kind in (PIPE_ROW, PIPE_SEPARATOR):
                 j += 1
@@ -390,7 +401,46 @@ def parse_lines(text: str, markdown: bool = False) -> list[Block]:
                 if block is not None:
                     blocks.append(block)
             i += 1
-    return blocks
+    return blocks, bool(aligned) or _wrapped_by_width(text, lines)
+
+
+_ALIGNED_ROW = re.compile(r"\S[ \t\u3000]{2,}[-−－]?\d")  # text, a wide gap, a number: a row of an aligned table
+
+
+def _aligned_tables(text: str, lines: list[Line]) -> dict[int, tuple[int, list[TextBlock]]]:
+    """Column-aligned tables among the plain lines (``ingest.aligned``): first line -> (end, blocks)."""
+    if _ALIGNED_ROW.search(text) is None:
+        return {}
+    found: dict[int, tuple[int, list[TextBlock]]] = {}
+    runs = itertools.groupby(range(len(lines)), key=lambda i: lines[i].kind in (TEXT, BLANK))
+    for plain, indices in runs:
+        if not plain:
+            continue
+        run = list(indices)
+        parsed = [aligned_line(text, lines[i].number, lines[i].start, lines[i].end) for i in run]
+        for first, end in aligned_tables(parsed):
+            found[run[first]] = (run[0] + end, table_blocks(parsed[first:end]))
+    return found
+
+
+_SENTENCE_END = frozenset('。！？；：!?;:）)」”"')
+_WRAP_MIN_CHARS = 15  # a line this long that ends mid-sentence was cut by the page's width
+_WRAP_MIN_SHARE = 0.3  # of the long lines followed by text
+
+
+def _wrapped_by_width(text: str, lines: list[Line]) -> bool:
+    """Whether the lines are a page's (a PDF's text saved as text: sentences cut wherever the
+    line was full) rather than the author's paragraphs, each on one line."""
+    prose = cut = 0
+    for line, after in itertools.pairwise(lines):
+        if line.kind is not TEXT or after.kind is not TEXT or line.end - line.start < _WRAP_MIN_CHARS:
+            continue
+        body = text[line.start : line.end - 1]
+        if "，" not in body and "。" not in body:
+            continue  # a label or a title, not a paragraph
+        prose += 1
+        cut += text[line.end - 1] not in _SENTENCE_END and not text[line.end - 1].isspace()
+    return cut >= 3 and cut >= _WRAP_MIN_SHARE * prose
 
 
 def _padded_as_text(rows: list[Line]) -> list[Block]:
@@ -430,7 +480,7 @@ def text_document(path: str, text: str, encoding: str | None, fmt: str) -> Docum
     """Decoded text as a ``Document``: ``fmt`` "md" reads markdown headings and pipe tables."""
     require_text(text)
     active_limits().check("lines", text.count("\n") + 1)  # before the lines are parsed
-    blocks = parse_lines(text, markdown=fmt == "md")
+    blocks, page_lines = _parse_lines(text, markdown=fmt == "md")
     if not blocks:
         raise IngestError("File has no report text (only page navigation or blank lines)")
-    return Document(path=path, format=fmt, blocks=blocks, encoding=encoding)
+    return Document(path=path, format=fmt, blocks=blocks, encoding=encoding, page_lines=page_lines)
