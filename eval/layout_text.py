@@ -6,8 +6,8 @@ running header. One character is one position, as pdftotext places CJK text.
 
     python eval/layout_text.py --out /tmp/layout       # every gold fixture, both alignments
 
-The layout class ``pdf-layout-text`` of the benchmark (``eval/variations.py``); the same
-class made by the real tools is ``pdftotext-layout`` (``eval/producers.py``).
+Formats ``layout-text`` and ``layout-text-top`` of the benchmark (``eval/report.py``); the
+same class made by the real tools is ``pdftotext-layout`` (``eval/producers.py``).
 """
 
 from __future__ import annotations

@@ -13,6 +13,12 @@ scans of ``eval/degrade.py`` (``scan-seal``, ``scan-skew``, ``scan-lowres``,
 fixture printed with a blank after each heading numeral's 、, the gold's headings too). PDF
 renditions need Chromium and a CJK font and are skipped without them.
 
+Other producers' renditions (``eval/producers.py``): ``docx-office`` and ``pdf-office``
+(LibreOffice's DOCX and PDF, with page numbers), ``pdftotext-layout`` and
+``pdftotext-layout-office`` (those PDFs as text laid out by position, poppler's
+``pdftotext -layout``); and the same class typeset by ``eval/layout_text.py``:
+``layout-text`` (cells centred) and ``layout-text-top``.
+
 Issue 9's layout classes (``eval/variations.py``) are formats too: ``md-txt``,
 ``md-headings``, ``html-txt``, ``converter-md``, ``md-html-tables``, ``negative-runs``, ``lost-cell``.
 
@@ -48,6 +54,9 @@ sys.path.insert(0, str(REPO / "eval"))
 from bench import peak_rss_mib  # noqa: E402
 from calibrate import choose_threshold, curve, ece, held_apart, observations  # noqa: E402
 from conftest import GOLD, GoldCase, gold_cases  # noqa: E402
+from layout_text import Style, layout_text  # noqa: E402
+from producers import layout_text as pdftotext_layout  # noqa: E402
+from producers import office_convert, office_path, pdftotext_path, with_page_furniture  # noqa: E402
 from variations import GENERATORS, Variant, blank_after_numerals  # noqa: E402
 
 from govreport.evaluate import (  # noqa: E402
@@ -72,6 +81,12 @@ FORMATS = (
     "scan",
     *(f"scan-{k}" for k in SCAN_DAMAGE),
     "scan-heading-blanks",
+    "docx-office",
+    "pdf-office",
+    "pdftotext-layout",
+    "pdftotext-layout-office",
+    "layout-text",
+    "layout-text-top",
     *GENERATORS,
 )
 LABELLERS = ("rules", "model", "hybrid")
@@ -147,6 +162,36 @@ def _make_heading_blanks_scan(case: GoldCase, folder: Path) -> Variant:
     return Variant(scan, replace(case, values=values))
 
 
+def _office_docx(case: GoldCase, folder: Path) -> Path:
+    path = folder / f"{case.name}.office.docx"
+    return path if path.exists() else office_convert(_make_docx(case, folder), "docx", path)
+
+
+def _office_pdf(case: GoldCase, folder: Path) -> Path:
+    path = folder / f"{case.name}.office.pdf"
+    if path.exists():
+        return path
+    furnished = with_page_furniture(_make_docx(case, folder), folder / f"{case.name}.furnished.docx")
+    return office_convert(furnished, "pdf", path)
+
+
+def _pdftotext(make_pdf: Callable[[GoldCase, Path], Path]) -> Callable[[GoldCase, Path], Path]:
+    def make(case: GoldCase, folder: Path) -> Path:
+        pdf = make_pdf(case, folder)
+        return pdftotext_layout(pdf, folder / f"{pdf.stem}.layout.txt")
+
+    return make
+
+
+def _typeset(style: Style) -> Callable[[GoldCase, Path], Path]:
+    def make(case: GoldCase, folder: Path) -> Path:
+        path = folder / f"{case.name}.{'centred' if style.centred else 'top'}.layout.txt"
+        path.write_text(layout_text(_spec(case), style), encoding="utf-8")
+        return path
+
+    return make
+
+
 def _damaged_scan(kind: str) -> Callable[[GoldCase, Path], Path]:
     def make(case: GoldCase, folder: Path) -> Path:
         from degrade import degrade
@@ -166,9 +211,24 @@ MAKERS: dict[str, Callable[[GoldCase, Path], Path | Variant | None]] = {
     "scan": _make_scan,
     **{f"scan-{kind}": _damaged_scan(kind) for kind in SCAN_DAMAGE},
     "scan-heading-blanks": _make_heading_blanks_scan,
+    "docx-office": _office_docx,
+    "pdf-office": _office_pdf,
+    "pdftotext-layout": _pdftotext(_make_pdf),
+    "pdftotext-layout-office": _pdftotext(_office_pdf),
+    "layout-text": _typeset(Style()),
+    "layout-text-top": _typeset(Style(centred=False)),
     **GENERATORS,  # issue 9's layout classes (eval/variations.py); a variant may change the gold
 }
-NEEDS_CHROMIUM = {"pdf", "garbled", "scan", *(f"scan-{k}" for k in SCAN_DAMAGE), "scan-heading-blanks"}
+NEEDS_CHROMIUM = {
+    "pdf",
+    "garbled",
+    "scan",
+    *(f"scan-{k}" for k in SCAN_DAMAGE),
+    "scan-heading-blanks",
+    "pdftotext-layout",
+}
+NEEDS_OFFICE = {"docx-office", "pdf-office", "pdftotext-layout-office"}
+NEEDS_PDFTOTEXT = {"pdftotext-layout", "pdftotext-layout-office"}
 
 
 # ---------------------------------------------------------------- scoring one run
@@ -284,6 +344,12 @@ def run(formats: list[str], labellers: list[str], only: list[str] | None, folder
     for fmt in formats:
         if fmt in NEEDS_CHROMIUM and not pdf_tools_ready():
             print(f"skipping {fmt}: Chromium is not installed", file=sys.stderr)
+            continue
+        if fmt in NEEDS_OFFICE and not office_path():
+            print(f"skipping {fmt}: LibreOffice is not installed", file=sys.stderr)
+            continue
+        if fmt in NEEDS_PDFTOTEXT and not pdftotext_path():
+            print(f"skipping {fmt}: pdftotext is not installed", file=sys.stderr)
             continue
         made = {case.name: MAKERS[fmt](case, folder) for case in cases}
         for labeller in labellers:
