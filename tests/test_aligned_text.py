@@ -17,7 +17,7 @@ from govreport.pipeline import extract
 from govreport.render import ReportSpec
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
-from layout_text import Style, layout_text  # noqa: E402
+from layout_text import Style, layout_text
 
 CASES = [c for c in gold_cases({".txt", ".md", ".html", ".pdf"}) if c.values.get("meta.template")]
 

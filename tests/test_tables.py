@@ -60,7 +60,8 @@ def test_a_label_found_approximately_takes_no_digit_of_the_row_before(tmp_path: 
     ``0 0 0`` / ``项``, a wrapped cell in a PDF's text) is found approximately; its window
     must not reach back over the previous row's last digit (行政许可 read 16, 0, 1 at full
     confidence)."""
-    path = _seed_004_with(tmp_path, "\t其他对外管理服务事项\n\t0\n\t0\n\t0\n", "\t其他对外管理服务事\n\t0\n\t0\n\t0\n\t项\n")
+    zeros = "\t0\n\t0\n\t0\n"
+    path = _seed_004_with(tmp_path, f"\t其他对外管理服务事项\n{zeros}", f"\t其他对外管理服务事\n{zeros}\t项\n")
     values = extract(path, labeller="rules").values
     assert [values[f"t2.license.{c}"] for c in ("prev_items", "change", "decisions")] == [16, 0, 16]
     assert [values[f"t2.other_service.{c}"] for c in ("prev_items", "change", "decisions")] == [0, 0, 0]
