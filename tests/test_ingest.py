@@ -8,10 +8,12 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import gold_cases
 
 from govreport.document import Cell, Document, Location, Table, TextBlock
 from govreport.errors import IngestError, UnsupportedFormat
 from govreport.ingest import MAX_BYTES, detect_format, load
+from govreport.pipeline import extract
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
@@ -137,6 +139,36 @@ def test_page_chrome_lines_are_dropped_and_report_text_kept(tmp_path: Path) -> N
         encoding="utf-8",
     )
     assert texts(load(page)) == ["某区2021年政府信息公开工作年度报告", "通过微信公众号发布信息12条。", "微信"]
+
+
+def test_page_numbers_between_pages_are_dropped(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    marks = ["— 1 —", "-2-", "第 3 页", "第4页 共9页", "5 / 9"]
+    page.write_text("\n".join(["某区2021年政府信息公开工作年度报告", *marks, "0", "12"]), encoding="utf-8")
+    assert texts(load(page)) == ["某区2021年政府信息公开工作年度报告", "0", "12"]  # a lone number may be a cell
+
+
+@pytest.mark.parametrize("case", [c for c in gold_cases() if c.document.suffix in (".txt", ".md", ".html")], ids=str)
+def test_radical_code_points_read_as_their_characters(case, tmp_path: Path) -> None:
+    """A PDF's text saved by other tools keeps the radical code points its fonts use for some
+    characters (⼀、总体情况, 上海市⼈⺠政府, 第⼆⼗条): every text fixture so written reads as printed."""
+    radical = {
+        "一": "⼀",
+        "二": "⼆",
+        "十": "⼗",
+        "人": "⼈",
+        "民": "⺠",
+        "工": "⼯",
+        "文": "⽂",
+        "行": "⾏",
+        "见": "⻅",
+    }
+    text = case.document.read_text(encoding="utf-8")
+    written = text.translate(str.maketrans(radical))
+    assert written != text
+    path = tmp_path / case.document.name
+    path.write_text(written, encoding="utf-8")
+    assert extract(path, labeller="rules").values == extract(case.document, labeller="rules").values
 
 
 def test_crawled_header_lines_are_kept() -> None:

@@ -16,9 +16,9 @@ from charset_normalizer import from_bytes
 
 from govreport.document import Block, Cell, Document, Location, Table, TextBlock
 from govreport.errors import IngestError
-from govreport.ingest.aligned import aligned_line, aligned_tables, table_blocks
+from govreport.ingest.aligned import aligned_line, aligned_tables, is_page_mark, table_blocks
 from govreport.options import active_limits
-from govreport.text import is_cjk
+from govreport.text import fold_radicals, is_cjk
 
 # --- decoding -------------------------------------------------------------------
 
@@ -131,7 +131,9 @@ def _decode_declared(data: bytes, declared: str) -> tuple[str, str] | None:
 def _checked(text: str) -> str:
     if _looks_binary(text):
         raise IngestError("File looks binary, not text (too many control characters)")
-    return text
+    # a PDF's text saved by other tools keeps the radical code points its fonts map some
+    # characters to (⼀、总体情况, 上海市⼈⺠政府): one character for one, so offsets hold
+    return fold_radicals(text)
 
 
 def require_text(text: str) -> None:
@@ -171,6 +173,8 @@ def strip_chrome(text: str) -> tuple[str, int] | None:
         return None if len(text) <= _SHORT_CHROME else (text, 0)
     if len(text) > _SHORT_CHROME:  # checked first: most lines are long paragraphs
         return text, 0
+    if is_page_mark(text):  # a PDF page's number, kept by its text between two pages
+        return None
     if _PREV_NEXT.match(text) or (_CHROME_STRONG_RE.search(text) and _CHROME_LINE.fullmatch(text)):
         return None
     return text, 0
