@@ -7,7 +7,9 @@
   broken over pages with a row split between two).
 - ``pdftotext-layout`` and ``pdftotext-layout-office``: the Chromium and the LibreOffice
   PDF as text laid out by position (poppler's ``pdftotext -layout``), how PDF reports are
-  saved as text by crawlers and archives.
+  saved as text by crawlers and archives; ``pypdf-text`` and ``pypdf-text-office``: the
+  same PDFs as pypdf's ``extract_text`` gives them (the text in the order the PDF draws it,
+  its fonts' radical code points kept: ``⼀、总体情况``), how Python crawlers save them.
 
 Needs ``soffice`` (Debian: ``libreoffice-writer-nogui``) and ``pdftotext``
 (``poppler-utils``); ``office_path()`` and ``pdftotext_path()`` are None where they are
@@ -75,4 +77,12 @@ def layout_text(pdf: Path, out: Path) -> Path:
     if tool is None:
         raise RuntimeError("no pdftotext found (install the 'poppler-utils' package)")
     subprocess.run([tool, "-layout", "-enc", "UTF-8", str(pdf), str(out)], check=True, capture_output=True, timeout=120)
+    return out
+
+
+def pypdf_text(pdf: Path, out: Path) -> Path:
+    """The PDF's text as pypdf extracts it, pages one after the other, UTF-8."""
+    from pypdf import PdfReader
+
+    out.write_text("\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages), encoding="utf-8")
     return out

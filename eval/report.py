@@ -16,7 +16,8 @@ renditions need Chromium and a CJK font and are skipped without them.
 Other producers' renditions (``eval/producers.py``): ``docx-office`` and ``pdf-office``
 (LibreOffice's DOCX and PDF, with page numbers), ``pdftotext-layout`` and
 ``pdftotext-layout-office`` (those PDFs as text laid out by position, poppler's
-``pdftotext -layout``); and the same class typeset by ``eval/layout_text.py``:
+``pdftotext -layout``), ``pypdf-text`` and ``pypdf-text-office`` (pypdf's text of them);
+and the class of position-laid text typeset by ``eval/layout_text.py``:
 ``layout-text`` (cells centred) and ``layout-text-top``.
 
 Issue 9's layout classes (``eval/variations.py``) are formats too: ``md-txt``,
@@ -56,7 +57,7 @@ from calibrate import choose_threshold, curve, ece, held_apart, observations  # 
 from conftest import GOLD, GoldCase, gold_cases  # noqa: E402
 from layout_text import Style, layout_text  # noqa: E402
 from producers import layout_text as pdftotext_layout  # noqa: E402
-from producers import office_convert, office_path, pdftotext_path, with_page_furniture  # noqa: E402
+from producers import office_convert, office_path, pdftotext_path, pypdf_text, with_page_furniture  # noqa: E402
 from variations import GENERATORS, Variant, blank_after_numerals  # noqa: E402
 
 from govreport.evaluate import (  # noqa: E402
@@ -85,6 +86,8 @@ FORMATS = (
     "pdf-office",
     "pdftotext-layout",
     "pdftotext-layout-office",
+    "pypdf-text",
+    "pypdf-text-office",
     "layout-text",
     "layout-text-top",
     *GENERATORS,
@@ -183,6 +186,14 @@ def _pdftotext(make_pdf: Callable[[GoldCase, Path], Path]) -> Callable[[GoldCase
     return make
 
 
+def _pypdf(make_pdf: Callable[[GoldCase, Path], Path]) -> Callable[[GoldCase, Path], Path]:
+    def make(case: GoldCase, folder: Path) -> Path:
+        pdf = make_pdf(case, folder)
+        return pypdf_text(pdf, folder / f"{pdf.stem}.pypdf.txt")
+
+    return make
+
+
 def _typeset(style: Style) -> Callable[[GoldCase, Path], Path]:
     def make(case: GoldCase, folder: Path) -> Path:
         path = folder / f"{case.name}.{'centred' if style.centred else 'top'}.layout.txt"
@@ -215,6 +226,8 @@ MAKERS: dict[str, Callable[[GoldCase, Path], Path | Variant | None]] = {
     "pdf-office": _office_pdf,
     "pdftotext-layout": _pdftotext(_make_pdf),
     "pdftotext-layout-office": _pdftotext(_office_pdf),
+    "pypdf-text": _pypdf(_make_pdf),
+    "pypdf-text-office": _pypdf(_office_pdf),
     "layout-text": _typeset(Style()),
     "layout-text-top": _typeset(Style(centred=False)),
     **GENERATORS,  # issue 9's layout classes (eval/variations.py); a variant may change the gold
@@ -226,8 +239,9 @@ NEEDS_CHROMIUM = {
     *(f"scan-{k}" for k in SCAN_DAMAGE),
     "scan-heading-blanks",
     "pdftotext-layout",
+    "pypdf-text",
 }
-NEEDS_OFFICE = {"docx-office", "pdf-office", "pdftotext-layout-office"}
+NEEDS_OFFICE = {"docx-office", "pdf-office", "pdftotext-layout-office", "pypdf-text-office"}
 NEEDS_PDFTOTEXT = {"pdftotext-layout", "pdftotext-layout-office"}
 
 
