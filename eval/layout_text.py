@@ -4,10 +4,12 @@ each cell's text wrapped to its column's width and set in its rows (centred or a
 the top), merged cells spanning their rows, pages broken with a page number and a
 running header. One character is one position, as pdftotext places CJK text.
 
-    python eval/layout_text.py --out /tmp/layout       # every gold fixture, both alignments
+    python eval/layout_text.py --out /tmp/layout       # every gold fixture, both alignments, and apart
 
 Formats ``layout-text`` and ``layout-text-top`` of the benchmark (``eval/report.py``); the
-same class made by the real tools is ``pdftotext-layout`` (``eval/producers.py``).
+same class made by the real tools is ``pdftotext-layout`` (``eval/producers.py``). With no
+style, each table prints its labels and then its numbers (``labels-apart-text``), as
+``pdftotext`` without ``-layout`` prints LibreOffice's PDFs (``pdftotext-text-office``).
 """
 
 from __future__ import annotations
@@ -81,7 +83,17 @@ def table_lines(table: TableLayout, style: Style) -> list[str]:
     return ["".join(row).rstrip() for row in canvas]
 
 
-def layout_text(spec: ReportSpec, style: Style = Style()) -> str:
+def labels_then_values(table: TableLayout) -> list[str]:
+    """A table as a PDF's text in the order the PDF draws it, the way ``pdftotext`` without
+    ``-layout`` and pypdf give LibreOffice's PDFs: every label and header, row by row, then
+    every number, row by row, one to a line."""
+    cells = sorted(table.cells, key=lambda c: (c.row, c.col))
+    return [c.text for c in cells if c.key is None] + [c.text for c in cells if c.key is not None and c.text]
+
+
+def layout_text(spec: ReportSpec, style: Style | None = Style()) -> str:
+    """The report as a PDF's text: tables laid out by position in ``style``, or with no
+    style their labels and then their numbers (``labels_then_values``)."""
     body: list[str] = []
     for block in document_blocks(spec):
         if isinstance(block, Title):
@@ -91,7 +103,7 @@ def layout_text(spec: ReportSpec, style: Style = Style()) -> str:
         elif isinstance(block, Paragraph):
             body += _wrap("  " + block.text, PAGE_WIDTH)
         else:
-            body += ["", *table_lines(block, style), ""]
+            body += ["", *(table_lines(block, style) if style else labels_then_values(block)), ""]
     return "\n".join(_paginate(body)) + "\n"
 
 
@@ -114,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     for gold in sorted((REPO / "tests" / "fixtures" / "gold").glob("*.json")):
         spec = ReportSpec.from_gold(gold)
-        for name, style in (("centred", Style()), ("top", Style(centred=False))):
+        for name, style in (("centred", Style()), ("top", Style(centred=False)), ("apart", None)):
             (args.out / f"{gold.stem}.{name}.txt").write_text(layout_text(spec, style), encoding="utf-8")
     print(f"wrote {args.out}")
     return 0

@@ -7,7 +7,9 @@
   broken over pages with a row split between two).
 - ``pdftotext-layout`` and ``pdftotext-layout-office``: the Chromium and the LibreOffice
   PDF as text laid out by position (poppler's ``pdftotext -layout``), how PDF reports are
-  saved as text by crawlers and archives; ``pypdf-text`` and ``pypdf-text-office``: the
+  saved as text by crawlers and archives; ``pdftotext-text`` and ``pdftotext-text-office``:
+  the same without ``-layout`` (poppler's reading order: LibreOffice's tables come as their
+  labels and then their numbers, Chromium's column by column); ``pypdf-text`` and ``pypdf-text-office``: the
   same PDFs as pypdf's ``extract_text`` gives them (the text in the order the PDF draws it,
   its fonts' radical code points kept: ``⼀、总体情况``), how Python crawlers save them.
 
@@ -71,12 +73,14 @@ def with_page_furniture(docx: Path, out: Path) -> Path:
     return out
 
 
-def layout_text(pdf: Path, out: Path) -> Path:
-    """The PDF's text laid out by position (``pdftotext -layout``), UTF-8."""
+def pdftotext(pdf: Path, out: Path, layout: bool = True) -> Path:
+    """The PDF's text as poppler gives it, UTF-8: laid out by position (``-layout``), or
+    in its default reading order (a table's label column, then its numbers)."""
     tool = pdftotext_path()
     if tool is None:
         raise RuntimeError("no pdftotext found (install the 'poppler-utils' package)")
-    subprocess.run([tool, "-layout", "-enc", "UTF-8", str(pdf), str(out)], check=True, capture_output=True, timeout=120)
+    command = [tool, *(["-layout"] if layout else []), "-enc", "UTF-8", str(pdf), str(out)]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
     return out
 
 

@@ -16,9 +16,10 @@ renditions need Chromium and a CJK font and are skipped without them.
 Other producers' renditions (``eval/producers.py``): ``docx-office`` and ``pdf-office``
 (LibreOffice's DOCX and PDF, with page numbers), ``pdftotext-layout`` and
 ``pdftotext-layout-office`` (those PDFs as text laid out by position, poppler's
-``pdftotext -layout``), ``pypdf-text`` and ``pypdf-text-office`` (pypdf's text of them);
-and the class of position-laid text typeset by ``eval/layout_text.py``:
-``layout-text`` (cells centred) and ``layout-text-top``.
+``pdftotext -layout``), ``pdftotext-text`` and ``pdftotext-text-office`` (the same in
+poppler's reading order), ``pypdf-text`` and ``pypdf-text-office`` (pypdf's text of them);
+and those classes typeset by ``eval/layout_text.py``: ``layout-text`` (cells centred),
+``layout-text-top`` and ``labels-apart-text`` (each table's labels, then its numbers).
 
 Issue 9's layout classes (``eval/variations.py``) are formats too: ``md-txt``,
 ``md-headings``, ``html-txt``, ``converter-md``, ``md-html-tables``, ``negative-runs``, ``lost-cell``.
@@ -56,8 +57,7 @@ from bench import peak_rss_mib  # noqa: E402
 from calibrate import choose_threshold, curve, ece, held_apart, observations  # noqa: E402
 from conftest import GOLD, GoldCase, gold_cases  # noqa: E402
 from layout_text import Style, layout_text  # noqa: E402
-from producers import layout_text as pdftotext_layout  # noqa: E402
-from producers import office_convert, office_path, pdftotext_path, pypdf_text, with_page_furniture  # noqa: E402
+from producers import office_convert, office_path, pdftotext, pdftotext_path, pypdf_text, with_page_furniture  # noqa: E402
 from variations import GENERATORS, Variant, blank_after_numerals  # noqa: E402
 
 from govreport.evaluate import (  # noqa: E402
@@ -86,10 +86,13 @@ FORMATS = (
     "pdf-office",
     "pdftotext-layout",
     "pdftotext-layout-office",
+    "pdftotext-text",
+    "pdftotext-text-office",
     "pypdf-text",
     "pypdf-text-office",
     "layout-text",
     "layout-text-top",
+    "labels-apart-text",
     *GENERATORS,
 )
 LABELLERS = ("rules", "model", "hybrid")
@@ -178,10 +181,10 @@ def _office_pdf(case: GoldCase, folder: Path) -> Path:
     return office_convert(furnished, "pdf", path)
 
 
-def _pdftotext(make_pdf: Callable[[GoldCase, Path], Path]) -> Callable[[GoldCase, Path], Path]:
+def _pdftotext(make_pdf: Callable[[GoldCase, Path], Path], layout: bool) -> Callable[[GoldCase, Path], Path]:
     def make(case: GoldCase, folder: Path) -> Path:
         pdf = make_pdf(case, folder)
-        return pdftotext_layout(pdf, folder / f"{pdf.stem}.layout.txt")
+        return pdftotext(pdf, folder / f"{pdf.stem}.{'layout' if layout else 'reading'}.txt", layout)
 
     return make
 
@@ -194,9 +197,9 @@ def _pypdf(make_pdf: Callable[[GoldCase, Path], Path]) -> Callable[[GoldCase, Pa
     return make
 
 
-def _typeset(style: Style) -> Callable[[GoldCase, Path], Path]:
+def _typeset(style: Style | None) -> Callable[[GoldCase, Path], Path]:
     def make(case: GoldCase, folder: Path) -> Path:
-        path = folder / f"{case.name}.{'centred' if style.centred else 'top'}.layout.txt"
+        path = folder / f"{case.name}.{'apart' if style is None else 'centred' if style.centred else 'top'}.txt"
         path.write_text(layout_text(_spec(case), style), encoding="utf-8")
         return path
 
@@ -224,12 +227,15 @@ MAKERS: dict[str, Callable[[GoldCase, Path], Path | Variant | None]] = {
     "scan-heading-blanks": _make_heading_blanks_scan,
     "docx-office": _office_docx,
     "pdf-office": _office_pdf,
-    "pdftotext-layout": _pdftotext(_make_pdf),
-    "pdftotext-layout-office": _pdftotext(_office_pdf),
+    "pdftotext-layout": _pdftotext(_make_pdf, layout=True),
+    "pdftotext-layout-office": _pdftotext(_office_pdf, layout=True),
+    "pdftotext-text": _pdftotext(_make_pdf, layout=False),
+    "pdftotext-text-office": _pdftotext(_office_pdf, layout=False),
     "pypdf-text": _pypdf(_make_pdf),
     "pypdf-text-office": _pypdf(_office_pdf),
     "layout-text": _typeset(Style()),
     "layout-text-top": _typeset(Style(centred=False)),
+    "labels-apart-text": _typeset(None),
     **GENERATORS,  # issue 9's layout classes (eval/variations.py); a variant may change the gold
 }
 NEEDS_CHROMIUM = {
@@ -239,10 +245,11 @@ NEEDS_CHROMIUM = {
     *(f"scan-{k}" for k in SCAN_DAMAGE),
     "scan-heading-blanks",
     "pdftotext-layout",
+    "pdftotext-text",
     "pypdf-text",
 }
-NEEDS_OFFICE = {"docx-office", "pdf-office", "pdftotext-layout-office", "pypdf-text-office"}
-NEEDS_PDFTOTEXT = {"pdftotext-layout", "pdftotext-layout-office"}
+NEEDS_OFFICE = {"docx-office", "pdf-office", "pdftotext-layout-office", "pdftotext-text-office", "pypdf-text-office"}
+NEEDS_PDFTOTEXT = {"pdftotext-layout", "pdftotext-layout-office", "pdftotext-text", "pdftotext-text-office"}
 
 
 # ---------------------------------------------------------------- scoring one run

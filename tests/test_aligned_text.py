@@ -103,11 +103,14 @@ def test_prose_and_lone_numbers_are_no_table() -> None:
     assert aligned_tables(lines) == []
 
 
-@pytest.mark.parametrize("style", [Style(), Style(centred=False)], ids=["centred", "top"])
-def test_the_layout_class_over_every_fixture(style: Style, tmp_path: Path) -> None:
-    """Every fixture with tables typeset as position-laid text: its tables read, and every
-    value not read right is listed for review (no silent error), and no identity is found
-    broken that the report does not break."""
+@pytest.mark.parametrize(
+    ("style", "share"), [(Style(), 0.99), (Style(centred=False), 0.99), (None, 0.85)], ids=["centred", "top", "apart"]
+)
+def test_the_layout_class_over_every_fixture(style: Style | None, share: float, tmp_path: Path) -> None:
+    """Every fixture with tables typeset as a PDF's text (laid out by position, centred or
+    top-aligned; or labels first and then numbers, as text in draw order comes): its tables
+    read, every value not read right is listed for review (no silent error), and no identity
+    is found broken that the report does not break."""
     right = total = 0
     for case in CASES:
         path = tmp_path / f"{case.name}.txt"
@@ -125,4 +128,4 @@ def test_the_layout_class_over_every_fixture(style: Style, tmp_path: Path) -> No
         printed = json.loads((GOLD / f"{case.name}.json").read_text(encoding="utf-8"))["broken_identities"]
         spurious = [b for b in result.broken_identities if b not in printed]  # the report's own stay broken
         assert not spurious, f"{case.name}: {spurious}"
-    assert right / total >= 0.99, f"{right} of {total} table values"
+    assert right / total >= share, f"{right} of {total} table values"

@@ -7,8 +7,12 @@ from pathlib import Path
 
 from conftest import GOLD
 
+from govreport.form.catalog import FORMS
+from govreport.ingest.text import text_document
 from govreport.pipeline import extract
 from govreport.render import ReportSpec, render_html
+from govreport.tables.anchors import find_anchors
+from govreport.tables.items import items_between
 
 
 def _spec_with_law_prohibited_row(count: int) -> ReportSpec:
@@ -77,3 +81,17 @@ def test_a_row_whose_label_prints_no_numbers_is_listed_not_sure(tmp_path: Path) 
         cell = cells[f"t2.penalty.{column}"]
         assert cell.value is None and cell.path == "absent"
         assert cell.key in result.review
+
+
+def test_a_label_cut_short_by_its_own_numbers_is_found() -> None:
+    """A PDF's text in draw order prints a wrapped label's last line after the row's numbers
+    (``5.属于三类内部事务`` 5 0 0 0 0 0 5 ``信息``): the row is found by most of its label, its
+    numbers are its own and not the row before's."""
+    text = "4.保护第三方合法权益\n0\n0\n0\n0\n0\n0\n0\n5.属于三类内部事务\n5 0 0 0\n0 0 5\n信息\n6.属于四类过程性信息\n"
+    doc = text_document("cut.txt", text, "utf-8", "txt")
+    form = FORMS["2021"].table("t3")
+    anchors = {a.row.key: a for a in find_anchors(doc, 0, len(doc.text), form)}
+    cut = anchors["denied.internal_affairs"]
+    assert doc.text[cut.start : cut.end] == "5.属于三类内部事务"
+    assert cut.score < 1.0  # found by a part of its label: as sure as that part
+    assert [i.raw for i in items_between(doc, anchors["denied.third_party"].end, cut.start)] == ["0"] * 7

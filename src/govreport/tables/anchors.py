@@ -8,6 +8,7 @@ into the next label (``00000002.其他…``: the ``2.`` is the label's).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -93,7 +94,7 @@ def _gap_match(region: SquashedRegion, row: Row, row_index: int, lo: int, hi: in
         if hits:
             return _Match(row_index, _with_prefix(region, row, hits[0]), hits[0] + len(core), 0.8)
     gap = region.text[lo:hi]
-    best: _Match | None = None
+    best: _Match | None = _cut_short(region, row, row_index, lo, hi)
     for core in row.cores:
         if len(core) < _FUZZY_MIN_LENGTH or len(gap) < len(core) - 1:
             continue
@@ -102,6 +103,22 @@ def _gap_match(region: SquashedRegion, row: Row, row_index: int, lo: int, hi: in
             start, end = _label_edges(core, region.text, lo + found.dest_start, lo + found.dest_end)
             best = _Match(row_index, _with_prefix(region, row, start), end, found.score / 100 * 0.9)
     return best
+
+
+_CUT_MIN_SHARE = 0.7  # of a label printed before its numbers cut into it (``5.属于三类内部事务`` 5 0 0 0 ``信息``)
+
+
+def _cut_short(region: SquashedRegion, row: Row, row_index: int, lo: int, hi: int) -> _Match | None:
+    """The longest head of one of the row's labels (most of it) printed right before a
+    number in the gap: a PDF's text draws a wrapped label's last line after the row's
+    numbers, so the label stands cut short by them."""
+    for core in row.cores:
+        shortest = max(_FUZZY_MIN_LENGTH, math.ceil(_CUT_MIN_SHARE * len(core)))
+        for size in range(len(core) - 1, shortest - 1, -1):
+            for pos in region.find_all(core[:size], lo, hi):
+                if region.text[pos + size : pos + size + 1].isdigit():
+                    return _Match(row_index, _with_prefix(region, row, pos), pos + size, 0.8 * size / len(core))
+    return None
 
 
 def _label_edges(core: str, text: str, start: int, end: int) -> tuple[int, int]:

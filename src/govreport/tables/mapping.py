@@ -15,8 +15,9 @@ cell another table was read from.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise, product
 
 from govreport.document import Document
@@ -40,6 +41,9 @@ from govreport.tables.segment import (
 
 _MAX_COMBINATIONS = 50000  # readings of a table tried against its identities
 _EVIDENCE_CONFIDENCE = 0.85  # a row's reading chosen, or a lost cell filled, by what the prose states
+# values that may be another row's (after a label that printed none) in a table no identity checks
+# (table 2): below the review line wherever they are read
+_UNCHECKED_PLACING = 0.6
 
 _PART_OF_TABLE = {"t2": 2, "t3": 3, "t4": 4}
 
@@ -59,6 +63,7 @@ class TableReading:
     # rows right after a label that printed no values: labels may stand apart from their values,
     # and these values be the row before's
     displaced_rows: set[str] = field(default_factory=set)
+    checked: bool = True  # identities check how its values are placed in rows (not in table 2)
 
 
 @dataclass
@@ -193,6 +198,12 @@ def _map_free_rows(
         by_labels = _read_by_labels(doc, region, form, {}, anchor_finder)
         if reading is None or len(by_labels.rows) > len(reading.rows):
             reading = by_labels
+    if reading.strategy == "labels" and sum(any(c.item for c in rr.readings[0]) for rr in reading.rows.values()) <= 1:
+        # no label but the last printed numbers after it: labels and numbers apart; placed by order, nothing checks it
+        by_stream = _read_by_stream(doc, region, form, {}, anchor_finder)
+        if by_stream is not None:
+            reading = replace(by_stream, displaced_rows=set(by_stream.rows))
+    reading.checked = False
     for row in form.rows:
         options = reading.rows.get(row.key)
         if options and len(options.readings) > 1:
@@ -234,6 +245,39 @@ def _read_by_order(
     return TableReading(rows, "order")
 
 
+_ONE_NUMBER = re.compile(r"[-−－]?\d+(?:\.\d+)?")
+
+
+def _read_by_stream(
+    doc: Document, region: tuple[int, int], form: TableForm, checks: dict[str, RowCheck], anchor_finder: AnchorFinder
+) -> TableReading | None:
+    """A table printed as its labels and then its numbers, row after row (a PDF's text in the
+    order the PDF draws it: the label column, then the value columns, page by page where the
+    table breaks over pages): the lines of one number that follow the first label, cut in form
+    order. Only where they are as many as the form's cells (a few more after them: figures of
+    the text that follows); table 3's identities then tell whether the cut is right, table 2
+    has none (``_map_free_rows`` keeps such a reading below the review line)."""
+    anchors = anchor_finder(doc, region[0], region[1], form)
+    if not anchors:
+        return None
+    stream = [  # the lines that are one number each; labels, headers and page heads between them skipped
+        item
+        for unit in doc.units[doc.unit_at(anchors[0].end) :]
+        if unit.start < region[1] and _ONE_NUMBER.fullmatch(unit.text.strip())
+        for item in items_between(doc, unit.start, unit.end)
+    ]
+    widths = [len(row.columns) for row in form.rows]
+    cells = sum(widths)
+    stream = stream[:cells] if cells <= len(stream) < cells + max(widths) else []
+    if not stream or any(i.digits is None or i.breaks or len(i.digits) > 12 for i in stream):
+        return None
+    rows, at = {}, 0
+    for row, n in zip(form.rows, widths, strict=True):
+        rows[row.key] = row_readings(stream[at : at + n], n, slots=_slots(row), check=checks.get(row.key), max_gaps=0)
+        at += n
+    return TableReading(rows, "order")
+
+
 def _printed_rows(doc: Document, region: tuple[int, int]) -> list[tuple[int, int]]:
     """Unit index ranges of the printed rows in a region: a table row, or a text line."""
     rows: list[tuple[int, int]] = []
@@ -267,9 +311,12 @@ def _map_t3(
     by_labels = _read_by_labels(doc, region, form, checks, anchor_finder)
     scored.append((by_labels, _resolve(form, by_labels, table_ids)))
     if not _flawless(scored[-1][1], by_labels, form):
-        by_order = _read_by_order(doc, region, form, checks)
-        if by_order is not None:
-            scored.append((by_order, _resolve(form, by_order, table_ids)))
+        for by_order in (
+            _read_by_order(doc, region, form, checks),
+            _read_by_stream(doc, region, form, checks, anchor_finder),
+        ):
+            if by_order is not None:
+                scored.append((by_order, _resolve(form, by_order, table_ids)))
     reading, resolution = min(scored, key=lambda rs: (rs[1].broken + len(rs[1].ambiguous), rs[1].unknown))
     return _values(form, reading, resolution, doc)
 
@@ -436,8 +483,10 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
             confidence *= cell.item.confidence  # an OCR reading is only as sure as the OCR
         confidence *= reading.model_rows.get(row_key, 1.0)  # and a row the model found, as sure as the model
         confidence *= reading.fuzzy_rows.get(row_key, 1.0)  # and a row found by a damaged label, as sure as that
-        if row_key in reading.unlabelled_rows or row_key in reading.displaced_rows:
+        if row_key in reading.unlabelled_rows:
             confidence = min(confidence, 0.8)
+        if row_key in reading.displaced_rows:
+            confidence = min(confidence, 0.8 if reading.checked else _UNCHECKED_PLACING)
         if cell.evidence:  # decided outside its table cell: never as sure as a printed cell
             confidence = min(confidence, _EVIDENCE_CONFIDENCE)
         out.append(
