@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import GOLD
+from conftest import FIXTURES, GOLD
 
 from govreport.form.catalog import FORMS
 from govreport.ingest.text import text_document
@@ -95,3 +95,18 @@ def test_a_label_cut_short_by_its_own_numbers_is_found() -> None:
     assert doc.text[cut.start : cut.end] == "5.属于三类内部事务"
     assert cut.score < 1.0  # found by a part of its label: as sure as that part
     assert [i.raw for i in items_between(doc, anchors["denied.third_party"].end, cut.start)] == ["0"] * 7
+
+
+def test_a_table_2_row_that_no_reading_fits_leaves_the_document_read(tmp_path: Path) -> None:
+    """A misread part heading (二、主动么开…, OCR-like) moves where table 2 is looked for, and a
+    run-together row of it then fits no cut: its values are unknown and listed, and the rest
+    of the report is read (it failed the document with an IndexError)."""
+    text = (FIXTURES / "real" / "r012.txt").read_text(encoding="utf-8")
+    assert "二、主动公开政府信息情况" in text
+    path = tmp_path / "r012.txt"
+    path.write_text(text.replace("二、主动公开政府信息情况", "二、主动么开政府信息情况"), encoding="utf-8")
+    result = extract(path, labeller="rules")
+    assert result.error is None
+    assert result.values["t3.new_received.total"] == 81
+    unread = [c.key for c in result.cells if c.key.startswith("t2.") and c.value is None]
+    assert set(unread) <= set(result.review)

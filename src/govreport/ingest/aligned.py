@@ -30,6 +30,8 @@ _PAGE_MARK = re.compile(r"[-—–－]+\d{1,4}[-—–－]+|第\d{1,4}页(?:[,�
 def is_page_mark(text: str) -> bool:
     """Whether ``text`` is a page number as printed in a page's header or footer."""
     return _PAGE_MARK.fullmatch("".join(text.split())) is not None
+
+
 _MAX_WORD = 18  # characters of one fragment of a label or header; a longer one is prose
 _MAX_BETWEEN = 8  # non-blank lines between two lines of numbers of one table
 _MAX_ABOVE = 6  # header lines taken above the first line of numbers

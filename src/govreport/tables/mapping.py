@@ -198,7 +198,8 @@ def _map_free_rows(
         by_labels = _read_by_labels(doc, region, form, {}, anchor_finder)
         if reading is None or len(by_labels.rows) > len(reading.rows):
             reading = by_labels
-    if reading.strategy == "labels" and sum(any(c.item for c in rr.readings[0]) for rr in reading.rows.values()) <= 1:
+    printed = [rr for rr in reading.rows.values() if any(c.item for r in rr.readings for c in r)]
+    if reading.strategy == "labels" and len(printed) <= 1:
         # no label but the last printed numbers after it: labels and numbers apart; placed by order, nothing checks it
         by_stream = _read_by_stream(doc, region, form, {}, anchor_finder)
         if by_stream is not None:
