@@ -198,10 +198,9 @@ def _map_free_rows(
         by_labels = _read_by_labels(doc, region, form, {}, anchor_finder)
         if reading is None or len(by_labels.rows) > len(reading.rows):
             reading = by_labels
-    printed = [rr for rr in reading.rows.values() if any(c.item for r in rr.readings for c in r)]
-    if reading.strategy == "labels" and len(printed) <= 1:
-        # no label but the last printed numbers after it: labels and numbers apart; placed by order, nothing checks it
-        by_stream = _read_by_stream(doc, region, form, {}, anchor_finder)
+    if reading.strategy == "labels" and _labels_apart(reading, form):
+        # placed by order, and nothing checks the placing
+        by_stream = _read_by_stream(doc, region, form, {})
         if by_stream is not None:
             reading = replace(by_stream, displaced_rows=set(by_stream.rows))
     reading.checked = False
@@ -246,27 +245,31 @@ def _read_by_order(
     return TableReading(rows, "order")
 
 
+def _labels_apart(reading: TableReading, form: TableForm) -> bool:
+    """Whether the labels found printed hardly any numbers after them: the table's labels and
+    numbers printed apart (its numbers after the last label of each page)."""
+    printed = sum(any(c.item for r in rr.readings for c in r) for rr in reading.rows.values())
+    return printed <= max(1, len(form.rows) // 4)
+
+
 _ONE_NUMBER = re.compile(r"[-−－]?\d+(?:\.\d+)?")
 
 
 def _read_by_stream(
-    doc: Document, region: tuple[int, int], form: TableForm, checks: dict[str, RowCheck], anchor_finder: AnchorFinder
+    doc: Document, region: tuple[int, int], form: TableForm, checks: dict[str, RowCheck]
 ) -> TableReading | None:
     """A table printed as its labels and then its numbers, row after row (a PDF's text in the
     order the PDF draws it: the label column, then the value columns, page by page where the
-    table breaks over pages): the lines of one number that follow the first label, cut in form
-    order. Only where they are as many as the form's cells (a few more after them: figures of
-    the text that follows); table 3's identities then tell whether the cut is right, table 2
-    has none (``_map_free_rows`` keeps such a reading below the review line)."""
-    anchors = anchor_finder(doc, region[0], region[1], form)
-    if not anchors:
-        return None
-    stream = [  # the lines that are one number each; labels, headers and page heads between them skipped
-        item
-        for unit in doc.units[doc.unit_at(anchors[0].end) :]
-        if unit.start < region[1] and _ONE_NUMBER.fullmatch(unit.text.strip())
-        for item in items_between(doc, unit.start, unit.end)
-    ]
+    table breaks over pages): the region's lines of one number, cut in form order. Only where
+    they are as many as the form's cells (a few more after them: figures of the text that
+    follows); table 3's identities then tell whether the cut is right, table 2 has none
+    (``_map_free_rows`` keeps such a reading below the review line)."""
+    stream: list[Item] = []  # labels, headers and page heads between the numbers are skipped
+    for unit in doc.units[doc.unit_at(region[0]) :]:
+        if unit.start >= region[1]:
+            break
+        if _ONE_NUMBER.fullmatch(unit.text.strip()):
+            stream += items_between(doc, unit.start, unit.end)
     widths = [len(row.columns) for row in form.rows]
     cells = sum(widths)
     stream = stream[:cells] if cells <= len(stream) < cells + max(widths) else []
@@ -312,12 +315,11 @@ def _map_t3(
     by_labels = _read_by_labels(doc, region, form, checks, anchor_finder)
     scored.append((by_labels, _resolve(form, by_labels, table_ids)))
     if not _flawless(scored[-1][1], by_labels, form):
-        for by_order in (
-            _read_by_order(doc, region, form, checks),
-            _read_by_stream(doc, region, form, checks, anchor_finder),
-        ):
-            if by_order is not None:
-                scored.append((by_order, _resolve(form, by_order, table_ids)))
+        by_order = _read_by_order(doc, region, form, checks)
+        if by_order is None and _labels_apart(by_labels, form):
+            by_order = _read_by_stream(doc, region, form, checks)
+        if by_order is not None:
+            scored.append((by_order, _resolve(form, by_order, table_ids)))
     reading, resolution = min(scored, key=lambda rs: (rs[1].broken + len(rs[1].ambiguous), rs[1].unknown))
     return _values(form, reading, resolution, doc)
 
