@@ -207,15 +207,18 @@ def _ink_runs(profile: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _text_lines(profile: np.ndarray) -> list[tuple[int, int]]:
-    """Text lines in a cell's row ink profile: runs closer than a third of the tallest are
-    one line (the strokes of 三 or 二), specks shorter than a fifth of it are dropped."""
+    """Text lines in a cell's row ink profile: a thin run (under half the tallest) closer
+    than a third of the tallest to the line before is part of it (the strokes of 三 or 二);
+    two full-height runs are two lines however close (a table's wrapped label set tight);
+    specks shorter than a fifth of the tallest are dropped."""
     runs = _ink_runs(profile)
     if not runs:
         return []
     tallest = max(b - a for a, b in runs)
     lines = [runs[0]]
     for start, end in runs[1:]:
-        if start - lines[-1][1] < tallest / 3:
+        thin = min(end - start, lines[-1][1] - lines[-1][0]) < tallest / 2
+        if start - lines[-1][1] < tallest / 3 and thin:
             lines[-1] = (lines[-1][0], end)
         else:
             lines.append((start, end))

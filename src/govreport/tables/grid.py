@@ -102,8 +102,29 @@ def grid_rows(doc: Document) -> list[GridRow]:
             t4_header = t4_header or sum(h in label for h in _T4_HEADER) >= 2
         if len(rows) == 1 and not rows[0].label:
             rows[0].label = _label_above(doc.blocks, index)
+        if out and rows and out[-1].table != table_index:
+            _join_broken_row(out, rows)
         out.extend(rows)
     return out
+
+
+def _join_broken_row(before: list[GridRow], after: list[GridRow]) -> None:
+    """A row broken by a page: the last row of one piece of a table and the first of the
+    next are one row where one of the two prints nothing in its value slots (its label's
+    other half): the two labels are joined on the row that prints the values."""
+    last, first = before[-1], after[0]
+    if not (last.label and first.label) or _prints(last) == _prints(first):
+        return
+    if _prints(last):
+        last.label += first.label
+        after.pop(0)
+    else:
+        first.label = last.label + first.label
+        before.pop()
+
+
+def _prints(row: GridRow) -> bool:
+    return any(nfkc(u.text).strip() not in PLACEHOLDERS for u in row.slots)
 
 
 def _squashed(cell: Cell, done: dict[int, str]) -> str:
