@@ -133,3 +133,17 @@ def test_the_blank_a_heading_prints_after_its_numeral_is_read_and_none_is_added(
     (image,) = rasterize(pdf)
     lines = [w.text for w in read_page(np.array(simulate_scan(image, seed=3)), 200).words]
     assert [t for t in lines if t[:1] in "一二三4"] == headings
+
+
+def test_lines_of_a_cell_set_tight_are_cut_apart_and_the_strokes_of_a_character_are_not() -> None:
+    from govreport.ocr.page import _text_lines
+
+    glyph, gap = 24, 4  # two lines of a Word table's narrow label cell: a gap a sixth of a glyph
+    two_lines = np.zeros(2 * glyph + gap, dtype=int)
+    two_lines[:glyph] = 9
+    two_lines[glyph + gap :] = 9
+    assert _text_lines(two_lines) == [(0, glyph), (glyph + gap, 2 * glyph + gap)]
+    stroke = np.zeros(glyph + gap + 3, dtype=int)  # a line and a thin stroke just below it (the foot of 三, 二)
+    stroke[:glyph] = 9
+    stroke[glyph + gap :] = 9
+    assert _text_lines(stroke) == [(0, glyph + gap + 3)]

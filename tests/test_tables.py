@@ -110,3 +110,23 @@ def test_a_table_2_row_that_no_reading_fits_leaves_the_document_read(tmp_path: P
     assert result.values["t3.new_received.total"] == 81
     unread = [c.key for c in result.cells if c.key.startswith("t2.") and c.value is None]
     assert set(unread) <= set(result.review)
+
+
+def test_a_grid_row_broken_by_a_page_is_one_row() -> None:
+    """Word breaks a tall row over two pages: the values and the label's head on one page, the
+    label's tail over blank value cells at the top of the next. The two halves are one row."""
+    from govreport.document import Cell, Document, Location, Table
+    from govreport.tables.grid import grid_rows
+
+    def table(rows: list[list[str]], page: int) -> Table:
+        cells = [
+            Cell(text, r, c, loc=Location(page=page, row=r, col=c))
+            for r, row in enumerate(rows)
+            for c, text in enumerate(row)
+        ]
+        return Table(cells=cells, grid=True)
+
+    head = table([["1.属于国家秘密", *"0000000"], ["2.其他", *"0000000"]], page=1)
+    tail = table([["法律行政法规禁止公开", *[""] * 7], ["3.危及“三安全一稳定”", *"1000001"]], page=2)
+    rows = grid_rows(Document(path="broken.pdf", format="pdf", blocks=[head, tail]))
+    assert [r.label for r in rows] == ["1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及三安全一稳定"]
