@@ -14,7 +14,8 @@ fixture printed with a blank after each heading numeral's 、, the gold's headin
 renditions need Chromium and a CJK font and are skipped without them.
 
 Issue 9's layout classes (``eval/variations.py``) are formats too: ``md-txt``,
-``md-headings``, ``html-txt``, ``converter-md``, ``md-html-tables``, ``negative-runs``, ``lost-cell``.
+``md-headings``, ``html-txt``, ``converter-md``, ``md-html-tables``, ``negative-runs``, ``lost-cell``;
+the wording classes (``eval/rewording.py``) too: ``wording-title``, ``wording-headings``, ``wording-prose``.
 
 Writes ``report.md``, ``report.json`` and PNG plots: accuracy per input format and group
 (tables, sections, meta, prose), identity precision/recall, the silent error rate (wrong
@@ -48,6 +49,7 @@ sys.path.insert(0, str(REPO / "eval"))
 from bench import peak_rss_mib  # noqa: E402
 from calibrate import choose_threshold, curve, ece, held_apart, observations  # noqa: E402
 from conftest import GOLD, GoldCase, gold_cases  # noqa: E402
+from rewording import WORDING_GENERATORS  # noqa: E402
 from variations import GENERATORS, Variant, blank_after_numerals  # noqa: E402
 
 from govreport.evaluate import (  # noqa: E402
@@ -73,6 +75,7 @@ FORMATS = (
     *(f"scan-{k}" for k in SCAN_DAMAGE),
     "scan-heading-blanks",
     *GENERATORS,
+    *WORDING_GENERATORS,
 )
 LABELLERS = ("rules", "model", "hybrid")
 
@@ -167,6 +170,7 @@ MAKERS: dict[str, Callable[[GoldCase, Path], Path | Variant | None]] = {
     **{f"scan-{kind}": _damaged_scan(kind) for kind in SCAN_DAMAGE},
     "scan-heading-blanks": _make_heading_blanks_scan,
     **GENERATORS,  # issue 9's layout classes (eval/variations.py); a variant may change the gold
+    **WORDING_GENERATORS,  # the wording classes (eval/rewording.py): title, part headings, prose facts
 }
 NEEDS_CHROMIUM = {"pdf", "garbled", "scan", *(f"scan-{k}" for k in SCAN_DAMAGE), "scan-heading-blanks"}
 
