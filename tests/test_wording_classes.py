@@ -1,0 +1,72 @@
+"""The wording classes of eval/rewording.py: every gold fixture with its title among site chrome
+in other forms, its part headings in other words and numbering, its prose facts in other verbs
+and sentence shapes, read back exactly (the gold is rewritten with the document)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from eval.rewording import CLASSES, HEADING_WORDS, NUMBERINGS, PROSE_FORMS, TITLE_FORMS, make
+from eval.variations import Variant
+from govreport.evaluate import flagged_keys, values_equal
+from govreport.pipeline import extract
+from tests.conftest import gold_cases
+
+CASES = gold_cases({".txt", ".md", ".html", ".pdf"})
+WORDING_KEYS = ("meta.", "section.", "prose.")
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Variant]]:
+    folder = tmp_path_factory.mktemp("wording")
+    return {name: [make(name, case, folder, round_) for round_ in (0, 1) for case in CASES] for name in CLASSES}
+
+
+def test_one_round_uses_every_form() -> None:
+    """Fixture i takes form i: one round over the fixtures covers every title form, numbering, wording."""
+    assert len(CASES) >= max(len(TITLE_FORMS), len(NUMBERINGS), *map(len, HEADING_WORDS.values()))
+    assert len(CASES) >= max(map(len, PROSE_FORMS.values()))
+
+
+@pytest.mark.parametrize("name", list(CLASSES))
+def test_every_fixture_reads_back_exactly_in_the_class(made: dict[str, list[Variant]], name: str) -> None:
+    for variant in made[name]:
+        result = extract(variant.path, labeller="rules")
+        assert result.error is None, variant.path.name
+        wrong = {
+            k: (g, result.values.get(k))
+            for k, g in variant.case.values.items()
+            if not values_equal(g, result.values.get(k))
+        }
+        assert wrong == {}, variant.path.name
+
+
+def test_the_variants_change_what_they_claim(made: dict[str, list[Variant]]) -> None:
+    """The gold follows the document: reworded headings are the gold's, titles and facts are not."""
+    changed = sum(
+        v.case.values[k] != case.values[k]
+        for v, case in zip(made["wording-headings"], CASES * 2, strict=True)
+        for k in case.values
+        if k.startswith("section.")
+    )
+    assert changed >= 60
+    for name in ("wording-title", "wording-prose"):
+        assert all(v.case.values == c.values for v, c in zip(made[name], CASES * 2, strict=True))
+
+
+def test_chrome_dates_never_give_the_year(made: dict[str, list[Variant]], tmp_path: Path) -> None:
+    """Every chrome form dates the page a year after the report; the title's year is read."""
+    for variant in made["wording-title"]:
+        text = variant.path.read_text(encoding="utf-8")
+        assert str(variant.case.values["meta.year"] + 1) in text or "年一月" in text, variant.path.name
+
+
+@pytest.mark.parametrize("name", list(CLASSES))
+def test_hybrid_is_no_worse_than_the_rules(made: dict[str, list[Variant]], name: str) -> None:
+    for variant in made[name][: len(CASES)]:
+        rules, hybrid = (extract(variant.path, labeller=mode) for mode in ("rules", "hybrid"))
+        for key, gold in variant.case.values.items():
+            if key.startswith(WORDING_KEYS) and values_equal(gold, rules.values.get(key)):
+                assert values_equal(gold, hybrid.values.get(key)) or key in flagged_keys(hybrid), (variant, key)
