@@ -77,6 +77,8 @@ TITLE_FORMS: tuple[TitleForm, ...] = (
     lambda a, y: [a, f"{y}年政府信息公开工作年度报告"],
     lambda a, y: [f"{a}关于{cn_year(y)}年度政府信息公开工作情况的报告"],
     lambda a, y: [f"{y}年{a}政务公开工作年度报告"],
+    lambda a, y: [f"{a}政府信息公开工作年度报告（{y}年度）"],
+    lambda a, y: [f"{a}{y}年政府信息公开年度报告"],
 )
 # Chrome: (agency, year) -> (lines before the title, lines after it, lines at the end); dates are the
 # publishing year's (the report's plus one) and the site names another body (its office)
@@ -104,6 +106,8 @@ CHROME: tuple[Chrome, ...] = (
     ),
     lambda a, y: ([f"{y + 1}-02-08 16:34  【字体：大 中 小】  打印本页"], [], [f"{a}", f"{cn_year(y + 1)}年一月"]),
     lambda a, y: (["网站首页 | 政务公开 | 政府信息公开年报", "分享到："], [f"时间：{y + 1}-01-31 来源：本网"], []),
+    lambda a, y: (["首页 > 政府信息公开 > 政府信息公开工作年度报告"], [f"发布日期：{y + 1}-01-15"], []),
+    lambda a, y: ([f"栏目：政府信息公开年度报告 发布时间：{y + 1}年01月20日"], [], []),
 )
 
 
@@ -121,7 +125,12 @@ def _title_lines(form: TitleForm, markup: str, agency: str, year: int) -> list[s
 HEADING_WORDS: dict[int, tuple[str, ...]] = {
     1: ("总体情况", "概述", "基本情况"),
     2: ("主动公开政府信息情况", "主动公开政府信息的情况", "主动公开情况", "政府信息主动公开情况"),
-    3: ("收到和处理政府信息公开申请情况", "收到和处理政府信息公开申请的情况", "依申请公开政府信息情况"),
+    3: (
+        "收到和处理政府信息公开申请情况",
+        "收到和处理政府信息公开申请的情况",
+        "依申请公开政府信息情况",
+        "政府信息公开申请办理情况",
+    ),
     4: (
         "政府信息公开行政复议、行政诉讼情况",
         "因政府信息公开被申请行政复议、提起行政诉讼情况",
@@ -134,6 +143,8 @@ HEADING_WORDS: dict[int, tuple[str, ...]] = {
         "存在的主要问题和改进措施",
         "存在的问题及改进措施",
         "主要问题及改进措施",
+        "存在的不足及改进措施",
+        "存在的主要问题及下一步工作打算",
     ),
     6: ("其他需要报告的事项", "其他需要说明的事项", "其他需要报告事项", "其他事项"),
 }
@@ -145,6 +156,7 @@ NUMBERINGS: tuple[Callable[[int], str], ...] = (
     lambda p: f"{PART_NUMERALS[p - 1]} ",
     lambda p: f"{PART_NUMERALS[p - 1]}. ",
     lambda p: f"第{PART_NUMERALS[p - 1]}部分：",
+    lambda p: f"{PART_NUMERALS[p - 1]}､",
 )
 # how a heading line is marked: plain, bold, an ATX heading, or the part's first sentence run on
 HEADING_MARKUPS = ("plain", "bold", "atx", "run-on")
@@ -188,6 +200,8 @@ PROSE_FORMS: dict[str, tuple[ProseForm, ...]] = {
         lambda n: f"本年度，我单位共计主动公开信息{_thousands(n)}条。",
         lambda n: f"在政府网站发布政府信息{n}条。",
         lambda n: f"全年主动公开的政府信息达{n}条。",
+        lambda n: f"本年度共主动公开{n}条政府信息。",
+        lambda n: f"主动公开政府文件、政策解读等各类信息{_thousands(n)}条。",
     ),
     "prose.applications_received": (
         lambda n: f"本年度共收到政府信息公开申请{n}件（次）。" if n else "本年度未收到政府信息公开申请。",
@@ -204,6 +218,8 @@ PROSE_FORMS: dict[str, tuple[ProseForm, ...]] = {
         ),
         lambda n: f"全年共接收政府信息公开申请{_cn_or_digits(n)}件。" if n else "全年未接到政府信息公开申请。",
         lambda n: f"本年度收到依申请公开申请{n}件，上年结转3件。" if n else "本年度收到政府信息公开申请0件。",
+        lambda n: f"本年度收到{n}件政府信息公开申请。" if n else "本年度无政府信息公开申请。",
+        lambda n: f"全年受理依申请公开事项{n}件。" if n else "全年未发生政府信息公开申请。",
     ),
     "prose.fee_collected": (
         lambda n: f"本年度收取信息处理费{n}元。" if n else "本年度未收取信息处理费。",
@@ -211,6 +227,8 @@ PROSE_FORMS: dict[str, tuple[ProseForm, ...]] = {
         lambda n: f"信息处理费收费金额为{n}元。" if n else "未产生信息处理费。",
         lambda n: f"本机关依法收取信息处理费{n}元。" if n else "本机关不存在收取信息处理费的情况。",
         lambda n: f"按照规定收取信息处理费共计{n}元。" if n else "未向申请人收取信息处理费。",
+        lambda n: f"信息处理费为{n}元。" if n else "无信息处理费收取情况。",
+        lambda n: f"全年收取信息处理费{n}元。" if n else "本年度暂未产生信息处理费。",
     ),
 }
 # where each fact is stated: the first of these parts the report prints (else part one)

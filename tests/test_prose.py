@@ -143,6 +143,18 @@ def test_char_offsets_narrowed_to_the_match_when_unit_is_verbatim() -> None:
         ),
         ("某某局关于二〇二三年度政府信息公开工作情况的报告\n发布日期：2024-01-20", "某某局", 2023),
         ("某某区人民政府二零二一年政府信息公开工作年度报告", "某某区人民政府", 2021),
+        # the phrase as the site's column name in a breadcrumb or a field, then the title
+        (
+            "首页 > 政府信息公开 > 政府信息公开工作年度报告\n发布日期：2024-01-15\n"
+            "某某局2023年度政府信息公开工作年度报告",
+            "某某局",
+            2023,
+        ),
+        (
+            "栏目：政府信息公开年度报告 发布时间：2024年01月20日\n某某局政府信息公开工作年度报告（2023年度）",
+            "某某局",
+            2023,
+        ),
     ],
 )
 def test_title(text: str, agency: str, year: int) -> None:
@@ -205,6 +217,7 @@ def test_year_falls_back_to_first_year_in_part_one() -> None:
         ("全年主动公开政府信息１，２３４条。", 1234, "proactive_verb_info"),
         ("全年主动公开政府信息十五条。", 15, "proactive_verb_info"),
         ("全年主动公开政府信息数量为393条。", 393, "proactive_verb_info"),
+        ("本年度共主动公开2428条政府信息。", 2428, "proactive_count_then_info"),
         ("全年主动公开的政府信息达455条，其中政策文件12条。", 455, "proactive_verb_info"),
         (
             "今年，我区政府信息公开单位共公布政府信息2599条，(其中机构职能类信息25条，其他应主动公开政府信息856条)",
@@ -300,6 +313,7 @@ def test_applications_received_absent(text: str) -> None:
         ("本年度收取信息处理费 1.5 万元。", 15000),
         ("本机关依申请提供政府信息，不收取任何费用。", 0),
         ("本年度未向申请人收取信息处理费。", 0),
+        ("本年度无信息处理费收取情况。", 0),
     ],
 )
 def test_fee_collected(text: str, expected: int) -> None:

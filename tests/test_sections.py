@@ -95,6 +95,26 @@ def test_part_headings_in_other_reports_words_and_numbering() -> None:
     }
 
 
+def test_more_of_other_reports_words_and_the_halfwidth_ideographic_comma() -> None:
+    found = headings(
+        doc_of(
+            "一､总体情况",
+            "三、政府信息公开申请办理情况",
+            "五、存在的主要问题及下一步工作打算",
+            "六、其他需要报告的事项",
+        )
+    )
+    assert found == {
+        1: "一､总体情况",
+        2: None,
+        3: "三、政府信息公开申请办理情况",
+        4: None,
+        5: "五、存在的主要问题及下一步工作打算",
+        6: "六、其他需要报告的事项",
+    }
+    assert headings(doc_of("一、总体情况", "五、存在的不足及改进措施"))[5] == "五、存在的不足及改进措施"
+
+
 def test_a_numeral_and_a_blank_is_a_marker_only_at_the_start_of_a_line() -> None:
     found = headings(doc_of("一、总体情况", "全区共有一 主动公开情况说明栏目", "二、主动公开情况"))
     assert found[2] == "二、主动公开情况"

@@ -24,10 +24,11 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Variant]]:
     return {name: [make(name, case, folder, round_) for round_ in (0, 1) for case in CASES] for name in CLASSES}
 
 
-def test_one_round_uses_every_form() -> None:
-    """Fixture i takes form i: one round over the fixtures covers every title form, numbering, wording."""
-    assert len(CASES) >= max(len(TITLE_FORMS), len(NUMBERINGS), *map(len, HEADING_WORDS.values()))
-    assert len(CASES) >= max(map(len, PROSE_FORMS.values()))
+def test_two_rounds_use_every_form() -> None:
+    """Fixture i takes form i + round: the two rounds made here cover every title form, numbering,
+    heading wording and sentence form."""
+    assert 2 * len(CASES) >= max(len(TITLE_FORMS), len(NUMBERINGS), *map(len, HEADING_WORDS.values()))
+    assert 2 * len(CASES) >= max(map(len, PROSE_FORMS.values()))
 
 
 @pytest.mark.parametrize("name", list(CLASSES))

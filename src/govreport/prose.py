@@ -99,6 +99,9 @@ _TITLE_YEAR = re.compile(
 )
 # A title line cites no other document.
 _NOT_TITLE = re.compile(r"《|根据|依据|关于印发|通知")
+# The phrase right after a breadcrumb's separator or a field's label names the site's column
+# ('首页 > 政府信息公开 > 政府信息公开工作年度报告', '栏目：政府信息公开年度报告 发布时间：…'), not a report.
+_COLUMN_NAME = re.compile(r"[>›»|/:]\s*$")
 # Last resort: '<agency>20xx年(度)政府信息公开工作(年度)报告' anywhere near the top.
 _TITLE_LOOSE = re.compile(r"(?P<year>20\d{2})\s*年\s*度?\s*" + _TITLE_PHRASE.pattern)
 _AGENCY_BEFORE = re.compile(r"[\u4e00-\u9fff()·]{2,30}$")
@@ -121,6 +124,16 @@ _NOT_AGENCY = re.compile(r"^(?:正文|目录|首页|全文|附件\d*|打印|关�
 # prose.proactive_total: the headline count of proactively disclosed items
 
 _PROACTIVE = (
+    # '共主动公开2428条政府信息': the count before the noun
+    _p(
+        "proactive_count_then_info",
+        r"主\s*动\s*(?:公\s*开|发\s*布|公\s*布)\s*(?:了\s*)?(?:共计|共|合计|各类)?\s*"
+        + _NUM
+        + r"\s*"
+        + _APPROX
+        + r"\s*条\s*(?:政\s*府\s*)?信\s*息",
+        0.9,
+    ),
     # '主动公开政府信息185条', '主动发布各类政府信息2428条', '主动公开的政府信息161条',
     # '主动公开我区各级单位政府信息2645条', '主动公开信息共5500余条', '主动公开政府信息数量为393条',
     # '主动公开的政府信息达455条'
@@ -236,6 +249,13 @@ _FEES = (
         _NEG + r"\s*(?:向" + _GAP + r"{1,8}?)?(?:收\s*取|发\s*生|产\s*生|涉\s*及|存\s*在)" + _GAP + r"{0,15}?"
         r"(?:处\s*理\s*费|收\s*费|费\s*用)",
         0.9,
+        zero=True,
+    ),
+    # '无信息处理费收取情况', '没有政府信息公开处理费'
+    _p(
+        "no_fee_named",
+        _NEG + r"\s*(?:政\s*府\s*)?(?:信\s*息\s*)?(?:公\s*开\s*)?处\s*理\s*费",
+        0.85,
         zero=True,
     ),
     # '信息处理费: 无', '信息处理费收费情况为零'
@@ -498,6 +518,8 @@ def _title_at(ctx: _Text, m: re.Match[str]) -> _Title | None:
         return None
     prefix_start = line_start + (label.end() if label else 0)
     prefix = ctx.norm[prefix_start : m.start()]
+    if not label and _COLUMN_NAME.search(prefix):
+        return None
     year = year_span = None
     agency, a_start, a_end = "", 0, 0
     year_m = _TITLE_YEAR.search(prefix)

@@ -26,7 +26,7 @@ _NUMERALS = "一二三四五六七八九"
 # a part marker: one numeral and a separator, not 第二、 or 十二、, nor the 2 of 12、; or 第二部分
 # (a colon or a blank after it); or, at the start of a line, a Chinese numeral and a blank (二 主动…)
 _MARKER = (
-    r"(?:(?:(?<![第十])(?P<cn>[一二三四五六七八九])|(?<![\d.])(?P<dg>[1-9１-９]))\s*[、.．,，](?!\d)"
+    r"(?:(?:(?<![第十])(?P<cn>[一二三四五六七八九])|(?<![\d.])(?P<dg>[1-9１-９]))\s*[、､.．,，](?!\d)"
     r"|第(?P<section>[一二三四五六七八九])部分\s*[:：、.．]?"
     r"|(?:(?<![^\n])|(?<=\n[ \t\u3000])|(?<=\n[ \t\u3000]{2}))(?P<bare>[一二三四五六七八九])(?=[ \t\u3000]))\s*"
 )
@@ -40,7 +40,7 @@ READ_SURE = 0.65
 # a line reads like a part's heading when its text (marker aside) is this close to the form's wording
 # (rapidfuzz ratio / 100: OCR of a photocopy misreads a character or two of a heading)
 RESEMBLES_HEADING = 0.75
-_LEADING_MARKER = re.compile(r"^[\s一二三四五六七八九十1-9１-９()（）、.．,，:：]*")
+_LEADING_MARKER = re.compile(r"^[\s一二三四五六七八九十1-9１-９()（）、､.．,，:：]*")
 # where a part heading may start; the learned labeller looks only after these
 PART_MARKER = re.compile(_MARKER)
 
@@ -64,9 +64,20 @@ _PART_HEADINGS: dict[int, str] = {  # the form's wording (and the ways reports l
 _OTHER_WORDING: dict[int, str] = {
     1: "|".join(map(_spaced, ("基本情况", "概述"))),
     2: "|".join(map(_spaced, ("主动公开政府信息的情况", "主动公开情况", "政府信息主动公开情况"))),
-    3: "|".join(map(_spaced, ("收到和处理政府信息公开申请的情况", "依申请公开政府信息情况", "依申请公开情况"))),
-    5: r"[\u4e00-\u9fff]{0,10}?(?:存\s*在\s*的?\s*)?(?:主\s*要\s*)?"
-    r"问\s*题\s*(?:及|和|与)\s*改\s*进\s*(?:情\s*况|措\s*施)",
+    3: "|".join(
+        map(
+            _spaced,
+            (
+                "收到和处理政府信息公开申请的情况",
+                "依申请公开政府信息情况",
+                "依申请公开情况",
+                "政府信息公开申请办理情况",
+            ),
+        )
+    ),
+    # 存在的问题及改进措施, 主要问题和改进措施, 存在的不足及改进措施, 存在的主要问题及下一步工作打算
+    5: r"[\u4e00-\u9fff]{0,10}?(?:存\s*在\s*的?\s*)?(?:主\s*要\s*)?(?:问\s*题|不\s*足)\s*(?:及|和|与)\s*"
+    r"(?:改\s*进\s*(?:情\s*况|措\s*施|方\s*向)|下\s*一\s*步\s*(?:工\s*作\s*)?(?:打\s*算|计\s*划|安\s*排|措\s*施))",
     6: "|".join(map(_spaced, ("其他需要说明的事项", "其他需要报告事项", "其他需要说明事项", "其他事项"))),
 }
 _CANDIDATE = re.compile(
