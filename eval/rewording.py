@@ -13,7 +13,8 @@ write the gold with it (the words are made here, so the gold stays the truth):
   bold or ``##`` marks, or the part's first sentence on the heading's line;
 - ``wording-prose``: the prose facts stated with other verbs and sentence shapes
   (``共受理…申请N件``, ``N件（次）``), thousands separators, full-width digits, Chinese
-  numerals; a fact the gold does not hold is not stated.
+  numerals, each after a sentence stating another figure (历年累计…, 行政复议申请…); a fact
+  the gold does not hold is not stated (only the other figure is).
 
 Each fixture is rendered from its gold (``ReportSpec.from_gold``: tables in the form's
 layout, a short paragraph per part), as markdown (pipe tables) or an HTML body, both saved
@@ -231,6 +232,25 @@ PROSE_FORMS: dict[str, tuple[ProseForm, ...]] = {
         lambda n: f"全年收取信息处理费{n}元。" if n else "本年度暂未产生信息处理费。",
     ),
 }
+# fact -> sentences near it that state another figure (a running total, a category, another
+# proceeding): never the fact, so a fact the gold does not hold stays absent
+NOT_THE_FACT: dict[str, tuple[str, ...]] = {
+    "prose.proactive_total": (
+        "历年累计主动公开政府信息8,380条。",
+        "其中，主动公开行政规范性文件5件。",
+        "依申请公开政府信息15条，不予公开政府信息3条。",
+    ),
+    "prose.applications_received": (
+        "全年收到行政复议申请1件。",
+        "本年度受理群众来信来访12件。",
+        "上年结转政府信息公开申请3件。",
+    ),
+    "prose.fee_collected": (
+        "行政事业性收费项目3项。",
+        "申请人逾期未按收费通知要求缴纳费用的申请0件。",
+        "本年度收取行政事业性收费12.5万元。",
+    ),
+}
 # where each fact is stated: the first of these parts the report prints (else part one)
 FACT_PARTS = {
     "prose.proactive_total": (2, 1),
@@ -259,11 +279,13 @@ def _parts(values: dict, printed: list[int], wording: Wording) -> dict[int, str]
     parts = dict.fromkeys(printed, "")
     parts[1] = OPENING.format(year=values["meta.year"], agency=values["meta.agency"])
     for key, forms in PROSE_FORMS.items():
-        value = values.get(key)
-        if value is None:
-            continue  # not stated: the gold holds None
         part = next((p for p in FACT_PARTS[key] if p in parts), 1)
-        parts[part] += forms[wording.prose.get(key, 0) % len(forms)](value)
+        if wording.prose:  # another figure first, in the same part
+            others = NOT_THE_FACT[key]
+            parts[part] += others[wording.prose[key] % len(others)]
+        value = values.get(key)
+        if value is not None:  # a fact the gold does not hold is not stated
+            parts[part] += forms[wording.prose.get(key, 0) % len(forms)](value)
     return {p: text or "本部分情况如下。" for p, text in parts.items()}
 
 

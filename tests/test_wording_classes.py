@@ -10,7 +10,9 @@ import pytest
 
 from eval.rewording import CLASSES, HEADING_WORDS, NUMBERINGS, PROSE_FORMS, TITLE_FORMS, make
 from eval.variations import Variant
+from govreport.document import Document, Location, TextBlock
 from govreport.evaluate import flagged_keys, values_equal
+from govreport.form.detect import detect_template
 from govreport.pipeline import extract
 from tests.conftest import gold_cases
 
@@ -84,3 +86,16 @@ def test_a_heading_the_model_alone_misses_is_listed(made: dict[str, list[Variant
         assert [k for k in wrong if k not in flagged] == [], variant.path.name
         missed += len(wrong)
     assert missed >= 10  # the class does what it is for: the model alone is weak on it
+
+
+def _lines(*lines: str) -> Document:
+    return Document("x.txt", "txt", [TextBlock(line, Location(line=i + 1)) for i, line in enumerate(lines)])
+
+
+def test_a_table_label_a_sentence_states_a_count_after_is_no_table() -> None:
+    """A report without tables whose prose says 上年结转…3件 or 予以公开2件 has no template; a
+    table's label, followed by bare cell values, still shows one (table 4 alone too)."""
+    prose = "本年度新收政府信息公开申请5件，上年结转政府信息公开申请3件，予以公开2件，结转下年度1件。"
+    assert detect_template(_lines("一、总体情况", prose), 2020) is None
+    assert detect_template(_lines("二、上年结转政府信息公开申请数量", "0", "0", "3"), 2020) == "2019"
+    assert detect_template(_lines("行政复议", "结果维持", "结果纠正", "尚未审结", "0", "1"), 2022) == "2021"
