@@ -18,9 +18,9 @@ write the gold with it (the words are made here, so the gold stays the truth):
 
 Each fixture is rendered from its gold (``ReportSpec.from_gold``: tables in the form's
 layout, a short paragraph per part), as markdown (pipe tables) or an HTML body, both saved
-as they are published. Fixture ``i`` takes form ``(i + round) % n`` of each list (and part
-``p`` of the headings ``i + p + round``), so one round covers the forms across the fixtures
-and ``--rounds`` covers every form on every fixture.
+as they are published. In round ``r`` fixture ``i`` takes wording number ``w = i + r * fixtures``:
+form ``w % n`` of each list (part ``p``'s heading ``w + p``), so each round goes on where the
+last stopped and two rounds cover every form.
 
     python eval/rewording.py --out /tmp/wording/variants --rounds 3
 """
@@ -80,6 +80,8 @@ TITLE_FORMS: tuple[TitleForm, ...] = (
     lambda a, y: [f"{y}年{a}政务公开工作年度报告"],
     lambda a, y: [f"{a}政府信息公开工作年度报告（{y}年度）"],
     lambda a, y: [f"{a}{y}年政府信息公开年度报告"],
+    lambda a, y: [a, f"关于{y}年政府信息公开工作的年度报告"],
+    lambda a, y: [f"信息名称：{a}{y}年政府信息公开工作年度报告"],
 )
 # Chrome: (agency, year) -> (lines before the title, lines after it, lines at the end); dates are the
 # publishing year's (the report's plus one) and the site names another body (its office)
@@ -396,8 +398,8 @@ CLASSES: dict[str, Callable[[int], tuple[Wording, str]]] = {
 
 
 def make(name: str, case: GoldCase, folder: Path, round_: int = 0) -> Variant:
-    """Fixture ``case`` in class ``name``'s wording number ``index + round_``."""
-    wording, kind = CLASSES[name](_index(case) + round_)
+    """Fixture ``case`` in class ``name``'s wording number ``index + round_ * fixtures``."""
+    wording, kind = CLASSES[name](_index(case) + round_ * len(_cases()))
     text, values = write(case, wording, kind)
     path = folder / f"{case.name}.{name}.{round_}.{'html' if kind == 'html' else 'md'}"
     path.write_text(text, encoding="utf-8")

@@ -27,8 +27,8 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Variant]]:
 
 
 def test_two_rounds_use_every_form() -> None:
-    """Fixture i takes form i + round: the two rounds made here cover every title form, numbering,
-    heading wording and sentence form."""
+    """In round r fixture i takes wording i + r * fixtures: the two rounds made here cover every
+    title form, numbering, heading wording and sentence form."""
     assert 2 * len(CASES) >= max(len(TITLE_FORMS), len(NUMBERINGS), *map(len, HEADING_WORDS.values()))
     assert 2 * len(CASES) >= max(map(len, PROSE_FORMS.values()))
 

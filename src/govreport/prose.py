@@ -91,8 +91,9 @@ _TITLE_PHRASE = re.compile(
     + r"\s*)?(?:的\s*)?"
     + _spaced("报告")
 )
-# '标题: 平潭综合实验区2019年度…' headers of crawled pages.
-_TITLE_LABEL = re.compile(r"^\s*标题\s*:\s*")
+# '标题: 平潭综合实验区2019年度…' headers of crawled pages; '信息名称：…', '名称：…' in the index
+# block (索引号, 发布机构, 生成日期) government sites print above a document.
+_TITLE_LABEL = re.compile(r"^\s*(?:标\s*题|(?:信\s*息|文\s*件)?\s*名\s*称|题\s*名)\s*:\s*")
 # The report year inside the title line: '2019年', '2024 年', '2019年度', '二〇二三年' / '二零二三年'.
 _TITLE_YEAR = re.compile(
     r"(?:(?P<year>20\d{2})|(?P<cn_year>二\s*[〇零○O]\s*[一二]\s*[〇零○O一二三四五六七八九]))\s*年\s*(?:度\s*)?"
@@ -213,6 +214,15 @@ _APPLICATIONS = (
         "applications_total",
         r"申\s*请\s*(?:数\s*量\s*)?(?:共计|总计|合计|共)\s*" + _NUM + r"\s*件",
         0.7,
+    ),
+    # '本年度无政府信息公开申请', '未发生政府信息公开申请' (not '…申请引起的行政复议')
+    _p(
+        "no_gov_info_applications",
+        _NOT_RECEIVED + r"\s*(?:发\s*生|产\s*生)?\s*"
+        r"(?:政\s*府\s*信\s*息\s*公\s*开|依\s*申\s*请\s*公\s*开|信\s*息\s*公\s*开)\s*申\s*请"
+        r"(?![^,;。\n]{0,10}(?:复\s*议|诉\s*讼))",
+        0.8,
+        zero=True,
     ),
     # '未接到提出申请公开…政府信息情况'
     _p(
@@ -473,7 +483,7 @@ def _clean_agency(text: str) -> tuple[str, int, int]:
         if numbering:
             lo = numbering.end()
         suffix = _AGENCY_SUFFIX.search(squashed, lo, hi)
-        if suffix and suffix.start() > lo:
+        if suffix:  # all of it ('关于2023年…' under the agency's line): no name here
             hi = suffix.start()
         if (lo, hi) == before:
             break
