@@ -22,7 +22,8 @@ and those classes typeset by ``eval/layout_text.py``: ``layout-text`` (cells cen
 ``layout-text-top`` and ``labels-apart-text`` (each table's labels, then its numbers).
 
 Issue 9's layout classes (``eval/variations.py``) are formats too: ``md-txt``,
-``md-headings``, ``html-txt``, ``converter-md``, ``md-html-tables``, ``negative-runs``, ``lost-cell``.
+``md-headings``, ``html-txt``, ``converter-md``, ``md-html-tables``, ``negative-runs``, ``lost-cell``;
+the wording classes (``eval/rewording.py``) too: ``wording-title``, ``wording-headings``, ``wording-prose``.
 
 Writes ``report.md``, ``report.json`` and PNG plots: accuracy per input format and group
 (tables, sections, meta, prose), identity precision/recall, the silent error rate (wrong
@@ -58,6 +59,7 @@ from calibrate import choose_threshold, curve, ece, held_apart, observations  # 
 from conftest import GOLD, GoldCase, gold_cases  # noqa: E402
 from layout_text import Style, layout_text  # noqa: E402
 from producers import office_convert, office_path, pdftotext, pdftotext_path, pypdf_text, with_page_furniture  # noqa: E402
+from rewording import WORDING_GENERATORS  # noqa: E402
 from variations import GENERATORS, Variant, blank_after_numerals  # noqa: E402
 
 from govreport.evaluate import (  # noqa: E402
@@ -94,6 +96,7 @@ FORMATS = (
     "layout-text-top",
     "labels-apart-text",
     *GENERATORS,
+    *WORDING_GENERATORS,
 )
 LABELLERS = ("rules", "model", "hybrid")
 
@@ -237,6 +240,7 @@ MAKERS: dict[str, Callable[[GoldCase, Path], Path | Variant | None]] = {
     "layout-text-top": _typeset(Style(centred=False)),
     "labels-apart-text": _typeset(None),
     **GENERATORS,  # issue 9's layout classes (eval/variations.py); a variant may change the gold
+    **WORDING_GENERATORS,  # the wording classes (eval/rewording.py): title, part headings, prose facts
 }
 NEEDS_CHROMIUM = {
     "pdf",

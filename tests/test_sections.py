@@ -71,6 +71,61 @@ def test_renumbered_table_parts_keep_their_order() -> None:
     assert found[2] == "一、主动公开政府信息情况" and found[3] == "二、收到和处理政府信息公开申请情况"
 
 
+def test_part_headings_in_other_reports_words_and_numbering() -> None:
+    """The same six parts as other reports print them: 概述 for 总体情况, the older form's
+    依申请公开…, 问题及改进措施, 说明 for 报告; numbered 第一部分, 一．, or 一 and a blank."""
+    found = headings(
+        doc_of(
+            "第一部分 概述",
+            "（一）主动公开情况",  # a sub-part of part one: parenthesized numerals are not parts
+            "二 政府信息主动公开情况",
+            "第三部分：依申请公开政府信息情况",
+            "四．因政府信息公开被申请行政复议、提起行政诉讼情况",
+            "五. 存在的问题及改进措施",
+            "六、其他需要说明的事项",
+        )
+    )
+    assert found == {
+        1: "第一部分 概述",
+        2: "二 政府信息主动公开情况",
+        3: "第三部分：依申请公开政府信息情况",
+        4: "四．因政府信息公开被申请行政复议、提起行政诉讼情况",
+        5: "五. 存在的问题及改进措施",
+        6: "六、其他需要说明的事项",
+    }
+
+
+def test_more_of_other_reports_words_and_the_halfwidth_ideographic_comma() -> None:
+    found = headings(
+        doc_of(
+            "一､总体情况",
+            "三、政府信息公开申请办理情况",
+            "五、存在的主要问题及下一步工作打算",
+            "六、其他需要报告的事项",
+        )
+    )
+    assert found == {
+        1: "一､总体情况",
+        2: None,
+        3: "三、政府信息公开申请办理情况",
+        4: None,
+        5: "五、存在的主要问题及下一步工作打算",
+        6: "六、其他需要报告的事项",
+    }
+    assert headings(doc_of("一、总体情况", "五、存在的不足及改进措施"))[5] == "五、存在的不足及改进措施"
+
+
+def test_a_numeral_and_a_blank_is_a_marker_only_at_the_start_of_a_line() -> None:
+    found = headings(doc_of("一、总体情况", "全区共有一 主动公开情况说明栏目", "二、主动公开情况"))
+    assert found[2] == "二、主动公开情况"
+    assert headings(doc_of("一、总体情况", "统计表一 主动公开情况"))[2] is None
+
+
+def test_a_sub_part_in_the_words_of_a_part_does_not_take_its_place() -> None:
+    found = headings(doc_of("一、基本情况", "1.主动公开情况", "2.依申请公开情况", "二、主动公开政府信息情况"))
+    assert found[1] == "一、基本情况" and found[2] == "二、主动公开政府信息情况"
+
+
 @pytest.mark.parametrize(
     ("part", "text", "whole"),
     [

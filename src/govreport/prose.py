@@ -71,6 +71,7 @@ def _p(name: str, pattern: str, confidence: float, zero: bool = False) -> _Patte
 # meta.agency / meta.year: the title
 
 # 政府信息公开工作年度报告, 政府信息公开工作报告, 政府信息公开年度工作报告, 政务公开工作年度报告,
+# 政府信息公开工作的年度报告, 政府信息公开工作情况的报告 ('XX局关于2023年…的年度报告'),
 # tolerant to spaces and a line break anywhere ('…工作年 度报告', '…工作\n年度报告').
 _TITLE_PHRASE = re.compile(
     "(?:"
@@ -81,19 +82,27 @@ _TITLE_PHRASE = re.compile(
     + _spaced("公开")
     + r"\s*(?:"
     + _spaced("工作")
-    + r"\s*)?(?:"
+    + r"\s*)?(?:的\s*)?(?:"
     + _spaced("年度")
     + r"\s*)?(?:"
     + _spaced("工作")
-    + r"\s*)?"
+    + r"\s*)?(?:"
+    + _spaced("情况")
+    + r"\s*)?(?:的\s*)?"
     + _spaced("报告")
 )
-# '标题: 平潭综合实验区2019年度…' headers of crawled pages.
-_TITLE_LABEL = re.compile(r"^\s*标题\s*:\s*")
-# The report year inside the title line: '2019年', '2024 年', '2019年度'.
-_TITLE_YEAR = re.compile(r"(?P<year>20\d{2})\s*年\s*(?:度\s*)?")
+# '标题: 平潭综合实验区2019年度…' headers of crawled pages; '信息名称：…', '名称：…' in the index
+# block (索引号, 发布机构, 生成日期) government sites print above a document.
+_TITLE_LABEL = re.compile(r"^\s*(?:标\s*题|(?:信\s*息|文\s*件)?\s*名\s*称|题\s*名)\s*:\s*")
+# The report year inside the title line: '2019年', '2024 年', '2019年度', '二〇二三年' / '二零二三年'.
+_TITLE_YEAR = re.compile(
+    r"(?:(?P<year>20\d{2})|(?P<cn_year>二\s*[〇零○O]\s*[一二]\s*[〇零○O一二三四五六七八九]))\s*年\s*(?:度\s*)?"
+)
 # A title line cites no other document.
 _NOT_TITLE = re.compile(r"《|根据|依据|关于印发|通知")
+# The phrase right after a breadcrumb's separator or a field's label names the site's column
+# ('首页 > 政府信息公开 > 政府信息公开工作年度报告', '栏目：政府信息公开年度报告 发布时间：…'), not a report.
+_COLUMN_NAME = re.compile(r"[>›»|/:]\s*$")
 # Last resort: '<agency>20xx年(度)政府信息公开工作(年度)报告' anywhere near the top.
 _TITLE_LOOSE = re.compile(r"(?P<year>20\d{2})\s*年\s*度?\s*" + _TITLE_PHRASE.pattern)
 _AGENCY_BEFORE = re.compile(r"[\u4e00-\u9fff()·]{2,30}$")
@@ -116,12 +125,23 @@ _NOT_AGENCY = re.compile(r"^(?:正文|目录|首页|全文|附件\d*|打印|关�
 # prose.proactive_total: the headline count of proactively disclosed items
 
 _PROACTIVE = (
+    # '共主动公开2428条政府信息': the count before the noun
+    _p(
+        "proactive_count_then_info",
+        r"主\s*动\s*(?:公\s*开|发\s*布|公\s*布)\s*(?:了\s*)?(?:共计|共|合计|各类)?\s*"
+        + _NUM
+        + r"\s*"
+        + _APPROX
+        + r"\s*条\s*(?:政\s*府\s*)?信\s*息",
+        0.9,
+    ),
     # '主动公开政府信息185条', '主动发布各类政府信息2428条', '主动公开的政府信息161条',
-    # '主动公开我区各级单位政府信息2645条', '主动公开信息共5500余条'
+    # '主动公开我区各级单位政府信息2645条', '主动公开信息共5500余条', '主动公开政府信息数量为393条',
+    # '主动公开的政府信息达455条'
     _p(
         "proactive_verb_info",
-        r"主\s*动\s*(?:公\s*开|发\s*布|公\s*布)" + _GAP + r"{0,12}?信\s*息\s*(?:共计|共|合计|总计)?\s*"
-        r"(?:为\s*)?" + _NUM + r"\s*" + _APPROX + r"\s*(?:条|件)",
+        r"主\s*动\s*(?:公\s*开|发\s*布|公\s*布)" + _GAP + r"{0,12}?信\s*息\s*(?:数\s*量\s*)?(?:共计|共|合计|总计)?\s*"
+        r"(?:为|达到|达)?\s*" + _NUM + r"\s*" + _APPROX + r"\s*(?:条|件)",
         0.95,
     ),
     # '共公布政府信息2599条', '通过部门网站当年发布政府信息 393 件'
@@ -175,6 +195,14 @@ _APPLICATIONS = (
         0.9,
         zero=True,
     ),
+    # '全年无公民、法人或其他组织提出政府信息公开申请', '没有申请人提出依申请公开申请'
+    _p(
+        "none_filed_gov_info",
+        _NOT_RECEIVED + _GAP + r"{0,16}?提\s*出" + _GAP + r"{0,8}?"
+        r"(?:政\s*府\s*信\s*息\s*公\s*开|依\s*申\s*请\s*公\s*开|信\s*息\s*公\s*开)\s*申\s*请",
+        0.85,
+        zero=True,
+    ),
     # '2021年共收到申请公开的信息数2件(历年累计7件)'
     _p(
         "received_applications_loose",
@@ -186,6 +214,15 @@ _APPLICATIONS = (
         "applications_total",
         r"申\s*请\s*(?:数\s*量\s*)?(?:共计|总计|合计|共)\s*" + _NUM + r"\s*件",
         0.7,
+    ),
+    # '本年度无政府信息公开申请', '未发生政府信息公开申请' (not '…申请引起的行政复议')
+    _p(
+        "no_gov_info_applications",
+        _NOT_RECEIVED + r"\s*(?:发\s*生|产\s*生)?\s*"
+        r"(?:政\s*府\s*信\s*息\s*公\s*开|依\s*申\s*请\s*公\s*开|信\s*息\s*公\s*开)\s*申\s*请"
+        r"(?![^,;。\n]{0,10}(?:复\s*议|诉\s*讼))",
+        0.8,
+        zero=True,
     ),
     # '未接到提出申请公开…政府信息情况'
     _p(
@@ -215,12 +252,20 @@ _FEES = (
         r"处\s*理\s*费" + _GAP + r"{0,8}?(?P<amount>\d+(?:\.\d+)?|零)\s*(?P<wan>万)?\s*元",
         0.9,
     ),
-    # '未收取信息处理费', '无收取信息处理费情况', '未发生政府信息公开收费事项', '不收取任何费用'
+    # '未收取信息处理费', '无收取信息处理费情况', '未发生政府信息公开收费事项', '不收取任何费用',
+    # '未向申请人收取信息处理费'
     _p(
         "none_charged",
-        _NEG + r"\s*(?:收\s*取|发\s*生|产\s*生|涉\s*及|存\s*在)" + _GAP + r"{0,15}?"
+        _NEG + r"\s*(?:向" + _GAP + r"{1,8}?)?(?:收\s*取|发\s*生|产\s*生|涉\s*及|存\s*在)" + _GAP + r"{0,15}?"
         r"(?:处\s*理\s*费|收\s*费|费\s*用)",
         0.9,
+        zero=True,
+    ),
+    # '无信息处理费收取情况', '没有政府信息公开处理费'
+    _p(
+        "no_fee_named",
+        _NEG + r"\s*(?:政\s*府\s*)?(?:信\s*息\s*)?(?:公\s*开\s*)?处\s*理\s*费",
+        0.85,
         zero=True,
     ),
     # '信息处理费: 无', '信息处理费收费情况为零'
@@ -439,7 +484,7 @@ def _clean_agency(text: str) -> tuple[str, int, int]:
         if numbering:
             lo = numbering.end()
         suffix = _AGENCY_SUFFIX.search(squashed, lo, hi)
-        if suffix and suffix.start() > lo:
+        if suffix:  # all of it ('关于2023年…' under the agency's line): no name here
             hi = suffix.start()
         if (lo, hi) == before:
             break
@@ -466,6 +511,14 @@ def _previous_line_agency(ctx: _Text, index: int) -> tuple[str, tuple[int, int]]
     return None
 
 
+def _title_year(m: re.Match[str]) -> tuple[int, tuple[int, int]]:
+    """The year a ``_TITLE_YEAR`` match names and its span (digits, or Chinese numerals one per digit)."""
+    if m.group("year"):
+        return int(m.group("year")), m.span("year")
+    digits = (ch for ch in m.group("cn_year") if not ch.isspace())
+    return int("".join(str(_CN_DIGITS.get(ch, 0)) for ch in digits)), m.span("cn_year")  # ○ and O are 0
+
+
 def _title_at(ctx: _Text, m: re.Match[str]) -> _Title | None:
     """Read agency and year from the line holding the title phrase ``m``; None if no title line."""
     index = ctx.unit_index(m.start())
@@ -476,13 +529,15 @@ def _title_at(ctx: _Text, m: re.Match[str]) -> _Title | None:
         return None
     prefix_start = line_start + (label.end() if label else 0)
     prefix = ctx.norm[prefix_start : m.start()]
+    if not label and _COLUMN_NAME.search(prefix):
+        return None
     year = year_span = None
     agency, a_start, a_end = "", 0, 0
     year_m = _TITLE_YEAR.search(prefix)
     if year_m:
         # '<agency>2019年度…' or '2019年<agency>…'
-        year = int(year_m.group("year"))
-        year_span = (prefix_start + year_m.start("year"), prefix_start + year_m.end("year"))
+        year, (y_start, y_end) = _title_year(year_m)
+        year_span = (prefix_start + y_start, prefix_start + y_end)
         agency, a_start, a_end = _clean_agency(prefix[: year_m.start()])
         if not agency:
             agency, a_start, a_end = _clean_agency(prefix[year_m.end() :])
@@ -491,8 +546,7 @@ def _title_at(ctx: _Text, m: re.Match[str]) -> _Title | None:
         # '<agency>政府信息公开工作年度报告(2020年)': the year after the phrase, same line
         tail_year = _TITLE_YEAR.search(ctx.norm, m.end(), max(line_end, m.end()))
         if tail_year:
-            year = int(tail_year.group("year"))
-            year_span = tail_year.span("year")
+            year, year_span = _title_year(tail_year)
         agency, a_start, a_end = _clean_agency(prefix)
     how = "title_label" if label else "title_line"
     if agency:

@@ -23,8 +23,13 @@ from govreport.form.catalog import PART_HEADINGS
 from govreport.schema import Method, Provenance, SectionResult
 
 _NUMERALS = "一二三四五六七八九"
-# a part marker: one numeral and a separator; not 第二、 or 十二、, nor the 2 of 12、
-_MARKER = r"(?:(?<![第十])(?P<cn>[一二三四五六七八九])|(?<![\d.])(?P<dg>[1-9１-９]))\s*[、.．,，](?!\d)\s*"
+# a part marker: one numeral and a separator, not 第二、 or 十二、, nor the 2 of 12、; or 第二部分
+# (a colon or a blank after it); or, at the start of a line, a Chinese numeral and a blank (二 主动…)
+_MARKER = (
+    r"(?:(?:(?<![第十])(?P<cn>[一二三四五六七八九])|(?<![\d.])(?P<dg>[1-9１-９]))\s*[、､.．,，](?!\d)"
+    r"|第(?P<section>[一二三四五六七八九])部分\s*[:：、.．]?"
+    r"|(?:(?<![^\n])|(?<=\n[ \t\u3000])|(?<=\n[ \t\u3000]{2}))(?P<bare>[一二三四五六七八九])(?=[ \t\u3000]))\s*"
+)
 _TRAILING = " 　:：。."  # what may follow a heading on its line
 MISSING_PART = 0.6  # the score of a part no heading was found for, on text read exactly
 BARE_HEADING = 0.5  # ... the share it keeps where a gap line reads, whole, as the part's heading (more as less so)
@@ -35,20 +40,54 @@ READ_SURE = 0.65
 # a line reads like a part's heading when its text (marker aside) is this close to the form's wording
 # (rapidfuzz ratio / 100: OCR of a photocopy misreads a character or two of a heading)
 RESEMBLES_HEADING = 0.75
-_LEADING_MARKER = re.compile(r"^[\s一二三四五六七八九十1-9１-９()（）、.．,，:：]*")
+_LEADING_MARKER = re.compile(r"^[\s一二三四五六七八九十1-9１-９()（）、､.．,，:：]*")
 # where a part heading may start; the learned labeller looks only after these
 PART_MARKER = re.compile(_MARKER)
 
-_PART_HEADINGS: dict[int, str] = {
-    1: r"总\s*体\s*情\s*况",
-    2: r"主\s*动\s*公\s*开\s*政\s*府\s*信\s*息\s*情\s*况",
-    3: r"收\s*到\s*和\s*处\s*理\s*政\s*府\s*信\s*息\s*公\s*开\s*申\s*请\s*情\s*况",
+
+def _spaced(phrase: str) -> str:
+    """A phrase with blanks allowed between its characters (PDF and OCR text put them there)."""
+    return r"\s*".join(phrase)
+
+
+_PART_HEADINGS: dict[int, str] = {  # the form's wording (and the ways reports lengthen parts 4 and 5)
+    1: _spaced("总体情况"),
+    2: _spaced("主动公开政府信息情况"),
+    3: _spaced("收到和处理政府信息公开申请情况"),
     4: r"[\u4e00-\u9fff]{0,16}?行\s*政\s*复\s*议[、和及与\s]{0,2}(?:提起)?行\s*政\s*诉\s*讼\s*(?:的)?情\s*况",
     5: r"[\u4e00-\u9fff]{0,10}?存\s*在\s*的?\s*主\s*要\s*问\s*题\s*(?:及|和)\s*改\s*进\s*(?:情\s*况|措\s*施)",
-    6: r"其\s*他\s*需\s*要\s*报\s*告\s*的\s*事\s*项",
+    6: _spaced("其他需要报告的事项"),
+}
+# the same parts in other reports' words (一、概述, 二、主动公开情况, 三、依申请公开政府信息情况 of the
+# older form, 五、存在的问题及改进措施, 六、其他需要说明的事项): sub-parts use such words too
+# (1.主动公开情况 under part one), so these count only under the part's own numeral
+_OTHER_WORDING: dict[int, str] = {
+    1: "|".join(map(_spaced, ("基本情况", "概述"))),
+    2: "|".join(map(_spaced, ("主动公开政府信息的情况", "主动公开情况", "政府信息主动公开情况"))),
+    3: "|".join(
+        map(
+            _spaced,
+            (
+                "收到和处理政府信息公开申请的情况",
+                "依申请公开政府信息情况",
+                "依申请公开情况",
+                "政府信息公开申请办理情况",
+            ),
+        )
+    ),
+    # 存在的问题及改进措施, 主要问题和改进措施, 存在的不足及改进措施, 存在的主要问题及下一步工作打算
+    5: r"[\u4e00-\u9fff]{0,10}?(?:存\s*在\s*的?\s*)?(?:主\s*要\s*)?(?:问\s*题|不\s*足)\s*(?:及|和|与)\s*"
+    r"(?:改\s*进\s*(?:情\s*况|措\s*施|方\s*向)|下\s*一\s*步\s*(?:工\s*作\s*)?(?:打\s*算|计\s*划|安\s*排|措\s*施))",
+    6: "|".join(map(_spaced, ("其他需要说明的事项", "其他需要报告事项", "其他需要说明事项", "其他事项"))),
 }
 _CANDIDATE = re.compile(
-    _MARKER + "(?:" + "|".join(f"(?P<p{part}>{pattern})" for part, pattern in _PART_HEADINGS.items()) + ")"
+    _MARKER
+    + "(?:"
+    + "|".join(
+        f"(?P<p{part}>(?P<form{part}>{pattern})" + (f"|{_OTHER_WORDING[part]}" if part in _OTHER_WORDING else "") + ")"
+        for part, pattern in _PART_HEADINGS.items()
+    )
+    + ")"
 )
 
 
@@ -76,7 +115,9 @@ def heading_candidates(text: str) -> list[HeadingCandidate]:
     out = []
     for match in _CANDIDATE.finditer(text):
         part = next(p for p in _PART_HEADINGS if match.group(f"p{p}"))
-        numeral = _numeral_value(match.group("cn") or match.group("dg"))
+        numeral = _numeral_value(next(match.group(g) for g in ("cn", "dg", "section", "bare") if match.group(g)))
+        if numeral != part and not match.group(f"form{part}"):
+            continue  # another report's words under another part's numeral: a sub-part
         out.append(HeadingCandidate(part, match.start(), match.end(), numeral == part))
     return out
 
