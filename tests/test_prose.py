@@ -8,8 +8,10 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from conftest import gold_cases
 
 from govreport.document import Document, Location, TextBlock
+from govreport.pipeline import extract
 from govreport.prose import FACT_KEYS, extract_facts
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -409,3 +411,18 @@ def test_a_pdf_sentence_wrapped_over_two_lines_still_reads() -> None:
     as_text = {f.key: f.value for f in extract_facts(Document(path="x.txt", format="txt", blocks=blocks))}
     assert as_pdf["prose.applications_received"] == 0
     assert as_text["prose.applications_received"] is None  # a text file's line break is the author's
+
+
+@pytest.mark.parametrize("case", [c for c in gold_cases() if c.document.suffix in (".txt", ".md")], ids=str)
+def test_a_title_the_page_broke_after_its_year_reads_whole(case, tmp_path: Path) -> None:
+    """A page's width breaks a long title anywhere, also between its year and 年 (a PDF's text:
+    '…卫生健康局2020' / '年政府信息公开工作年度报告'): the agency and the year read as printed."""
+    agency, year = case.values["meta.agency"], case.values["meta.year"]
+    text = case.document.read_text(encoding="utf-8")
+    title = f"{agency}{year}年"
+    if title not in text:
+        pytest.skip("the title does not print the year right after the agency")
+    path = tmp_path / case.document.name
+    path.write_text(text.replace(title, f"{agency}{year}\n年", 1), encoding="utf-8")
+    values = extract(path, labeller="rules").values
+    assert (values["meta.agency"], values["meta.year"]) == (agency, year)

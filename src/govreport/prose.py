@@ -95,6 +95,7 @@ _TITLE_PHRASE = re.compile(
 # block (索引号, 发布机构, 生成日期) government sites print above a document.
 _TITLE_LABEL = re.compile(r"^\s*(?:标\s*题|(?:信\s*息|文\s*件)?\s*名\s*称|题\s*名)\s*:\s*")
 # The report year inside the title line: '2019年', '2024 年', '2019年度', '二〇二三年' / '二零二三年'.
+_YEAR_AT_END = re.compile(r"20\d{2}\s*$")
 _TITLE_YEAR = re.compile(
     r"(?:(?P<year>20\d{2})|(?P<cn_year>二\s*[〇零○O]\s*[一二]\s*[〇零○O一二三四五六七八九]))\s*年\s*(?:度\s*)?"
 )
@@ -531,6 +532,14 @@ def _title_at(ctx: _Text, m: re.Match[str]) -> _Title | None:
     prefix = ctx.norm[prefix_start : m.start()]
     if not label and _COLUMN_NAME.search(prefix):
         return None
+    if index > 0 and prefix.lstrip().startswith("年"):
+        # a title the page's width broke after its year ('…卫生健康局2020' / '年政府信息…'): one line
+        before_start, before_end = ctx.unit_span(index - 1)
+        if _YEAR_AT_END.search(ctx.norm, before_start, before_end):
+            before_label = _TITLE_LABEL.match(ctx.norm[before_start:before_end])
+            prefix_start = before_start + (before_label.end() if before_label else 0)
+            label = label or before_label
+            prefix = ctx.norm[prefix_start : m.start()]
     year = year_span = None
     agency, a_start, a_end = "", 0, 0
     year_m = _TITLE_YEAR.search(prefix)
