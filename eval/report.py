@@ -14,7 +14,8 @@ fixture printed with a blank after each heading numeral's 、, the gold's headin
 renditions need Chromium and a CJK font and are skipped without them.
 
 Other producers' renditions (``eval/producers.py``): ``docx-office`` and ``pdf-office``
-(LibreOffice's DOCX and PDF, with page numbers), ``pdftotext-layout`` and
+(LibreOffice's DOCX and PDF, with page numbers), ``scan-office`` (that PDF printed and
+scanned as ``scan`` is: a Word-style printout), ``pdftotext-layout`` and
 ``pdftotext-layout-office`` (those PDFs as text laid out by position, poppler's
 ``pdftotext -layout``), ``pdftotext-text`` and ``pdftotext-text-office`` (the same in
 poppler's reading order), ``pypdf-text`` and ``pypdf-text-office`` (pypdf's text of them);
@@ -86,6 +87,7 @@ FORMATS = (
     "scan-heading-blanks",
     "docx-office",
     "pdf-office",
+    "scan-office",
     "pdftotext-layout",
     "pdftotext-layout-office",
     "pdftotext-text",
@@ -184,6 +186,12 @@ def _office_pdf(case: GoldCase, folder: Path) -> Path:
     return office_convert(furnished, "pdf", path)
 
 
+def _office_scan(case: GoldCase, folder: Path) -> Path:
+    from govreport.render.pdf import scan_pdf
+
+    return scan_pdf(_office_pdf(case, folder), folder / f"{case.name}.office.scan.pdf", dpi=200, seed=7)
+
+
 def _pdftotext(make_pdf: Callable[[GoldCase, Path], Path], layout: bool) -> Callable[[GoldCase, Path], Path]:
     def make(case: GoldCase, folder: Path) -> Path:
         pdf = make_pdf(case, folder)
@@ -230,6 +238,7 @@ MAKERS: dict[str, Callable[[GoldCase, Path], Path | Variant | None]] = {
     "scan-heading-blanks": _make_heading_blanks_scan,
     "docx-office": _office_docx,
     "pdf-office": _office_pdf,
+    "scan-office": _office_scan,
     "pdftotext-layout": _pdftotext(_make_pdf, layout=True),
     "pdftotext-layout-office": _pdftotext(_office_pdf, layout=True),
     "pdftotext-text": _pdftotext(_make_pdf, layout=False),
@@ -252,7 +261,14 @@ NEEDS_CHROMIUM = {
     "pdftotext-text",
     "pypdf-text",
 }
-NEEDS_OFFICE = {"docx-office", "pdf-office", "pdftotext-layout-office", "pdftotext-text-office", "pypdf-text-office"}
+NEEDS_OFFICE = {
+    "docx-office",
+    "pdf-office",
+    "scan-office",
+    "pdftotext-layout-office",
+    "pdftotext-text-office",
+    "pypdf-text-office",
+}
 NEEDS_PDFTOTEXT = {"pdftotext-layout", "pdftotext-layout-office", "pdftotext-text", "pdftotext-text-office"}
 
 

@@ -474,3 +474,14 @@ def test_text_loading_is_fast() -> None:
             load(seed)
     per_doc = (time.perf_counter() - start) / (5 * len(SEEDS))
     assert per_doc < 0.02, f"{per_doc * 1000:.1f} ms per seed"
+
+
+def test_html_keeps_the_ideographic_space_a_browser_prints(tmp_path: Path) -> None:
+    """A web page's headings often set a full-width space after the numeral (六、　其他…): it is
+    printed as it is, not collapsed like ASCII blanks (and the heading is read as printed)."""
+    from govreport.render import ReportSpec, render_html
+
+    html = render_html(ReportSpec.from_gold(FIXTURES / "gold" / "seed-003.json"))
+    page = tmp_path / "page.html"
+    page.write_text(html.replace("六、其他需要报告的事项", "六、\u3000其他需要报告的事项"), encoding="utf-8")
+    assert extract(page, labeller="rules").values["section.6"] == "六、\u3000其他需要报告的事项"

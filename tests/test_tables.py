@@ -118,7 +118,7 @@ def test_a_grid_row_broken_by_a_page_is_one_row() -> None:
     from govreport.document import Cell, Document, Location, Table
     from govreport.tables.grid import grid_rows
 
-    def table(rows: list[list[str]], page: int) -> Table:
+    def table(rows: list[list[str]], page: int | None) -> Table:
         cells = [
             Cell(text, r, c, loc=Location(page=page, row=r, col=c))
             for r, row in enumerate(rows)
@@ -126,7 +126,12 @@ def test_a_grid_row_broken_by_a_page_is_one_row() -> None:
         ]
         return Table(cells=cells, grid=True)
 
-    head = table([["1.属于国家秘密", *"0000000"], ["2.其他", *"0000000"]], page=1)
-    tail = table([["法律行政法规禁止公开", *[""] * 7], ["3.危及“三安全一稳定”", *"1000001"]], page=2)
-    rows = grid_rows(Document(path="broken.pdf", format="pdf", blocks=[head, tail]))
-    assert [r.label for r in rows] == ["1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及三安全一稳定"]
+    def rows(page: int | None) -> list[str]:
+        head = table([["1.属于国家秘密", *"0000000"], ["2.其他", *"0000000"]], page=page)
+        next_page = page and page + 1
+        tail = table([["法律行政法规禁止公开", *[""] * 7], ["3.危及“三安全一稳定”", *"1000001"]], page=next_page)
+        return [r.label for r in grid_rows(Document(path="broken.pdf", format="pdf", blocks=[head, tail]))]
+
+    assert rows(page=1) == ["1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及三安全一稳定"]
+    # two tables of a web page or a Word file: no page broke a row between them
+    assert rows(page=None) == ["1.属于国家秘密", "2.其他", "法律行政法规禁止公开", "3.危及三安全一稳定"]

@@ -38,9 +38,10 @@ _BLOCK_TAGS = {
 }  # fmt: skip
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 # A line break between two Chinese characters joins them (browsers do the same
-# with source newlines); any other whitespace run becomes one space.
+# with source newlines); any other whitespace run becomes one space, but the
+# ideographic space, which browsers print as it is (六、　其他…).
 _BREAK_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[^\S\n]*\n\s*(?=[{_CJK}])")
-_SPACES = re.compile(r"\s+")
+_SPACES = re.compile(r"[^\S\u3000]+")
 _BREAK = "\n"
 # Marks the cells of a table nested in a cell: they stay apart by a space even between CJK.
 _NESTED_CELL = "\ue000"

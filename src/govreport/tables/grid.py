@@ -109,10 +109,13 @@ def grid_rows(doc: Document) -> list[GridRow]:
 
 
 def _join_broken_row(before: list[GridRow], after: list[GridRow]) -> None:
-    """A row broken by a page: the last row of one piece of a table and the first of the
-    next are one row where one of the two prints nothing in its value slots (its label's
-    other half): the two labels are joined on the row that prints the values."""
+    """A row broken by a page: the last row of a table's piece on one page and the first of
+    its piece on the next are one row where one of the two prints nothing in its value slots
+    (its label's other half): the two labels are joined on the row that prints the values."""
     last, first = before[-1], after[0]
+    pages = (last.slots[0].loc.page, first.slots[0].loc.page)
+    if None in pages or pages[1] != pages[0] + 1:
+        return  # tables of one page, or of a web page or a Word file: no page breaks them
     if not (last.label and first.label) or _prints(last) == _prints(first):
         return
     if _prints(last):
