@@ -44,6 +44,7 @@ _EVIDENCE_CONFIDENCE = 0.85  # a row's reading chosen, or a lost cell filled, by
 # values that may be another row's (after a label that printed none) in a table no identity checks
 # (table 2): below the review line wherever they are read
 _UNCHECKED_PLACING = 0.6
+_PRINTED_SHARE = 0.75  # of a table's rows printing numbers, for an all-blank row among them to be doubtful
 
 _PART_OF_TABLE = {"t2": 2, "t3": 3, "t4": 4}
 
@@ -64,6 +65,7 @@ class TableReading:
     # and these values be the row before's
     displaced_rows: set[str] = field(default_factory=set)
     checked: bool = True  # identities check how its values are placed in rows (not in table 2)
+    blank_rows: set[str] = field(default_factory=set)  # rows of blank cells among printed ones (``_blank_rows``)
 
 
 @dataclass
@@ -116,7 +118,19 @@ def _read_by_grid(match: GridMatch, form: TableForm, checks: dict[str, RowCheck]
         if row.key in match.rows
     }
     fuzzy = {key: score for key, score in match.scores.items() if score < 1.0}
-    return TableReading(rows, "grid", fuzzy_rows=fuzzy, unlabelled_rows=set(match.unlabelled))
+    return TableReading(
+        rows, "grid", fuzzy_rows=fuzzy, unlabelled_rows=set(match.unlabelled), blank_rows=_blank_rows(match.rows)
+    )
+
+
+def _blank_rows(rows: dict[str, list[Item]]) -> set[str]:
+    """Rows of a recognized grid (a scan) whose every slot is blank where the other rows
+    print their numbers: more likely a row the grid split (a page, a misread rule) than a
+    row the report left blank."""
+    blank = {key for key, items in rows.items() if items and all(i.cell and i.digits is None for i in items)}
+    recognized = any(i.confidence < 1.0 for items in rows.values() for i in items)
+    printed = len(rows) - len(blank)
+    return blank if recognized and printed >= _PRINTED_SHARE * len(rows) else set()
 
 
 # ---------------------------------------------------------------- readings by label
@@ -179,7 +193,14 @@ def _read_by_labels(
             continue
         rows[row.key] = row_readings(items, len(row.columns), slots=_slots(row), check=checks.get(row.key))
     model_rows = {a.row.key: a.score for a in anchors if a.method == "model"}
-    return TableReading(rows, "labels", model_rows=model_rows, unlabelled_rows=placed, displaced_rows=after_empty)
+    return TableReading(
+        rows,
+        "labels",
+        model_rows=model_rows,
+        unlabelled_rows=placed,
+        displaced_rows=after_empty,
+        blank_rows=_blank_rows(segments),
+    )
 
 
 # ---------------------------------------------------------------- table 2 (no identities)
@@ -490,6 +511,8 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
             confidence = min(confidence, 0.8)
         if row_key in reading.displaced_rows:
             confidence = min(confidence, 0.8 if reading.checked else _UNCHECKED_PLACING)
+        if row_key in reading.blank_rows:
+            confidence = min(confidence, _UNCHECKED_PLACING)
         if cell.evidence:  # decided outside its table cell: never as sure as a printed cell
             confidence = min(confidence, _EVIDENCE_CONFIDENCE)
         out.append(
@@ -537,6 +560,8 @@ def _note(reading: TableReading, row_key: str) -> str | None:
         return "row label not recognized; placed by the form's row order"
     if row_key in reading.displaced_rows:
         return "the row label before printed no values: these may be its"
+    if row_key in reading.blank_rows:
+        return "a row of blank cells among printed rows: the grid may have split a row"
     if row_key in reading.fuzzy_rows:
         return f"row label matched approximately ({reading.fuzzy_rows[row_key]:.2f})"
     return None
