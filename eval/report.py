@@ -14,7 +14,10 @@ fixture printed with a blank after each heading numeral's 、, the gold's headin
 renditions need Chromium and a CJK font and are skipped without them.
 
 Issue 9's layout classes (``eval/variations.py``) are formats too: ``md-txt``,
-``md-headings``, ``html-txt``, ``converter-md``, ``md-html-tables``, ``negative-runs``, ``lost-cell``.
+``md-headings``, ``html-txt``, ``converter-md``, ``md-html-tables``, ``negative-runs``, ``lost-cell``,
+``merged-labels``, and the printed-table classes ``label-styles``, ``cell-formats``,
+``header-variants`` and ``table-pieces``, each as HTML and as ``-docx``, ``-md``, ``-txt`` (a cell
+per line) and ``-run`` (each row's cells run together).
 
 Writes ``report.md``, ``report.json`` and PNG plots: accuracy per input format and group
 (tables, sections, meta, prose), identity precision/recall, the silent error rate (wrong
