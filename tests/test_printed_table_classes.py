@@ -41,6 +41,15 @@ def _variant(name: str, fixture: str, folder: Path) -> Variant:
     return next(v for v in variants(name, folder) if v.case.name == fixture)
 
 
+def test_a_label_cell_beside_its_value_cell_is_no_sentence(tmp_path: Path) -> None:
+    """``一、本年新收政府信息公开申请数量 | 23件`` reads like "new applications: 23" but is a row of
+    table 3; r008's prose states no such figure."""
+    variant = _variant("cell-formats", "real-r008", tmp_path)
+    assert "23件" in variant.path.read_text(encoding="utf-8")
+    facts = {f.key: f.value for f in extract(variant.path, labeller="rules").facts}
+    assert facts["prose.applications_received"] is None
+
+
 def test_a_blank_column_among_the_values_is_no_value_slot(tmp_path: Path) -> None:
     """Word tables carry blank columns; one inside table 4's value row (r004 prints its last
     five cells blank) once shifted every value by one."""
