@@ -37,6 +37,17 @@ def test_every_fixture_reads_back_exactly_from_a_grid(tmp_path: Path, name: str,
         assert wrong == {}, variant.case.name
 
 
+@pytest.mark.parametrize("writer", ["-txt", "-run"])
+@pytest.mark.parametrize("name", list(TABLE_CHANGES))
+def test_text_dumps_leave_what_they_cannot_read_empty(tmp_path: Path, name: str, writer: str) -> None:
+    """Without a grid a blank cell leaves no trace, so some rows read several ways: those
+    cells stay empty and listed, never a wrong number."""
+    for variant in variants(f"{name}{writer}", tmp_path):
+        wrong, silent = _read(variant)
+        assert silent == {}, variant.case.name
+        assert all(read is None for _, read in wrong.values()), variant.case.name
+
+
 def _variant(name: str, fixture: str, folder: Path) -> Variant:
     return next(v for v in variants(name, folder) if v.case.name == fixture)
 
@@ -57,6 +68,37 @@ def test_a_blank_column_among_the_values_is_no_value_slot(tmp_path: Path) -> Non
     for variant in made:
         wrong, _ = _read(variant)
         assert wrong == {}, variant.case.name
+
+
+def test_a_count_with_separators_or_its_unit_on_a_line_of_its_own(tmp_path: Path) -> None:
+    """A Word dump's cell lines ``9,487`` (once read as 9 and 487) and ``2776件`` (once taken
+    for a count in a sentence and skipped)."""
+    variant = _variant("cell-formats-txt", "real-r002", tmp_path)
+    lines = variant.path.read_text(encoding="utf-8").splitlines()
+    assert "\t9,487" in lines and "\t2776件" in lines
+    values = extract(variant.path, labeller="rules").values
+    assert (values["t2.license.decisions"], values["t2.penalty.decisions"]) == (9487, 2776)
+
+
+def test_table_4_printed_as_two_tables_in_a_text_dump(tmp_path: Path) -> None:
+    """行政复议 and 行政诉讼 as two tables, each under its own header: all fifteen cells."""
+    for variant in variants("table-pieces-txt", tmp_path):
+        result = extract(variant.path, labeller="rules")
+        t4 = {k: v for k, v in variant.case.values.items() if k.startswith("t4.") and v is not None}
+        if len(t4) < 15:
+            continue  # blank cells leave no line: which are blank is not printed
+        assert {k: result.values[k] for k in t4} == t4, variant.case.name
+
+
+@pytest.mark.parametrize("name", ["label-styles-run", "header-variants-run"])
+def test_bracketed_numbers_and_serials_in_run_together_rows_are_no_values(tmp_path: Path, name: str) -> None:
+    """``0000000`` then ``(2)其他法律…`` (r002 numbers its rows (1), (2)…) and ``106.属于四类…``
+    (a 序号 column glued to the row's 6.): the 2 and the 10 belong to no row's values."""
+    variant = _variant(name, "real-r002", tmp_path)
+    text = variant.path.read_text(encoding="utf-8")
+    assert "(2)其他法律" in text or "106.属于四类" in text
+    wrong, _ = _read(variant)
+    assert wrong == {}
 
 
 def test_a_header_row_is_no_value_row_whatever_its_label(tmp_path: Path) -> None:
