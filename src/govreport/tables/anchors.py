@@ -153,6 +153,7 @@ def find_anchors(doc: Document, start: int, end: int, form: TableForm) -> list[A
 # ``5`` in ``5（三）不予公开1.属于国家秘密``
 _SERIAL = re.compile(r"\d{1,3}")
 _BRACKETED_NUMBER = re.compile(r"[(（]\d{1,2}[)）]")
+_SERIAL_HEAD_MAX = 40  # a serial and a group's label; further into a line, digits are values
 
 
 def _serial_start(doc: Document, start: int) -> int:
@@ -160,7 +161,7 @@ def _serial_start(doc: Document, start: int) -> int:
     row) printed at the start of its text line, which is never a value of the row before. In a
     cell of a tab-separated row, digits before the label are the cell before's, run into it."""
     line = doc.units[doc.unit_at(start)]
-    if line.row_id is not None:
+    if line.row_id is not None or start - line.start > _SERIAL_HEAD_MAX:
         return start
     head = nfkc_digits(doc.text[line.start : start]).strip()
     serial = _SERIAL.match(head)
