@@ -10,6 +10,7 @@ import pytest
 
 from eval.variations import GENERATORS, TABLE_CHANGES, Variant, variants
 from govreport.evaluate import flagged_keys
+from govreport.ingest.html import _visible_chars
 from govreport.pipeline import extract
 
 TABLE = ("t2.", "t3.", "t4.")
@@ -108,6 +109,12 @@ def test_a_header_row_is_no_value_row_whatever_its_label(tmp_path: Path) -> None
     assert "3  、  其  他" in variant.path.read_text(encoding="utf-8")
     wrong, _ = _read(variant)
     assert wrong == {}
+
+
+def test_an_entity_counts_as_the_character_it_prints() -> None:
+    """Word's pages pad every cell with &nbsp;: counted as six characters, the page looked as
+    if the fast parser had lost most of it, and every such page went to the slow one."""
+    assert _visible_chars("<td><p><span>&nbsp;5&nbsp;<o:p></o:p></span></p></td>") == 1
 
 
 def test_every_class_is_a_format_of_the_benchmark_report() -> None:
