@@ -187,5 +187,7 @@ def header_stretches(doc: Document, start: int, end: int, cores: tuple[str, ...]
             runs[-1][1] = max(runs[-1][1], b)
         else:
             runs.append([a, b])
+    if not runs:
+        return []
     ends = [region.doc_end(b) for _, b in runs]
     return list(zip(ends, [*(region.doc_offset(a) for a, _ in runs[1:]), end], strict=True))
