@@ -36,7 +36,8 @@ with each row's cells run together (``-run``):
   right) and a blank row, table 3's header repeated after a page break;
 - ``table-pieces``: table 2 as one table per clause, table 3 over two tables (header repeated),
   table 4 as its 行政复议 and 行政诉讼 tables, the caption in a merged first row, rows in reverse
-  order inside their group.
+  order inside their group;
+- ``framed-docx``: the report's DOCX inside the one cell of a layout table, its tables nested there.
 
     python eval/variations.py --out /tmp/variants     # write every variant of every fixture
 """
@@ -56,7 +57,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "tests"))
 
+import docx  # noqa: E402
 from conftest import GOLD, GoldCase, gold_cases  # noqa: E402
+from docx.oxml.ns import qn  # noqa: E402
 
 from govreport.form.catalog import FORMS, T4  # noqa: E402
 from govreport.render import ReportSpec, render_docx, render_html  # noqa: E402
@@ -632,6 +635,22 @@ TABLE_CHANGES: dict[str, TableChange] = {
 PAGE_MARKUP: dict[str, Callable[[str], str]] = {"cell-formats": _word_cell_markup}
 
 
+def make_framed_docx(case: GoldCase, folder: Path) -> Variant | None:
+    """The report's DOCX moved into the one cell of a table: Word layout tables frame whole
+    reports, their form tables nested inside."""
+    spec = _spec(case)
+    if spec.template is None:
+        return None
+    path = render_docx(spec, folder / f"{case.name}.framed.docx")
+    document = docx.Document(str(path))
+    content = [el for el in document.element.body if el.tag in (qn("w:p"), qn("w:tbl"))]
+    frame = document.add_table(rows=1, cols=1).cell(0, 0)._tc
+    for element in content:
+        frame.append(element)  # moves it from the body into the cell
+    document.save(str(path))
+    return _same(case, path)
+
+
 # how each class is written: as an HTML page, a DOCX, converter markdown, a Word document dumped
 # to text (a cell per line) and a crawled page (each row's cells run together)
 WRITERS = ("", "-docx", "-md", "-txt", "-run")
@@ -666,6 +685,7 @@ GENERATORS: dict[str, Callable[[GoldCase, Path], Variant | None]] = {
     "lost-cell": make_lost_cell,
     "merged-labels": make_merged_labels,
     **{f"{name}{writer}": _printed_class(name, writer) for name in TABLE_CHANGES for writer in WRITERS},
+    "framed-docx": make_framed_docx,
 }
 
 

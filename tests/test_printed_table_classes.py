@@ -10,6 +10,7 @@ import pytest
 
 from eval.variations import GENERATORS, TABLE_CHANGES, Variant, variants
 from govreport.evaluate import flagged_keys
+from govreport.ingest import load
 from govreport.ingest.html import _visible_chars
 from govreport.pipeline import extract
 
@@ -109,6 +110,16 @@ def test_a_header_row_is_no_value_row_whatever_its_label(tmp_path: Path) -> None
     assert "3  、  其  他" in variant.path.read_text(encoding="utf-8")
     wrong, _ = _read(variant)
     assert wrong == {}
+
+
+def test_a_report_framed_in_a_word_table_keeps_its_tables(tmp_path: Path) -> None:
+    """The form tables nested in a layout table's cell are tables, not that cell's text."""
+    made = list(variants("framed-docx", tmp_path))
+    assert len(made) >= 5
+    for variant in made:
+        assert len(load(variant.path).tables) >= 3, variant.case.name
+        wrong, _ = _read(variant)
+        assert wrong == {}, variant.case.name
 
 
 def test_an_entity_counts_as_the_character_it_prints() -> None:
