@@ -122,6 +122,15 @@ def test_a_report_framed_in_a_word_table_keeps_its_tables(tmp_path: Path) -> Non
         assert wrong == {}, variant.case.name
 
 
+def test_a_merged_label_naming_other_and_total_rows_is_no_header(tmp_path: Path) -> None:
+    """（六）其他处理 and （七）总计 in one merged label print 其他 and 总计, two of table 3's
+    column labels, yet label value rows: table 3 stays read from its grid."""
+    for variant in variants("merged-labels", tmp_path):
+        result = extract(variant.path, labeller="rules")
+        t3 = [c for c in result.cells if c.key.startswith("t3.") and c.value is not None]
+        assert t3 and all(c.note != "read by order" for c in t3), variant.case.name
+
+
 def test_an_entity_counts_as_the_character_it_prints() -> None:
     """Word's pages pad every cell with &nbsp;: counted as six characters, the page looked as
     if the fast parser had lost most of it, and every such page went to the slow one."""

@@ -35,8 +35,9 @@ _VALUE_CJK = frozenset("万元件个条项次人一")
 _HEADING_LABEL_MAX = 40
 # labels of table 4's header; two of them make a header row of table 4
 _T4_HEADER = ("结果维持", "结果纠正", "其他结果", "尚未审结", "未经复议直接起诉", "复议后起诉")
-# labels of table 3's header; a row naming two of them is a header row, whatever its blank slots
-_T3_HEADER = ("申请人情况", "法人或其他组织", *(c.label for c in T3_COLUMNS))
+# labels of table 3's header no row label prints (其他 and 总计 are in 其他处理 and (七)总计);
+# a row naming two of them is a header row, whatever its blank slots
+_T3_HEADER = ("申请人情况", "法人或其他组织", *(c.label for c in T3_COLUMNS if c.label not in ("其他", "总计")))
 _MAX_COLUMNS = 200  # a wider grid is not a form table (and is not walked slot by slot)
 
 
