@@ -23,8 +23,11 @@ and those classes typeset by ``eval/layout_text.py``: ``layout-text`` (cells cen
 ``layout-text-top`` and ``labels-apart-text`` (each table's labels, then its numbers).
 
 Issue 9's layout classes (``eval/variations.py``) are formats too: ``md-txt``,
-``md-headings``, ``html-txt``, ``converter-md``, ``md-html-tables``, ``negative-runs``, ``lost-cell``;
-the wording classes (``eval/rewording.py``) too: ``wording-title``, ``wording-headings``, ``wording-prose``.
+``md-headings``, ``html-txt``, ``converter-md``, ``md-html-tables``, ``negative-runs``, ``lost-cell``,
+``merged-labels``, and the printed-table classes ``label-styles``, ``cell-formats``,
+``header-variants`` and ``table-pieces``, each as HTML and as ``-docx``, ``-md``, ``-txt`` (a cell
+per line) and ``-run`` (each row's cells run together), and ``framed-docx``; the wording classes
+(``eval/rewording.py``) too: ``wording-title``, ``wording-headings``, ``wording-prose``.
 
 Writes ``report.md``, ``report.json`` and PNG plots: accuracy per input format and group
 (tables, sections, meta, prose), identity precision/recall, the silent error rate (wrong

@@ -655,6 +655,20 @@ def _clause_before(norm: str, pos: int, limit: int = 20) -> str:
     return chunk[cut + 1 :]
 
 
+# the next cell of a table row: a number alone or with its count unit (not ``2、`` nor ``2020年``)
+_NEXT_CELL = re.compile(r"\s*\d[\d,.]*(?:[件个条项次]|\s|$)")
+
+
+def _table_row(ctx: _Text, start: int, end: int) -> bool:
+    """A match that is a table row's label and first cell, never a sentence of the prose: it runs
+    from one grid cell into another (``新收政府信息公开申请数量 | 23件``), or, in text, the next
+    cell's number follows it (``…申请数量23件0件0件``, or a cell per line)."""
+    first, last = ctx.unit_index(start), ctx.unit_index(end - 1)
+    if first != last and (ctx.units[first].slot or ctx.units[last].slot):
+        return True
+    return _NEXT_CELL.match(ctx.norm, end) is not None
+
+
 def _search(ctx: _Text, key: str, patterns, reject: re.Pattern[str], value_of) -> Value:
     for lo, hi in _regions(ctx, key):
         for pattern in patterns:
@@ -663,6 +677,8 @@ def _search(ctx: _Text, key: str, patterns, reject: re.Pattern[str], value_of) -
                 if reject.search(context):
                     continue
                 if not pattern.zero and _NEGATED.search(_clause_before(ctx.norm, m.start(), 4)):
+                    continue
+                if _table_row(ctx, m.start(), m.end()):
                     continue
                 value = 0 if pattern.zero else value_of(m)
                 if value is None:

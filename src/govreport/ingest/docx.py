@@ -99,11 +99,20 @@ def build_table(tbl: etree._Element, index: int, parent: object) -> Table | None
     return table
 
 
+def _is_layout_table(tbl: etree._Element) -> bool:
+    """A table holding a real table (two rows or more) only lays the page out (as in HTML)."""
+    return any(len(inner.findall(_TR)) >= 2 for inner in tbl.iterdescendants(_TBL))
+
+
 def _body_items(body: etree._Element) -> list[etree._Element]:
-    """Body-level paragraphs and tables in order, looking inside content controls (w:sdt)."""
+    """Body-level paragraphs and tables in order, looking inside content controls (w:sdt)
+    and into the cells of layout tables (a report framed in a table holds its tables there)."""
     items: list[etree._Element] = []
     for child in body:
-        if child.tag in (_P, _TBL):
+        if child.tag == _TBL and _is_layout_table(child):
+            for tc in (tc for tr in child.iterchildren(_TR) for tc in tr.iterchildren(_TC)):
+                items.extend(_body_items(tc))
+        elif child.tag in (_P, _TBL):
             items.append(child)
         elif child.tag == _SDT:
             content = child.find(_SDT_CONTENT)

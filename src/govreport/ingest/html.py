@@ -6,6 +6,7 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html import unescape
 
 import lxml.html
 from lxml import etree
@@ -85,8 +86,9 @@ def _chars(root: etree._Element) -> int:
 
 
 def _visible_chars(text: str) -> int:
-    """Characters of the page outside tags, scripts and styles: what a parse should keep, roughly."""
-    return len(_SPACES.sub("", _TAG.sub("", _INVISIBLE.sub("", text))))
+    """Characters of the page outside tags, scripts and styles: what a parse should keep, roughly.
+    An entity is the one character it prints (Word's pages pad every cell with ``&nbsp;``)."""
+    return len(_SPACES.sub("", unescape(_TAG.sub("", _INVISIBLE.sub("", text)))))
 
 
 def _is_furniture(el: etree._Element) -> bool:

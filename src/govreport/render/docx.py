@@ -12,7 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from govreport.render.layout import Heading, LayoutCell, Paragraph, TableLayout, Title, document_blocks
+from govreport.render.layout import Block, Heading, LayoutCell, Paragraph, TableLayout, Title, document_blocks
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -23,11 +23,12 @@ if TYPE_CHECKING:
 _EAST_ASIAN_FONT = "SimSun"
 
 
-def render_docx(spec: ReportSpec, path: str | Path) -> Path:
-    """Write the report to ``path`` (.docx) and return the path."""
+def render_docx(spec: ReportSpec, path: str | Path, blocks: list[Block] | None = None) -> Path:
+    """Write the report to ``path`` (.docx) and return the path (``blocks``: its outline
+    as ``document_blocks`` makes it, or a variation of that outline)."""
     doc = Document()
     _use_cjk_font(doc)
-    for block in document_blocks(spec):
+    for block in blocks or document_blocks(spec):
         if isinstance(block, Title):
             _add_text(doc, block.text, bold=True, size=18, center=True)
         elif isinstance(block, Heading):

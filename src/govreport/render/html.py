@@ -7,6 +7,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from govreport.render.layout import (
+    Block,
     Heading,
     LayoutCell,
     Paragraph,
@@ -31,9 +32,10 @@ td.head, td.value { text-align: center; }
 """
 
 
-def render_html(spec: ReportSpec) -> str:
-    """A complete, deterministic HTML page for the report."""
-    body = [_block_html(block) for block in document_blocks(spec)]
+def render_html(spec: ReportSpec, blocks: list[Block] | None = None) -> str:
+    """A complete, deterministic HTML page for the report (``blocks``: its outline as
+    ``document_blocks`` makes it, or a variation of that outline)."""
+    body = [_block_html(block) for block in blocks or document_blocks(spec)]
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -48,7 +50,7 @@ def render_html(spec: ReportSpec) -> str:
     )
 
 
-def _block_html(block: Title | Heading | Paragraph | TableLayout) -> str:
+def _block_html(block: Block) -> str:
     if isinstance(block, Title):
         return f"<h1>{escape(block.text)}</h1>"
     if isinstance(block, Heading):
@@ -77,4 +79,5 @@ def _cell_html(cell: LayoutCell) -> str:
     if cell.colspan > 1:
         attrs += f' colspan="{cell.colspan}"'
     kind = "value" if cell.key is not None else "head" if cell.header else "label"
-    return f'<td class="{kind}"{attrs}>{escape(cell.text)}</td>'
+    text = escape(cell.text).replace("\n", "<br>")  # a line broken inside the cell
+    return f'<td class="{kind}"{attrs}>{text}</td>'

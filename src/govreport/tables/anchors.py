@@ -9,12 +9,14 @@ into the next label (``00000002.其他…``: the ``2.`` is the label's).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from govreport.document import Document
 from govreport.form.catalog import Row, TableForm
+from govreport.tables.items import nfkc_digits
 from govreport.text import squash_with_map
 
 _FUZZY_MIN_SCORE = 85.0  # partial-ratio score for an OCR-damaged label
@@ -55,9 +57,17 @@ class SquashedRegion:
         return found
 
 
+_NUMERALS = "一二三四五六七八九十"
+
+
 def _prefix_variants(prefix: str) -> tuple[str, ...]:
+    """The ways a row's own numbering is printed: ``1.`` as ``1、`` or ``(1)`` (``①`` squashes
+    to a bare digit, too weak to take), ``(一)`` as ``(1)``."""
     if prefix.endswith("."):
-        return (prefix, prefix[:-1] + "、", prefix[:-1] + ",", prefix[:-1] + ":")
+        number = prefix[:-1]
+        return (prefix, number + "、", number + ",", number + ":", f"({number})")
+    if prefix.startswith("(") and prefix[1:-1] in _NUMERALS:
+        return (prefix, f"({_NUMERALS.index(prefix[1:-1]) + 1})")
     return (prefix,) if prefix else ()
 
 
@@ -163,17 +173,52 @@ def find_anchors(doc: Document, start: int, end: int, form: TableForm) -> list[A
             chosen[index] = pick
             taken.append(pick)
     anchors = [
-        Anchor(form.rows[i], region.doc_offset(m.start), region.doc_end(m.end), m.score) for i, m in chosen.items()
+        Anchor(form.rows[i], _serial_start(doc, region.doc_offset(m.start)), region.doc_end(m.end), m.score)
+        for i, m in chosen.items()
     ]
     return sorted(anchors, key=lambda a: a.start)
+
+
+# a serial number (序号 column) starting a line; after it, the row's label, or its group's
+# label first, printing no digit but a bracketed numbering: ``10`` in ``106.属于四类过程性信息``,
+# ``5`` in ``5（三）不予公开1.属于国家秘密``
+_SERIAL = re.compile(r"\d{1,3}")
+_BRACKETED_NUMBER = re.compile(r"[(（]\d{1,2}[)）]")
+_SERIAL_HEAD_MAX = 40  # a serial and a group's label; further into a line, digits are values
+
+
+def _serial_start(doc: Document, start: int) -> int:
+    """Where a label starts, taking in the serial number (a 序号 column run together with the
+    row) printed at the start of its text line, which is never a value of the row before. In a
+    cell of a tab-separated row, digits before the label are the cell before's, run into it."""
+    line = doc.units[doc.unit_at(start)]
+    if line.row_id is not None or start - line.start > _SERIAL_HEAD_MAX:
+        return start
+    head = nfkc_digits(doc.text[line.start : start]).strip()
+    serial = _SERIAL.match(head)
+    if serial is None or any(ch.isdigit() for ch in _BRACKETED_NUMBER.sub("", head[serial.end() :])):
+        return start
+    return line.start
 
 
 def _overlaps(match: _Match, taken: list[_Match]) -> bool:
     return any(match.start < t.end and t.start < match.end for t in taken)
 
 
-def header_end(doc: Document, start: int, end: int, cores: tuple[str, ...]) -> int | None:
-    """Document offset just after the last header label in the region (values follow it)."""
+def header_stretches(doc: Document, start: int, end: int, cores: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Document spans where values follow the header labels in the region: after each run of
+    labels (labels with no digit between them) up to the next run, the last to the region's end.
+    A table printed in pieces prints its header again before each (table 4 as its 行政复议 and
+    its 行政诉讼 tables, one after the other)."""
     region = SquashedRegion(doc, start, end)
-    last = max((pos + len(core) for core in cores for pos in region.find_all(core)), default=None)
-    return None if last is None else region.doc_end(last)
+    hits = sorted((pos, pos + len(core)) for core in cores for pos in region.find_all(core))
+    runs: list[list[int]] = []
+    for a, b in hits:
+        if runs and not any(ch.isdigit() for ch in region.text[runs[-1][1] : a]):
+            runs[-1][1] = max(runs[-1][1], b)
+        else:
+            runs.append([a, b])
+    if not runs:
+        return []
+    ends = [region.doc_end(b) for _, b in runs]
+    return list(zip(ends, [*(region.doc_offset(a) for a, _ in runs[1:]), end], strict=True))

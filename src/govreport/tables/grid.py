@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from govreport.document import Block, Cell, Document, Table, TextBlock, Unit
-from govreport.form.catalog import Row, TableForm
+from govreport.form.catalog import T3_COLUMNS, Row, TableForm
 from govreport.tables.items import PLACEHOLDERS, Item, items_between
 from govreport.text import is_cjk, nfkc, squash
 
@@ -35,6 +35,9 @@ _VALUE_CJK = frozenset("万元件个条项次人一")
 _HEADING_LABEL_MAX = 40
 # labels of table 4's header; two of them make a header row of table 4
 _T4_HEADER = ("结果维持", "结果纠正", "其他结果", "尚未审结", "未经复议直接起诉", "复议后起诉")
+# labels of table 3's header no row label prints (其他 and 总计 are in 其他处理 and (七)总计);
+# a row naming two of them is a header row, whatever its blank slots
+_T3_HEADER = ("申请人情况", "法人或其他组织", *(c.label for c in T3_COLUMNS if c.label not in ("其他", "总计")))
 _MAX_COLUMNS = 200  # a wider grid is not a form table (and is not walked slot by slot)
 
 
@@ -88,6 +91,7 @@ def grid_rows(doc: Document) -> list[GridRow]:
         if not isinstance(block, Table) or not block.grid or block.n_cols > _MAX_COLUMNS:
             continue
         table_index = tables.index(block)
+        padding = _padding_columns(block)
         t4_header = False
         rows: list[GridRow] = []
         squashed: dict[int, str] = {}  # a merged label counts in every row it spans: squashed once
@@ -95,8 +99,15 @@ def grid_rows(doc: Document) -> list[GridRow]:
             text_at = [i for i, c in enumerate(cells) if _is_text_cell(c.text)]
             last_text = text_at[-1] if text_at else -1
             label = "".join(_squashed(c, squashed) for c in cells[: last_text + 1])
-            slots = [unit_of[id(c.loc)] for c in cells[last_text + 1 :] if c.row == r and id(c.loc) in unit_of]
-            if slots and (label or any(_has_digit(u.text) for u in slots)):  # blanks after a header are no row
+            slots = [
+                unit_of[id(c.loc)]
+                for c in cells[last_text + 1 :]
+                if c.row == r and id(c.loc) in unit_of and not (c.colspan == 1 and c.col in padding)
+            ]
+            t3_header = sum(h in label for h in _T3_HEADER) >= 2
+            if (
+                slots and not t3_header and (label or any(_has_digit(u.text) for u in slots))
+            ):  # blanks after a header are no row
                 label_cells = tuple(id(c) for c in cells[: last_text + 1])
                 rows.append(GridRow(table_index, r, label, slots, t4_header=t4_header, label_cells=label_cells))
             t4_header = t4_header or sum(h in label for h in _T4_HEADER) >= 2
@@ -128,6 +139,18 @@ def _join_broken_row(before: list[GridRow], after: list[GridRow]) -> None:
 
 def _prints(row: GridRow) -> bool:
     return any(nfkc(u.text).strip() not in PLACEHOLDERS for u in row.slots)
+
+
+def _padding_columns(table: Table) -> set[int]:
+    """Columns no cell of their own prints anything in, header included: the blank columns
+    Word tables carry, which are no value slots. An OCR cell that read as blank is not
+    sure to be blank, so a column holding one is never padding."""
+    blank: set[int] = set()
+    printed: set[int] = set()
+    for cell in table.cells:
+        if cell.colspan == 1:
+            (blank if not cell.text.strip() and cell.confidence == 1.0 else printed).add(cell.col)
+    return blank - printed
 
 
 def _squashed(cell: Cell, done: dict[int, str]) -> str:

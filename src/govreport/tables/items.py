@@ -14,13 +14,21 @@ from dataclasses import dataclass, replace
 from govreport.document import Document, Location
 from govreport.text import cjk_count, is_cjk, nfkc
 
+
 # a number or a digit run; inner blanks are kept (``23 0 00 0 023``), and so are minus
-# signs glued inside a run (``12-30``: the 2019 form's 本年增/减 may be negative); a unit may follow
-_NUMBER = re.compile(
-    r"(?<![\d.])(?P<sign>[-−－])?"
-    r"(?P<body>\d+(?:(?:[ \t\u3000]+|[-−－])\d+)*(?:\.\d+)?)"
-    r"(?:[ \t\u3000]*(?P<unit>万元|万|元))?"
-)
+# signs glued inside a run (``12-30``: the 2019 form's 本年增/减 may be negative); a unit may follow.
+# Where the text has a comma, a number grouped in thousands (``9,487``, ``1,234.50``) is one number
+# (the grouping costs the common text a third of the matching time, so it is only tried there).
+def _number_pattern(digits: str) -> re.Pattern[str]:
+    return re.compile(
+        r"(?<![\d.])(?P<sign>[-−－])?"
+        rf"(?P<body>{digits}(?:(?:[ \t\u3000]+|[-−－]){digits})*(?:\.\d+)?)"
+        r"(?:[ \t\u3000]*(?P<unit>万元|万|元))?"
+    )
+
+
+_NUMBER = _number_pattern(r"\d+")
+_GROUPED_NUMBER = _number_pattern(r"(?:\d{1,3}(?:,\d{3}(?!\d))+|\d+)")
 _RUN_PARTS = re.compile(r"[ \t\u3000]+|(?=[-−－])")
 _SIGNS = "-−－"
 # what a cell prints where there is nothing: blank, slash, dash, 无
@@ -56,20 +64,38 @@ _PROSE_NUMBER_AFTER = frozenset("年月日号时%％个件条次项万亿余多"
 _PROSE_NUMBER_BEFORE = frozenset("第约近超共计")
 
 
+# the units a table cell may print its count with (``2件``)
+_CELL_UNITS = frozenset("件个条项次")
+
+
 def _is_prose_number(text: str, start: int, end: int) -> bool:
     after = text[end : end + 1]
     before = text[start - 1 : start] if start else ""
+    if after in _CELL_UNITS and _count_cell(text, start, end + 1):
+        return False
     return after in _PROSE_NUMBER_AFTER or before in _PROSE_NUMBER_BEFORE
 
 
+def _count_cell(text: str, start: int, stop: int) -> bool:
+    """A count with its unit (``text[start:stop]``) printed as a table cell: alone on its line,
+    or beside another cell's number (``2件0件0件``), where a sentence has words around it."""
+    before, after = text[:start].rstrip()[-1:], text[stop:].lstrip()[:1]
+    alone = not before and not after
+    return alone or after.isdigit() or after in _SIGNS or before in _CELL_UNITS
+
+
 def _is_numbering(text: str, start: int, end: int) -> bool:
-    """A list number of a label (``6.属于…``, ``2、重复申请``), not a value."""
-    return end - start <= 2 and text[end : end + 1] in (".", "、", "．") and is_cjk(text[end + 1 : end + 2] or "a")
+    """A list number of a label (``6.属于…``, ``2、重复申请``, ``（3）不予公开``), not a value."""
+    if end - start > 2:
+        return False
+    bracketed = text[start - 1 : start] in ("(", "（") and text[end : end + 1] in (")", "）")
+    after = text[end + 1 : end + 2] or "a"
+    return (bracketed or text[end : end + 1] in (".", "、", "．")) and is_cjk(after)
 
 
 def _number_items(text: str, offset: int, loc: Location, cell: bool, confidence: float = 1.0) -> list[Item]:
     items = []
-    for match in _NUMBER.finditer(text):
+    for match in (_GROUPED_NUMBER if "," in text else _NUMBER).finditer(text):
         if _is_numbering(text, match.start(), match.end()):
             continue
         if not cell and not match.group("unit") and _is_prose_number(text, match.start(), match.end()):
@@ -106,7 +132,7 @@ def _run(body: str, signed: bool) -> tuple[str, tuple[int, ...], tuple[int, ...]
             part = part[1:]
         elif digits:
             breaks.append(len(digits))
-        digits += part
+        digits += part.replace(",", "")  # thousands separators
     return digits, tuple(breaks), tuple(signs)
 
 

@@ -24,7 +24,7 @@ from govreport.document import Document
 from govreport.form.catalog import APPLICANT_COLUMNS, FORMS, Row, TableForm, Template
 from govreport.identities import Identity, identities
 from govreport.schema import Finding, Method, Provenance, Value
-from govreport.tables.anchors import Anchor, find_anchors, header_end
+from govreport.tables.anchors import Anchor, find_anchors, header_stretches
 from govreport.tables.evidence import decide, stated
 from govreport.tables.grid import GridMatch, covers, match_grids
 from govreport.tables.items import Item, items_between
@@ -376,12 +376,14 @@ def _map_t4(
     doc: Document, region: tuple[int, int], form: TableForm, grid: GridMatch | None, claimed: set[int]
 ) -> list[Value]:
     """Table 4 from the value rows under its grid header, else the values after its
-    header labels in the text, leaving out cells another table was read from."""
+    header labels in the text (after each printing of them), leaving out cells another
+    table was read from."""
     rows: dict[str, RowReadings] = {}
     if grid:
         rows["all"] = row_readings(grid.rows["all"], 15, check=_t4_check())
-    elif (start := header_end(doc, region[0], region[1], form.header_cores)) is not None:
-        items = [i for i in items_between(doc, start, region[1]) if doc.unit_at(i.start) not in claimed]
+    elif stretches := header_stretches(doc, region[0], region[1], form.header_cores):
+        found = [i for a, b in stretches for i in items_between(doc, a, b)]
+        items = [i for i in found if doc.unit_at(i.start) not in claimed]
         rows["all"] = row_readings(items, 15, check=_t4_check())
     reading = TableReading(rows, "grid" if grid else "header")
     resolution = _resolve_flat_t4(form, reading)

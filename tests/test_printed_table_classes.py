@@ -1,0 +1,144 @@
+"""The ways Word and web CMSs print the form tables (eval/variations.py's ``label-styles``,
+``cell-formats``, ``header-variants``, ``table-pieces``), each made from every fixture with
+tables and written as HTML, DOCX, markdown, a Word text dump and a crawled page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from eval.variations import GENERATORS, TABLE_CHANGES, Variant, variants
+from govreport.evaluate import flagged_keys
+from govreport.ingest import load
+from govreport.ingest.html import _visible_chars
+from govreport.pipeline import extract
+
+TABLE = ("t2.", "t3.", "t4.")
+
+
+def _read(variant: Variant) -> tuple[dict, dict]:
+    """Wrong table values (gold, read) and of them those neither empty nor flagged (silent)."""
+    result = extract(variant.path, labeller="rules")
+    assert result.error is None, variant.case.name
+    values, flagged = result.values, flagged_keys(result)
+    wrong = {
+        k: (g, values.get(k)) for k, g in variant.case.values.items() if k.startswith(TABLE) and values.get(k) != g
+    }
+    silent = {k: w for k, w in wrong.items() if w[1] is not None and k not in flagged}
+    return wrong, silent
+
+
+@pytest.mark.parametrize("writer", ["", "-docx", "-md"])
+@pytest.mark.parametrize("name", list(TABLE_CHANGES))
+def test_every_fixture_reads_back_exactly_from_a_grid(tmp_path: Path, name: str, writer: str) -> None:
+    made = list(variants(f"{name}{writer}", tmp_path))
+    assert len(made) >= 5  # the class applies to several fixtures, not one
+    for variant in made:
+        wrong, _ = _read(variant)
+        assert wrong == {}, variant.case.name
+
+
+@pytest.mark.parametrize("writer", ["-txt", "-run"])
+@pytest.mark.parametrize("name", list(TABLE_CHANGES))
+def test_text_dumps_leave_what_they_cannot_read_empty(tmp_path: Path, name: str, writer: str) -> None:
+    """Without a grid a blank cell leaves no trace, so some rows read several ways: those
+    cells stay empty and listed, never a wrong number."""
+    for variant in variants(f"{name}{writer}", tmp_path):
+        wrong, silent = _read(variant)
+        assert silent == {}, variant.case.name
+        assert all(read is None for _, read in wrong.values()), variant.case.name
+
+
+def _variant(name: str, fixture: str, folder: Path) -> Variant:
+    return next(v for v in variants(name, folder) if v.case.name == fixture)
+
+
+def test_a_label_cell_beside_its_value_cell_is_no_sentence(tmp_path: Path) -> None:
+    """``一、本年新收政府信息公开申请数量 | 23件`` reads like "new applications: 23" but is a row of
+    table 3; r008's prose states no such figure."""
+    variant = _variant("cell-formats", "real-r008", tmp_path)
+    assert "23件" in variant.path.read_text(encoding="utf-8")
+    facts = {f.key: f.value for f in extract(variant.path, labeller="rules").facts}
+    assert facts["prose.applications_received"] is None
+
+
+def test_a_blank_column_among_the_values_is_no_value_slot(tmp_path: Path) -> None:
+    """Word tables carry blank columns; one inside table 4's value row (r004 prints its last
+    five cells blank) once shifted every value by one."""
+    made = [v for v in variants("header-variants", tmp_path) if v.case.name in ("real-r004", "real-r008")]
+    for variant in made:
+        wrong, _ = _read(variant)
+        assert wrong == {}, variant.case.name
+
+
+def test_a_count_with_separators_or_its_unit_on_a_line_of_its_own(tmp_path: Path) -> None:
+    """A Word dump's cell lines ``9,487`` (once read as 9 and 487) and ``2776件`` (once taken
+    for a count in a sentence and skipped)."""
+    variant = _variant("cell-formats-txt", "real-r002", tmp_path)
+    lines = variant.path.read_text(encoding="utf-8").splitlines()
+    assert "\t9,487" in lines and "\t2776件" in lines
+    values = extract(variant.path, labeller="rules").values
+    assert (values["t2.license.decisions"], values["t2.penalty.decisions"]) == (9487, 2776)
+
+
+def test_table_4_printed_as_two_tables_in_a_text_dump(tmp_path: Path) -> None:
+    """行政复议 and 行政诉讼 as two tables, each under its own header: all fifteen cells."""
+    for variant in variants("table-pieces-txt", tmp_path):
+        result = extract(variant.path, labeller="rules")
+        t4 = {k: v for k, v in variant.case.values.items() if k.startswith("t4.") and v is not None}
+        if len(t4) < 15:
+            continue  # blank cells leave no line: which are blank is not printed
+        assert {k: result.values[k] for k in t4} == t4, variant.case.name
+
+
+@pytest.mark.parametrize("name", ["label-styles-run", "header-variants-run"])
+def test_bracketed_numbers_and_serials_in_run_together_rows_are_no_values(tmp_path: Path, name: str) -> None:
+    """``0000000`` then ``(2)其他法律…`` (r002 numbers its rows (1), (2)…) and ``106.属于四类…``
+    (a 序号 column glued to the row's 6.): the 2 and the 10 belong to no row's values."""
+    variant = _variant(name, "real-r002", tmp_path)
+    text = variant.path.read_text(encoding="utf-8")
+    assert "(2)其他法律" in text or "106.属于四类" in text
+    wrong, _ = _read(variant)
+    assert wrong == {}
+
+
+def test_a_header_row_is_no_value_row_whatever_its_label(tmp_path: Path) -> None:
+    """Table 3's header row ends in 其他 (a column) above a blank slot; the 3、其他 row names
+    other.misc only by that weak word, and once lost its values to the header row."""
+    variant = _variant("label-styles-md", "seed-003", tmp_path)
+    assert "3  、  其  他" in variant.path.read_text(encoding="utf-8")
+    wrong, _ = _read(variant)
+    assert wrong == {}
+
+
+def test_a_report_framed_in_a_word_table_keeps_its_tables(tmp_path: Path) -> None:
+    """The form tables nested in a layout table's cell are tables, not that cell's text."""
+    made = list(variants("framed-docx", tmp_path))
+    assert len(made) >= 5
+    for variant in made:
+        assert len(load(variant.path).tables) >= 3, variant.case.name
+        wrong, _ = _read(variant)
+        assert wrong == {}, variant.case.name
+
+
+def test_a_merged_label_naming_other_and_total_rows_is_no_header(tmp_path: Path) -> None:
+    """（六）其他处理 and （七）总计 in one merged label print 其他 and 总计, two of table 3's
+    column labels, yet label value rows: table 3 stays read from its grid."""
+    for variant in variants("merged-labels", tmp_path):
+        result = extract(variant.path, labeller="rules")
+        t3 = [c for c in result.cells if c.key.startswith("t3.") and c.value is not None]
+        assert t3 and all(c.note != "read by order" for c in t3), variant.case.name
+
+
+def test_an_entity_counts_as_the_character_it_prints() -> None:
+    """Word's pages pad every cell with &nbsp;: counted as six characters, the page looked as
+    if the fast parser had lost most of it, and every such page went to the slow one."""
+    assert _visible_chars("<td><p><span>&nbsp;5&nbsp;<o:p></o:p></span></p></td>") == 1
+
+
+def test_every_class_is_a_format_of_the_benchmark_report() -> None:
+    from eval.report import FORMATS
+
+    assert {f"{name}{w}" for name in TABLE_CHANGES for w in ("", "-docx", "-md", "-txt", "-run")} <= set(FORMATS)
+    assert set(GENERATORS) <= set(FORMATS)
