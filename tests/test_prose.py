@@ -413,15 +413,21 @@ def test_a_pdf_sentence_wrapped_over_two_lines_still_reads() -> None:
     assert as_text["prose.applications_received"] is None  # a text file's line break is the author's
 
 
-@pytest.mark.parametrize("case", [c for c in gold_cases() if c.document.suffix in (".txt", ".md")], ids=str)
+def _title_with_year(case) -> str:
+    return f"{case.values['meta.agency']}{case.values['meta.year']}年"
+
+
+@pytest.mark.parametrize(
+    "case",
+    [c for c in gold_cases() if _title_with_year(c) in c.document.read_text(encoding="utf-8")],  # 5 of 9 print it so
+    ids=str,
+)
 def test_a_title_the_page_broke_after_its_year_reads_whole(case, tmp_path: Path) -> None:
     """A page's width breaks a long title anywhere, also between its year and 年 (a PDF's text:
     '…卫生健康局2020' / '年政府信息公开工作年度报告'): the agency and the year read as printed."""
     agency, year = case.values["meta.agency"], case.values["meta.year"]
     text = case.document.read_text(encoding="utf-8")
-    title = f"{agency}{year}年"
-    if title not in text:
-        pytest.skip("the title does not print the year right after the agency")
+    title = _title_with_year(case)
     path = tmp_path / case.document.name
     path.write_text(text.replace(title, f"{agency}{year}\n年", 1), encoding="utf-8")
     values = extract(path, labeller="rules").values
