@@ -9,9 +9,11 @@ Renditions of each gold fixture: ``original`` (the document as published), ``fla
 Chromium; r002 is a real PDF), ``garbled`` (the PDF without its ToUnicode maps) and
 ``scan`` (the PDF rasterized at 200 dpi with tilt, blur, noise and JPEG) and the damaged
 scans of ``eval/degrade.py`` (``scan-seal``, ``scan-skew``, ``scan-lowres``,
-``scan-photocopy``, ``scan-photo``), and ``scan-heading-blanks`` (a clean scan of the
-fixture printed with a blank after each heading numeral's 、, the gold's headings too). PDF
-renditions need Chromium and a CJK font and are skipped without them.
+``scan-photocopy``, ``scan-photo``), the damaged scans of the second, independent generator
+``eval/damage.py`` (``scan-rot90``, ``scan-fax``, ``scan-marks``, ...), and
+``scan-heading-blanks`` (a clean scan of the fixture printed with a blank after each heading
+numeral's 、, the gold's headings too). PDF renditions need Chromium and a CJK font and are
+skipped without them; ``--cache`` keeps them for the next run.
 
 Issue 9's layout classes (``eval/variations.py``) are formats too: ``md-txt``,
 ``md-headings``, ``html-txt``, ``converter-md``, ``md-html-tables``, ``negative-runs``, ``lost-cell``.
@@ -48,6 +50,7 @@ sys.path.insert(0, str(REPO / "eval"))
 from bench import peak_rss_mib  # noqa: E402
 from calibrate import choose_threshold, curve, ece, held_apart, observations  # noqa: E402
 from conftest import GOLD, GoldCase, gold_cases  # noqa: E402
+from damage import KINDS as MORE_SCAN_DAMAGE  # noqa: E402
 from variations import GENERATORS, Variant, blank_after_numerals  # noqa: E402
 
 from govreport.evaluate import (  # noqa: E402
@@ -62,6 +65,7 @@ from govreport.evaluate import (  # noqa: E402
 )
 
 SCAN_DAMAGE = ("seal", "skew", "lowres", "photocopy", "photo")  # eval/degrade.py's kinds
+SCAN_FORMATS = ("scan", *(f"scan-{k}" for k in SCAN_DAMAGE + MORE_SCAN_DAMAGE), "scan-heading-blanks")
 FORMATS = (
     "original",
     "flattened",
@@ -69,9 +73,7 @@ FORMATS = (
     "html",
     "pdf",
     "garbled",
-    "scan",
-    *(f"scan-{k}" for k in SCAN_DAMAGE),
-    "scan-heading-blanks",
+    *SCAN_FORMATS,
     *GENERATORS,
 )
 LABELLERS = ("rules", "model", "hybrid")
@@ -148,10 +150,16 @@ def _make_heading_blanks_scan(case: GoldCase, folder: Path) -> Variant:
 
 
 def _damaged_scan(kind: str) -> Callable[[GoldCase, Path], Path]:
+    """A maker of ``kind``'s damaged scan (either generator's kind), made once into its folder."""
+
     def make(case: GoldCase, folder: Path) -> Path:
+        from damage import damage
         from degrade import degrade
 
-        return degrade(_make_pdf(case, folder), kind, folder / f"{case.name}.scan-{kind}.pdf", seed=7)
+        path = folder / f"{case.name}.scan-{kind}.pdf"
+        if path.exists():
+            return path
+        return (damage if kind in MORE_SCAN_DAMAGE else degrade)(_make_pdf(case, folder), kind, path, seed=7)
 
     return make
 
@@ -164,11 +172,11 @@ MAKERS: dict[str, Callable[[GoldCase, Path], Path | Variant | None]] = {
     "pdf": _make_pdf,
     "garbled": _make_garbled,
     "scan": _make_scan,
-    **{f"scan-{kind}": _damaged_scan(kind) for kind in SCAN_DAMAGE},
+    **{f"scan-{kind}": _damaged_scan(kind) for kind in SCAN_DAMAGE + MORE_SCAN_DAMAGE},
     "scan-heading-blanks": _make_heading_blanks_scan,
     **GENERATORS,  # issue 9's layout classes (eval/variations.py); a variant may change the gold
 }
-NEEDS_CHROMIUM = {"pdf", "garbled", "scan", *(f"scan-{k}" for k in SCAN_DAMAGE), "scan-heading-blanks"}
+NEEDS_CHROMIUM = {"pdf", "garbled", *SCAN_FORMATS}
 
 
 # ---------------------------------------------------------------- scoring one run
@@ -537,9 +545,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--formats", nargs="+", choices=FORMATS, default=list(FORMATS))
     parser.add_argument("--labellers", nargs="+", choices=LABELLERS, default=list(LABELLERS))
     parser.add_argument("--only", nargs="+", help="gold fixture names, e.g. seed-003 real-r002")
+    parser.add_argument("--cache", type=Path, help="keep the PDF renditions in this folder and reuse them")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="govreport-report-") as folder:
-        scores = run(args.formats, args.labellers, args.only, Path(folder))
+        cache = args.cache or Path(folder)
+        cache.mkdir(parents=True, exist_ok=True)
+        scores = run(args.formats, args.labellers, args.only, cache)
     report = write(scores, args.out)
     print(report.read_text(encoding="utf-8"))
     print(f"wrote {report}", file=sys.stderr)

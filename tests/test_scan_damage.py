@@ -4,6 +4,8 @@ on synthetic pages (fast) and on two damaged renditions of a real page layout re
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -16,6 +18,7 @@ from govreport.ingest import load
 from govreport.ocr.assemble import Word, page_blocks
 from govreport.ocr.grid import Grid, GridCell, Segment
 from govreport.ocr.normalize import drop_red, flatten_light, normalize_page, page_quad, skew_angle
+from govreport.ocr.orientation import read_upright
 from govreport.ocr.page import (
     _cell_lines,
     _glyph_columns,
@@ -28,6 +31,7 @@ from govreport.ocr.page import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
+from damage import damage
 from degrade import degrade
 
 __all__ = ["rendered"]  # the session fixture, used by name
@@ -159,6 +163,43 @@ def test_a_damaged_scan_of_a_table_page_is_read(rendered: dict[str, Path], tmp_p
     doc = load(degrade(rendered["clean_t4_page"], kind, tmp_path / f"{kind}.pdf", seed=3))
     assert _t4_values(doc) == ["0"] * 15
     assert any("repaired before reading" in f.message for f in doc.findings)
+
+
+@needs_chromium
+def test_a_table_page_scanned_sideways_is_read_upright(rendered: dict[str, Path], tmp_path: Path) -> None:
+    doc = load(damage(rendered["clean_t4_page"], "rot270", tmp_path / "rot270.pdf", seed=3))
+    assert _t4_values(doc) == ["0"] * 15
+    assert any("turned upright by 270° anticlockwise" in f.message for f in doc.findings)
+
+
+@dataclass
+class _FakeRead:
+    words: list[Word]
+
+
+def _reader(legible_at: int | None, calls: list[int]) -> Callable[[np.ndarray], _FakeRead]:
+    """A reader of a page marked at its top-left corner: the page's words read at 0.98 when the
+    image lies ``legible_at`` quarter turns from the mark's place, at 0.3 every other way."""
+
+    def read(image: np.ndarray) -> _FakeRead:
+        at = next(q for q in range(4) if np.rot90(image, -q)[0, 0] == 1)
+        calls.append(at)
+        confidence = 0.98 if at == legible_at else 0.3
+        return _FakeRead([Word("政府信息公开", (0, 0, 60, 10), confidence)] * 10)
+
+    return read
+
+
+def test_a_page_is_read_the_way_up_its_chinese_reads_legibly() -> None:
+    page = np.zeros((6, 4), np.uint8)
+    page[0, 0] = 1
+    calls: list[int] = []
+    assert read_upright(page, _reader(0, calls))[1] == 0 and calls == [0]  # upright: read once
+    calls.clear()
+    read, quarters = read_upright(np.rot90(page, 3), _reader(0, calls))  # fed in turned clockwise
+    assert quarters == 1 and read.words[0].confidence == 0.98 and sorted(calls) == [0, 1, 2, 3]
+    calls.clear()
+    assert read_upright(page, _reader(None, calls))[1] == 0  # illegible every way: as it lies
 
 
 def test_a_line_is_widened_over_the_glyphs_the_detector_left_out_beside_it() -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -24,6 +24,7 @@ from govreport.ocr.engine import ocr_engine
 from govreport.ocr.grid import Box, EdgeCheck, Grid, GridCell, Segment, find_grids, scale_box, scale_grid
 from govreport.ocr.normalize import normalize_page, skew_angle
 from govreport.ocr.numbers import fix_number
+from govreport.ocr.orientation import read_upright
 from govreport.schema import Finding
 
 _MIN_INK_PIXELS = 25  # fewer dark pixels in a cell is noise, not a character
@@ -399,7 +400,15 @@ def recognize_alike_once(crops: list[np.ndarray]) -> list[tuple[str, float]]:
 
 
 def read_page(image: np.ndarray, dpi: float) -> PageRead:
-    """OCR one page image (grayscale or RGB) of the given resolution."""
+    """OCR one page image (grayscale or RGB) of the given resolution, turned upright where it
+    was scanned sideways or upside down (``ocr.orientation``)."""
+    read, quarters = read_upright(image, lambda turned: _read_as_it_lies(turned, dpi))
+    if quarters:
+        read = replace(read, repairs=(f"turned upright by {90 * quarters}° anticlockwise", *read.repairs))
+    return read
+
+
+def _read_as_it_lies(image: np.ndarray, dpi: float) -> PageRead:
     page = normalize_page(image, dpi)
     gray, dpi = page.gray, page.dpi
     grids, text_ink = ruled_grids(page.binary, dpi)
