@@ -32,7 +32,6 @@ import cv2
 import numpy as np
 from PIL import Image
 
-
 KINDS = ("rot90", "rot180", "rot270", "fax", "blur", "faded", "stain", "paper", "halftone", "tilt", "marks", "tight")
 _DPI = 200
 _FAX_DPI = 120
