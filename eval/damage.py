@@ -184,14 +184,15 @@ def tilt(page: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def marks(page: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Pen marks where a reader checks a table: ticks right of values, a circle, underlines."""
-    out = page.copy()
+    """Pen marks where a reader checks a table: ticks right of values, a circle, underlines. The
+    pen's ink is a dye over the toner (multiplied, as ink on paper): print stays black under it."""
+    out = np.full_like(page, 255)
     pens = ((20, 40, 150), (30, 30, 30), (170, 30, 30))
     rules = _long_rules(page)
     count, _, stats, _ = cv2.connectedComponentsWithStats(rules)
     rows = sorted((int(y), int(x), int(x + w)) for x, y, w, _, _ in stats[1:count].tolist())
     if len(rows) < 3:
-        return _scanner(out, rng)
+        return _scanner(page, rng)
     pen = tuple(int(v) for v in pens[int(rng.integers(len(pens)))])
     for _ in range(int(rng.integers(4, 9))):
         i = int(rng.integers(len(rows) - 1))
@@ -211,7 +212,8 @@ def marks(page: np.ndarray, rng: np.random.Generator) -> np.ndarray:
             xs = np.arange(x - 60, x + 60, 4)
             ys = y_next - 5 + 2 * np.sin(xs / 7.0)
             cv2.polylines(out, [np.int32(np.stack([xs, ys], axis=1))], False, pen, 2, cv2.LINE_AA)
-    return _scanner(_turn(out, rng.uniform(-0.4, 0.4)), rng)
+    inked = (page.astype(np.float32) * out.astype(np.float32) / 255).astype(np.uint8)
+    return _scanner(_turn(inked, rng.uniform(-0.4, 0.4)), rng)
 
 
 def tight(page: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -17,7 +17,7 @@ from govreport.document import Document, Table
 from govreport.ingest import load
 from govreport.ocr.assemble import Word, page_blocks
 from govreport.ocr.grid import Grid, GridCell, Segment
-from govreport.ocr.normalize import drop_red, flatten_light, normalize_page, page_quad, skew_angle
+from govreport.ocr.normalize import drop_colour, flatten_light, normalize_page, page_quad, skew_angle
 from govreport.ocr.orientation import read_upright
 from govreport.ocr.page import (
     _cell_lines,
@@ -111,10 +111,22 @@ def test_a_red_seal_is_dropped_and_the_print_under_it_kept() -> None:
     rgb = np.full((400, 400, 3), 255, np.uint8)
     cv2.circle(rgb, (200, 200), 120, (214, 38, 46), 10)  # the seal's ring
     cv2.line(rgb, (20, 200), (380, 200), (0, 0, 0), 2)  # a rule under it: black ink stays black under red
-    gray, found = drop_red(rgb)
+    gray, found = drop_colour(rgb)
     assert found
     assert gray[80, 200] > 200 and gray[320, 200] > 200  # where only the ring was: paper
     assert gray[200, 80] < 60 and gray[200, 200] < 60  # the rule, under the ring and clear of it
+
+
+@pytest.mark.parametrize("pen", [(170, 30, 30), (20, 40, 150)])  # dark red, blue ballpoint
+def test_a_readers_pen_tick_beside_a_number_is_dropped_and_the_number_kept(pen: tuple[int, int, int]) -> None:
+    rgb = np.full((200, 200, 3), 255, np.uint8)
+    cv2.putText(rgb, "0", (60, 120), cv2.FONT_HERSHEY_SIMPLEX, 2, (0, 0, 0), 4)
+    tick = np.full_like(rgb, 255)
+    cv2.polylines(tick, [np.int32([(70, 100), (95, 130), (150, 50)])], False, pen, 3, cv2.LINE_AA)
+    inked = (rgb.astype(np.float32) * tick / 255).astype(np.uint8)  # the pen's dye over the toner
+    gray, _ = drop_colour(inked)
+    assert gray[50:90, 130:160].min() > 200  # where only the tick was: paper, no stroke to read as 1
+    assert np.count_nonzero(gray[60:125, 55:115] < 100) >= 0.9 * np.count_nonzero(rgb[60:125, 55:115, 0] < 100)
 
 
 def test_a_shadowed_grey_page_is_made_flat() -> None:
