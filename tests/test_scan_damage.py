@@ -267,6 +267,15 @@ def test_slivers_of_a_cells_rules_along_its_sides_are_not_ink_of_its_text() -> N
     assert np.count_nonzero(kept[20:42, 25:40]) == 22 * 15 and np.count_nonzero(kept[20:42, 50:52]) == 44
 
 
+def test_a_crease_across_a_cell_does_not_take_the_number_it_crosses_away_as_a_sliver() -> None:
+    patch = np.zeros((60, 200), np.uint8)
+    patch[20:45, 80:95] = 255  # 5
+    patch[20:45, 100:115] = 255  # 5
+    cv2.line(patch, (0, 38), (199, 1), 255, 2)  # a fold's crease from side to side, through the number
+    kept = _without_rule_slivers(patch, 3)
+    assert np.count_nonzero(kept[20:45, 80:115]) == np.count_nonzero(patch[20:45, 80:115])
+
+
 def test_a_column_rule_broken_into_pieces_shorter_than_a_run_still_parts_two_cells() -> None:
     page = _table_page(rows=3, cols=4)
     x = int(np.linspace(200, 1450, 5).round()[2])

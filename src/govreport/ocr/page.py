@@ -32,6 +32,9 @@ _DRAWN_EDGE = 0.7  # of an edge covered by straight runs of ink: a broken rule i
 _STRAIGHT = 1.0  # pixels: the spread of a drawn line's position along an edge
 _NARROWEST_TABLE = 0.3  # of the page's width
 _SIDE_LONG = 0.8  # of a cell's side: ink along this much of it, by it, is a piece of its rule
+# of a cell's inset: the thickest a rule's blurred edge is; thicker ink along a side holds print
+# (a crease or a pen's stroke across the cell, joined to the digits it crosses)
+_SLIVER_THICK = 4
 _CROP_PAD = 4  # pixels of white around a line crop, as the recognizer was trained on
 _LIKENESS_HEIGHT = 32  # pixels of the thumbnails crops are compared by
 _ALIKE = 0.96  # correlation of two crops that print the same text
@@ -247,13 +250,13 @@ def _cell_lines(binary: np.ndarray, cell: GridCell, inset: int) -> list[Box]:
 def _without_rule_slivers(patch: np.ndarray, thin: int) -> np.ndarray:
     """A cell's ink less the slivers of its rules left along its sides (a photocopied or
     photographed rule is wider and more ragged than the rule taken out): ink within ``thin``
-    pixels of a side that is no more than ``thin`` across, or that runs along most of the side.
-    Read, a sliver is a 1."""
+    pixels of a side that is no more than ``thin`` across, or that runs along most of the side and
+    is no more than ``_SLIVER_THICK`` times that across. Read, a sliver is a 1."""
     _, labels, stats, _ = cv2.connectedComponentsWithStats(patch)
     height, width = patch.shape
 
     def sliver(across: int, along: int, side: int) -> bool:
-        return across <= thin or (along >= _SIDE_LONG * side and across * 4 <= along)
+        return across <= thin or (along >= _SIDE_LONG * side and across <= _SLIVER_THICK * thin)
 
     slivers = [
         i
