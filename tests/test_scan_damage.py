@@ -107,6 +107,12 @@ def test_a_photocopied_table_with_broken_rules_keeps_its_grid() -> None:
     assert _shape(grids) == [(8, 6, 48)]
 
 
+def test_a_defocused_table_keeps_its_grid_though_every_rule_is_thick_in_the_ink() -> None:
+    page = normalize_page(cv2.GaussianBlur(_table_page(rows=3, cols=6), (0, 0), 2.6), DPI)
+    grids, _ = ruled_grids(page.binary, page.dpi)
+    assert _shape(grids) == [(3, 6, 18)]
+
+
 def test_a_red_seal_is_dropped_and_the_print_under_it_kept() -> None:
     rgb = np.full((400, 400, 3), 255, np.uint8)
     cv2.circle(rgb, (200, 200), 120, (214, 38, 46), 10)  # the seal's ring

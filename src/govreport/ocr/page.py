@@ -79,21 +79,26 @@ def _run_mask(binary: np.ndarray, horizontal: bool, length: int) -> np.ndarray:
     return cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
 
 
-def _rule_pieces(mask: np.ndarray, horizontal: bool, thickest: float) -> list[Segment]:
-    """The runs of a run mask as segments: pieces of rules, not the strokes of characters
-    (shorter) nor a seal's ring or a blot (thicker on average than ``thickest``)."""
+def _rule_pieces(mask: np.ndarray, horizontal: bool) -> list[tuple[Segment, float]]:
+    """The runs of a run mask as segments, each with its mean thickness: pieces of rules, not the
+    strokes of characters (shorter)."""
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask)
     out = []
     for i in range(1, count):
         x, y, w, h, area = stats[i]
-        run = w if horizontal else h
-        if area / run > thickest:
-            continue
         if horizontal:
-            out.append(Segment(True, y + h / 2, float(x), float(x + w)))
+            out.append((Segment(True, y + h / 2, float(x), float(x + w)), area / w))
         else:
-            out.append(Segment(False, x + w / 2, float(y), float(y + h)))
+            out.append((Segment(False, x + w / 2, float(y), float(y + h)), area / h))
     return out
+
+
+def _thickest_rule(pieces: list[tuple[Segment, float]], unit: float) -> float:
+    """The thickest a piece of rule may be, a seal's ring or a blot being thicker: 2.5 pt, or half
+    again the page's typical long rule where blur or bold print makes every rule thicker."""
+    long = [thickness for segment, thickness in pieces if segment.hi - segment.lo >= 20 * unit]
+    typical = float(np.median(long)) if long else 0.0
+    return max(3.0, 2.5 * unit, 1.5 * typical)
 
 
 def _edge_check(binary: np.ndarray, runs_h: np.ndarray, runs_v: np.ndarray, tol: float, pad: float) -> EdgeCheck:
@@ -174,12 +179,13 @@ def _rules_mask(shape: tuple[int, ...], rules: list[Segment], width: int) -> np.
 def ruled_grids(binary: np.ndarray, dpi: float) -> tuple[list[Grid], np.ndarray]:
     """Table grids from the page's ruling lines, and the ink with the rules taken out."""
     unit = dpi / 72  # pixels per point
-    thickest = max(3.0, 2.5 * unit)
     # pieces longer than a title character's strokes, joined across a photocopy's gaps
     runs_h = _run_mask(binary, True, round(6 * unit))
     runs_v = _run_mask(binary, False, round(6 * unit))
-    horizontal = _rule_pieces(runs_h, True, thickest)
-    vertical = _rule_pieces(runs_v, False, thickest)
+    pieces_h, pieces_v = _rule_pieces(runs_h, True), _rule_pieces(runs_v, False)
+    thickest = _thickest_rule(pieces_h + pieces_v, unit)
+    horizontal = [segment for segment, thickness in pieces_h if thickness <= thickest]
+    vertical = [segment for segment, thickness in pieces_v if thickness <= thickest]
     long_h = [p for p in horizontal if p.hi - p.lo >= 20 * unit]
     long_v = [p for p in vertical if p.hi - p.lo >= 12 * unit]
     segments = join_collinear(horizontal, long_v, unit, 4 * unit, 30 * unit, 20 * unit)
