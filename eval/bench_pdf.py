@@ -6,6 +6,7 @@
     python eval/bench_pdf.py quality            # every gold fixture: garbled and 200-dpi scanned renditions
     python eval/bench_pdf.py quality --only real-r002 seed-003
     python eval/bench_pdf.py quality --kinds seal skew lowres photocopy photo --cache out/bench
+    python eval/bench_pdf.py quality --kinds rot90 fax marks --only seed-003   # eval/damage.py's kinds
 
 Renditions are made in a temporary folder: r002 is the real PDF; the other
 fixtures are rendered in the official form's layout and printed by Chromium.
@@ -77,6 +78,7 @@ def score(pdf: Path, gold: dict) -> tuple[int, int, list[str], float]:
 
 def renditions(name: str, kinds: list[str], folder: Path) -> dict[str, Path]:
     """The renditions of one fixture, made once into ``folder`` (kept there when it is a cache)."""
+    import damage
     from degrade import degrade
 
     from govreport.render.pdf import garble_pdf, scan_pdf
@@ -98,6 +100,8 @@ def renditions(name: str, kinds: list[str], folder: Path) -> dict[str, Path]:
             out[kind] = path
         elif kind in makers:
             out[kind] = makers[kind](path)
+        elif kind in damage.KINDS:
+            out[kind] = damage.damage(clean, kind, path, seed=len(name))
         else:
             out[kind] = degrade(clean, kind, path, seed=len(name))
     return out
@@ -215,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         "--kinds",
         nargs="+",
         default=["digital", "garbled", "scan"],
-        help="renditions (quality; speed times the damage kinds): digital, garbled, scan, or a kind of eval/degrade.py",
+        help="renditions (quality; speed times the damage kinds): digital, garbled, scan, or a kind of "
+        "eval/degrade.py or eval/damage.py",
     )
     parser.add_argument("--cache", type=Path, help="keep renditions in this folder and reuse them (quality)")
     args = parser.parse_args(argv)

@@ -9,9 +9,11 @@ Renditions of each gold fixture: ``original`` (the document as published), ``fla
 Chromium; r002 is a real PDF), ``garbled`` (the PDF without its ToUnicode maps) and
 ``scan`` (the PDF rasterized at 200 dpi with tilt, blur, noise and JPEG) and the damaged
 scans of ``eval/degrade.py`` (``scan-seal``, ``scan-skew``, ``scan-lowres``,
-``scan-photocopy``, ``scan-photo``), and ``scan-heading-blanks`` (a clean scan of the
-fixture printed with a blank after each heading numeral's 、, the gold's headings too). PDF
-renditions need Chromium and a CJK font and are skipped without them.
+``scan-photocopy``, ``scan-photo``), the damaged scans of the second, independent generator
+``eval/damage.py`` (``scan-rot90``, ``scan-fax``, ``scan-marks``, ...), and
+``scan-heading-blanks`` (a clean scan of the fixture printed with a blank after each heading
+numeral's 、, the gold's headings too). PDF renditions need Chromium and a CJK font and are
+skipped without them; ``--cache`` keeps them for the next run.
 
 Other producers' renditions (``eval/producers.py``): ``docx-office`` and ``pdf-office``
 (LibreOffice's DOCX and PDF, with page numbers), ``scan-office`` (that PDF printed and
@@ -61,6 +63,7 @@ sys.path.insert(0, str(REPO / "eval"))
 from bench import peak_rss_mib  # noqa: E402
 from calibrate import choose_threshold, curve, ece, held_apart, observations  # noqa: E402
 from conftest import GOLD, GoldCase, gold_cases  # noqa: E402
+from damage import KINDS as MORE_SCAN_DAMAGE  # noqa: E402
 from layout_text import Style, layout_text  # noqa: E402
 from producers import office_convert, office_path, pdftotext, pdftotext_path, pypdf_text, with_page_furniture  # noqa: E402
 from rewording import WORDING_GENERATORS  # noqa: E402
@@ -78,6 +81,7 @@ from govreport.evaluate import (  # noqa: E402
 )
 
 SCAN_DAMAGE = ("seal", "skew", "lowres", "photocopy", "photo")  # eval/degrade.py's kinds
+SCAN_FORMATS = ("scan", *(f"scan-{k}" for k in SCAN_DAMAGE + MORE_SCAN_DAMAGE), "scan-heading-blanks")
 FORMATS = (
     "original",
     "flattened",
@@ -85,9 +89,7 @@ FORMATS = (
     "html",
     "pdf",
     "garbled",
-    "scan",
-    *(f"scan-{k}" for k in SCAN_DAMAGE),
-    "scan-heading-blanks",
+    *SCAN_FORMATS,
     "docx-office",
     "pdf-office",
     "scan-office",
@@ -221,10 +223,16 @@ def _typeset(style: Style | None) -> Callable[[GoldCase, Path], Path]:
 
 
 def _damaged_scan(kind: str) -> Callable[[GoldCase, Path], Path]:
+    """A maker of ``kind``'s damaged scan (either generator's kind), made once into its folder."""
+
     def make(case: GoldCase, folder: Path) -> Path:
+        from damage import damage
         from degrade import degrade
 
-        return degrade(_make_pdf(case, folder), kind, folder / f"{case.name}.scan-{kind}.pdf", seed=7)
+        path = folder / f"{case.name}.scan-{kind}.pdf"
+        if path.exists():
+            return path
+        return (damage if kind in MORE_SCAN_DAMAGE else degrade)(_make_pdf(case, folder), kind, path, seed=7)
 
     return make
 
@@ -237,7 +245,7 @@ MAKERS: dict[str, Callable[[GoldCase, Path], Path | Variant | None]] = {
     "pdf": _make_pdf,
     "garbled": _make_garbled,
     "scan": _make_scan,
-    **{f"scan-{kind}": _damaged_scan(kind) for kind in SCAN_DAMAGE},
+    **{f"scan-{kind}": _damaged_scan(kind) for kind in SCAN_DAMAGE + MORE_SCAN_DAMAGE},
     "scan-heading-blanks": _make_heading_blanks_scan,
     "docx-office": _office_docx,
     "pdf-office": _office_pdf,
@@ -254,16 +262,7 @@ MAKERS: dict[str, Callable[[GoldCase, Path], Path | Variant | None]] = {
     **GENERATORS,  # issue 9's layout classes (eval/variations.py); a variant may change the gold
     **WORDING_GENERATORS,  # the wording classes (eval/rewording.py): title, part headings, prose facts
 }
-NEEDS_CHROMIUM = {
-    "pdf",
-    "garbled",
-    "scan",
-    *(f"scan-{k}" for k in SCAN_DAMAGE),
-    "scan-heading-blanks",
-    "pdftotext-layout",
-    "pdftotext-text",
-    "pypdf-text",
-}
+NEEDS_CHROMIUM = {"pdf", "garbled", *SCAN_FORMATS, "pdftotext-layout", "pdftotext-text", "pypdf-text"}
 NEEDS_OFFICE = {
     "docx-office",
     "pdf-office",
@@ -647,9 +646,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--formats", nargs="+", choices=FORMATS, default=list(FORMATS))
     parser.add_argument("--labellers", nargs="+", choices=LABELLERS, default=list(LABELLERS))
     parser.add_argument("--only", nargs="+", help="gold fixture names, e.g. seed-003 real-r002")
+    parser.add_argument("--cache", type=Path, help="keep the PDF renditions in this folder and reuse them")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="govreport-report-") as folder:
-        scores = run(args.formats, args.labellers, args.only, Path(folder))
+        cache = args.cache or Path(folder)
+        cache.mkdir(parents=True, exist_ok=True)
+        scores = run(args.formats, args.labellers, args.only, cache)
     report = write(scores, args.out)
     print(report.read_text(encoding="utf-8"))
     print(f"wrote {report}", file=sys.stderr)

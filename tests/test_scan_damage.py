@@ -4,6 +4,8 @@ on synthetic pages (fast) and on two damaged renditions of a real page layout re
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -15,7 +17,8 @@ from govreport.document import Document, Table
 from govreport.ingest import load
 from govreport.ocr.assemble import Word, page_blocks
 from govreport.ocr.grid import Grid, GridCell, Segment
-from govreport.ocr.normalize import drop_red, flatten_light, normalize_page, page_quad, skew_angle
+from govreport.ocr.normalize import drop_colour, flatten_light, normalize_page, page_quad, skew_angle
+from govreport.ocr.orientation import read_upright
 from govreport.ocr.page import (
     _cell_lines,
     _glyph_columns,
@@ -28,6 +31,7 @@ from govreport.ocr.page import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
+from damage import damage
 from degrade import degrade
 
 __all__ = ["rendered"]  # the session fixture, used by name
@@ -103,14 +107,32 @@ def test_a_photocopied_table_with_broken_rules_keeps_its_grid() -> None:
     assert _shape(grids) == [(8, 6, 48)]
 
 
+def test_a_defocused_table_keeps_its_grid_though_every_rule_is_thick_in_the_ink() -> None:
+    page = normalize_page(cv2.GaussianBlur(_table_page(rows=3, cols=6), (0, 0), 2.6), DPI)
+    grids, _ = ruled_grids(page.binary, page.dpi)
+    assert _shape(grids) == [(3, 6, 18)]
+
+
 def test_a_red_seal_is_dropped_and_the_print_under_it_kept() -> None:
     rgb = np.full((400, 400, 3), 255, np.uint8)
     cv2.circle(rgb, (200, 200), 120, (214, 38, 46), 10)  # the seal's ring
     cv2.line(rgb, (20, 200), (380, 200), (0, 0, 0), 2)  # a rule under it: black ink stays black under red
-    gray, found = drop_red(rgb)
+    gray, found = drop_colour(rgb)
     assert found
     assert gray[80, 200] > 200 and gray[320, 200] > 200  # where only the ring was: paper
     assert gray[200, 80] < 60 and gray[200, 200] < 60  # the rule, under the ring and clear of it
+
+
+@pytest.mark.parametrize("pen", [(170, 30, 30), (20, 40, 150)])  # dark red, blue ballpoint
+def test_a_readers_pen_tick_beside_a_number_is_dropped_and_the_number_kept(pen: tuple[int, int, int]) -> None:
+    rgb = np.full((200, 200, 3), 255, np.uint8)
+    cv2.putText(rgb, "0", (60, 120), cv2.FONT_HERSHEY_SIMPLEX, 2, (0, 0, 0), 4)
+    tick = np.full_like(rgb, 255)
+    cv2.polylines(tick, [np.int32([(70, 100), (95, 130), (150, 50)])], False, pen, 3, cv2.LINE_AA)
+    inked = (rgb.astype(np.float32) * tick / 255).astype(np.uint8)  # the pen's dye over the toner
+    gray, _ = drop_colour(inked)
+    assert gray[50:90, 130:160].min() > 200  # where only the tick was: paper, no stroke to read as 1
+    assert np.count_nonzero(gray[60:125, 55:115] < 100) >= 0.9 * np.count_nonzero(rgb[60:125, 55:115, 0] < 100)
 
 
 def test_a_shadowed_grey_page_is_made_flat() -> None:
@@ -159,6 +181,43 @@ def test_a_damaged_scan_of_a_table_page_is_read(rendered: dict[str, Path], tmp_p
     doc = load(degrade(rendered["clean_t4_page"], kind, tmp_path / f"{kind}.pdf", seed=3))
     assert _t4_values(doc) == ["0"] * 15
     assert any("repaired before reading" in f.message for f in doc.findings)
+
+
+@needs_chromium
+def test_a_table_page_scanned_sideways_is_read_upright(rendered: dict[str, Path], tmp_path: Path) -> None:
+    doc = load(damage(rendered["clean_t4_page"], "rot270", tmp_path / "rot270.pdf", seed=3))
+    assert _t4_values(doc) == ["0"] * 15
+    assert any("turned upright by 270° anticlockwise" in f.message for f in doc.findings)
+
+
+@dataclass
+class _FakeRead:
+    words: list[Word]
+
+
+def _reader(legible_at: int | None, calls: list[int]) -> Callable[[np.ndarray], _FakeRead]:
+    """A reader of a page marked at its top-left corner: the page's words read at 0.98 when the
+    image lies ``legible_at`` quarter turns from the mark's place, at 0.3 every other way."""
+
+    def read(image: np.ndarray) -> _FakeRead:
+        at = next(q for q in range(4) if np.rot90(image, -q)[0, 0] == 1)
+        calls.append(at)
+        confidence = 0.98 if at == legible_at else 0.3
+        return _FakeRead([Word("政府信息公开", (0, 0, 60, 10), confidence)] * 10)
+
+    return read
+
+
+def test_a_page_is_read_the_way_up_its_chinese_reads_legibly() -> None:
+    page = np.zeros((6, 4), np.uint8)
+    page[0, 0] = 1
+    calls: list[int] = []
+    assert read_upright(page, _reader(0, calls))[1] == 0 and calls == [0]  # upright: read once
+    calls.clear()
+    read, quarters = read_upright(np.rot90(page, 3), _reader(0, calls))  # fed in turned clockwise
+    assert quarters == 1 and read.words[0].confidence == 0.98 and sorted(calls) == [0, 1, 2, 3]
+    calls.clear()
+    assert read_upright(page, _reader(None, calls))[1] == 0  # illegible every way: as it lies
 
 
 def test_a_line_is_widened_over_the_glyphs_the_detector_left_out_beside_it() -> None:
@@ -212,6 +271,15 @@ def test_slivers_of_a_cells_rules_along_its_sides_are_not_ink_of_its_text() -> N
     assert np.count_nonzero(kept[:, 68]) == 0 and np.count_nonzero(kept[0:2]) == 0
     assert np.count_nonzero(kept[52:]) == 0 and np.count_nonzero(kept[45:51, 0:8]) == 48
     assert np.count_nonzero(kept[20:42, 25:40]) == 22 * 15 and np.count_nonzero(kept[20:42, 50:52]) == 44
+
+
+def test_a_crease_across_a_cell_does_not_take_the_number_it_crosses_away_as_a_sliver() -> None:
+    patch = np.zeros((60, 200), np.uint8)
+    patch[20:45, 80:95] = 255  # 5
+    patch[20:45, 100:115] = 255  # 5
+    cv2.line(patch, (0, 38), (199, 1), 255, 2)  # a fold's crease from side to side, through the number
+    kept = _without_rule_slivers(patch, 3)
+    assert np.count_nonzero(kept[20:45, 80:115]) == np.count_nonzero(patch[20:45, 80:115])
 
 
 def test_a_column_rule_broken_into_pieces_shorter_than_a_run_still_parts_two_cells() -> None:

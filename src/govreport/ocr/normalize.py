@@ -1,8 +1,8 @@
 """A page image as it really comes (photo, shaded or low-resolution scan, red seal) to a flat, straight page.
 
-In order: the red seal is dropped by colour (a scanner's red dropout: where a pixel
-is clearly red its red channel is taken, so the seal turns to paper and the black
-print under it stays black); a photographed page is found as the bright
+In order: coloured ink (the red seal, a reader's pen) is dropped by colour (a
+scanner's colour dropout: where a pixel is clearly red or blue that channel is taken,
+so the seal turns to paper and the black print under it stays black); a photographed page is found as the bright
 quadrilateral on a darker desk and warped flat; a coarse page is upscaled to
 ``TARGET_DPI`` (the recognizer was trained on print of about that size); uneven
 light (shadows, grey paper, vignette) is divided out by a background estimate, so
@@ -20,7 +20,7 @@ import numpy as np
 
 TARGET_DPI = 200.0  # pages coarser than this are upscaled for recognition
 _MIN_UPSCALE = 1.15  # a smaller gain is not worth resampling
-_RED = 40  # red minus the larger of green and blue: a pixel this red is seal ink
+_COLOURED = 40  # red (blue) minus the larger of the other two channels: a pixel this red (blue) is not print
 _MAX_SKEW = 6.0  # degrees searched for the page's tilt
 _MIN_SKEW = 0.05  # smaller tilts are not worth resampling the page
 _A4_WIDTH_INCHES = 8.27  # a photographed page's resolution is taken as if it were A4 wide
@@ -36,20 +36,31 @@ class NormalizedPage:
     repairs: tuple[str, ...]  # what was done to the page (seal dropped, perspective, upscaled, ...)
 
 
-def drop_red(image: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Grayscale of an RGB page with red ink (a seal) turned to paper; whether there was any."""
+def drop_colour(image: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Grayscale of an RGB page with coloured ink turned to paper: a red seal, a reader's red or
+    blue pen; and whether there was a seal's worth of it. Print is black, so it stays black under
+    the colour. Where a pixel is clearly red (blue) the red (blue) channel is taken, which sees
+    through that ink, scaled so that the ink's own brightness in it becomes paper: a pen's dark
+    red or blue leaves no grey stroke to be read as a 1 or a 7 beside a number."""
     rgb = image[:, :, :3]
     gray = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
-    red = rgb[:, :, 0].astype(np.int16)
-    redness = red - np.maximum(rgb[:, :, 1], rgb[:, :, 2]).astype(np.int16)
-    seal = redness > _RED
-    # a seal is a large stamp, not a few red pixels of JPEG colour bleed
-    if np.count_nonzero(seal) < 0.0005 * seal.size:
-        return gray, False
-    # the halo around the stamp is red too, only fainter: take the red channel there as well
-    seal = cv2.dilate(seal.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    seal &= redness > _RED / 4
-    return np.where(seal, np.maximum(gray, rgb[:, :, 0]), gray).astype(np.uint8), True
+    out, found = gray, False
+    for channel in (0, 2):  # red, blue
+        own = rgb[:, :, channel].astype(np.int16)
+        others = np.delete(rgb, channel, axis=2).max(axis=2).astype(np.int16)
+        colour = own - others
+        ink = colour > _COLOURED
+        if not ink.any():
+            continue
+        found = found or np.count_nonzero(ink) >= 0.0005 * ink.size  # a seal, not a few ticks
+        # the ink's brightness in its own channel (a seal's red is light there, a pen's dark)
+        brightest = max(float(np.percentile(own[ink], 25)), 1.0)
+        # the halo around the strokes is coloured too, only fainter: take the channel there as well
+        ink = cv2.dilate(ink.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0  # JPEG blurs colour over 2x2
+        ink &= colour > _COLOURED / 4
+        seen_through = np.clip(own.astype(np.float32) * 255 / brightest, 0, 255).astype(np.uint8)
+        out = np.where(ink, np.maximum(out, seen_through), out).astype(np.uint8)
+    return out, found
 
 
 def _order_corners(points: np.ndarray) -> np.ndarray:
@@ -195,9 +206,9 @@ def normalize_page(image: np.ndarray, dpi: float) -> NormalizedPage:
     """A grayscale or RGB page image made flat, straight and fine enough for line finding and OCR."""
     repairs = []
     if image.ndim == 3:
-        gray, had_seal = drop_red(image)
+        gray, had_seal = drop_colour(image)
         if had_seal:
-            repairs.append("red seal dropped")
+            repairs.append("seal dropped by its colour")
     else:
         gray = image
     quad = page_quad(gray)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -24,6 +24,7 @@ from govreport.ocr.engine import ocr_engine
 from govreport.ocr.grid import Box, EdgeCheck, Grid, GridCell, Segment, find_grids, scale_box, scale_grid
 from govreport.ocr.normalize import normalize_page, skew_angle
 from govreport.ocr.numbers import fix_number
+from govreport.ocr.orientation import read_upright
 from govreport.schema import Finding
 
 _MIN_INK_PIXELS = 25  # fewer dark pixels in a cell is noise, not a character
@@ -31,6 +32,9 @@ _DRAWN_EDGE = 0.7  # of an edge covered by straight runs of ink: a broken rule i
 _STRAIGHT = 1.0  # pixels: the spread of a drawn line's position along an edge
 _NARROWEST_TABLE = 0.3  # of the page's width
 _SIDE_LONG = 0.8  # of a cell's side: ink along this much of it, by it, is a piece of its rule
+# of a cell's inset: the thickest a rule's blurred edge is; thicker ink along a side holds print
+# (a crease or a pen's stroke across the cell, joined to the digits it crosses)
+_SLIVER_THICK = 4
 _CROP_PAD = 4  # pixels of white around a line crop, as the recognizer was trained on
 _LIKENESS_HEIGHT = 32  # pixels of the thumbnails crops are compared by
 _ALIKE = 0.96  # correlation of two crops that print the same text
@@ -75,21 +79,26 @@ def _run_mask(binary: np.ndarray, horizontal: bool, length: int) -> np.ndarray:
     return cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
 
 
-def _rule_pieces(mask: np.ndarray, horizontal: bool, thickest: float) -> list[Segment]:
-    """The runs of a run mask as segments: pieces of rules, not the strokes of characters
-    (shorter) nor a seal's ring or a blot (thicker on average than ``thickest``)."""
+def _rule_pieces(mask: np.ndarray, horizontal: bool) -> list[tuple[Segment, float]]:
+    """The runs of a run mask as segments, each with its mean thickness: pieces of rules, not the
+    strokes of characters (shorter)."""
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask)
     out = []
     for i in range(1, count):
         x, y, w, h, area = stats[i]
-        run = w if horizontal else h
-        if area / run > thickest:
-            continue
         if horizontal:
-            out.append(Segment(True, y + h / 2, float(x), float(x + w)))
+            out.append((Segment(True, y + h / 2, float(x), float(x + w)), area / w))
         else:
-            out.append(Segment(False, x + w / 2, float(y), float(y + h)))
+            out.append((Segment(False, x + w / 2, float(y), float(y + h)), area / h))
     return out
+
+
+def _thickest_rule(pieces: list[tuple[Segment, float]], unit: float) -> float:
+    """The thickest a piece of rule may be, a seal's ring or a blot being thicker: 2.5 pt, or half
+    again the page's typical long rule where blur or bold print makes every rule thicker."""
+    long = [thickness for segment, thickness in pieces if segment.hi - segment.lo >= 20 * unit]
+    typical = float(np.median(long)) if long else 0.0
+    return max(3.0, 2.5 * unit, 1.5 * typical)
 
 
 def _edge_check(binary: np.ndarray, runs_h: np.ndarray, runs_v: np.ndarray, tol: float, pad: float) -> EdgeCheck:
@@ -170,12 +179,13 @@ def _rules_mask(shape: tuple[int, ...], rules: list[Segment], width: int) -> np.
 def ruled_grids(binary: np.ndarray, dpi: float) -> tuple[list[Grid], np.ndarray]:
     """Table grids from the page's ruling lines, and the ink with the rules taken out."""
     unit = dpi / 72  # pixels per point
-    thickest = max(3.0, 2.5 * unit)
     # pieces longer than a title character's strokes, joined across a photocopy's gaps
     runs_h = _run_mask(binary, True, round(6 * unit))
     runs_v = _run_mask(binary, False, round(6 * unit))
-    horizontal = _rule_pieces(runs_h, True, thickest)
-    vertical = _rule_pieces(runs_v, False, thickest)
+    pieces_h, pieces_v = _rule_pieces(runs_h, True), _rule_pieces(runs_v, False)
+    thickest = _thickest_rule(pieces_h + pieces_v, unit)
+    horizontal = [segment for segment, thickness in pieces_h if thickness <= thickest]
+    vertical = [segment for segment, thickness in pieces_v if thickness <= thickest]
     long_h = [p for p in horizontal if p.hi - p.lo >= 20 * unit]
     long_v = [p for p in vertical if p.hi - p.lo >= 12 * unit]
     segments = join_collinear(horizontal, long_v, unit, 4 * unit, 30 * unit, 20 * unit)
@@ -249,13 +259,13 @@ def _cell_lines(binary: np.ndarray, cell: GridCell, inset: int) -> list[Box]:
 def _without_rule_slivers(patch: np.ndarray, thin: int) -> np.ndarray:
     """A cell's ink less the slivers of its rules left along its sides (a photocopied or
     photographed rule is wider and more ragged than the rule taken out): ink within ``thin``
-    pixels of a side that is no more than ``thin`` across, or that runs along most of the side.
-    Read, a sliver is a 1."""
+    pixels of a side that is no more than ``thin`` across, or that runs along most of the side and
+    is no more than ``_SLIVER_THICK`` times that across. Read, a sliver is a 1."""
     _, labels, stats, _ = cv2.connectedComponentsWithStats(patch)
     height, width = patch.shape
 
     def sliver(across: int, along: int, side: int) -> bool:
-        return across <= thin or (along >= _SIDE_LONG * side and across * 4 <= along)
+        return across <= thin or (along >= _SIDE_LONG * side and across <= _SLIVER_THICK * thin)
 
     slivers = [
         i
@@ -402,7 +412,15 @@ def recognize_alike_once(crops: list[np.ndarray]) -> list[tuple[str, float]]:
 
 
 def read_page(image: np.ndarray, dpi: float) -> PageRead:
-    """OCR one page image (grayscale or RGB) of the given resolution."""
+    """OCR one page image (grayscale or RGB) of the given resolution, turned upright where it
+    was scanned sideways or upside down (``ocr.orientation``)."""
+    read, quarters = read_upright(image, lambda turned: _read_as_it_lies(turned, dpi))
+    if quarters:
+        read = replace(read, repairs=(f"turned upright by {90 * quarters}° anticlockwise", *read.repairs))
+    return read
+
+
+def _read_as_it_lies(image: np.ndarray, dpi: float) -> PageRead:
     page = normalize_page(image, dpi)
     gray, dpi = page.gray, page.dpi
     grids, text_ink = ruled_grids(page.binary, dpi)
