@@ -130,25 +130,29 @@ def join_collinear(
     (where a rule ``across`` passes, the rule may end, and a stroke beyond it is no part of it). A
     joined rule shorter than ``min_length``, mostly gap, or of two pieces neither of ``min_piece``
     (the strokes of two characters side by side) is dropped."""
-    # rule, the position of its last piece, length covered by ink, longest piece, pieces
-    rules: list[tuple[Segment, float, float, float, int]] = []
-    for piece in sorted(pieces, key=lambda s: (s.lo, s.at)):
+    ordered = sorted(pieces, key=lambda s: (s.lo, s.at))
+    # of each rule so far: the position of its last piece and its end, searched at once for every piece
+    end_at, end = np.empty(len(ordered)), np.empty(len(ordered))
+    # rule, length covered by ink, longest piece, pieces
+    rules: list[tuple[Segment, float, float, int]] = []
+    for piece in ordered:
         length = piece.hi - piece.lo
-        for i, (rule, end_at, covered, longest, count) in enumerate(rules):
-            if (
-                abs(end_at - piece.at) <= tol
-                and piece.lo - rule.hi <= max_gap
-                and not _junction(rule, piece, across, tol)
-            ):
+        made = len(rules)
+        near = (np.abs(end_at[:made] - piece.at) <= tol) & (piece.lo - end[:made] <= max_gap)
+        for i in np.flatnonzero(near).tolist():
+            rule, covered, longest, count = rules[i]
+            if not _junction(rule, piece, across, tol):
                 joined = Segment(rule.horizontal, rule.at, rule.lo, max(rule.hi, piece.hi))
                 covered += max(0.0, piece.hi - max(piece.lo, rule.hi))
-                rules[i] = (joined, piece.at, covered, max(longest, length), count + 1)
+                rules[i] = (joined, covered, max(longest, length), count + 1)
+                end_at[i], end[i] = piece.at, joined.hi
                 break
         else:
-            rules.append((piece, piece.at, length, length, 1))
+            rules.append((piece, length, length, 1))
+            end_at[made], end[made] = piece.at, piece.hi
     return [
         r
-        for r, _, covered, longest, count in rules
+        for r, covered, longest, count in rules
         if r.hi - r.lo >= min_length and covered >= 0.7 * (r.hi - r.lo) and (longest >= min_piece or count >= 3)
     ]
 
@@ -374,7 +378,7 @@ def _likeness_key(crop: np.ndarray) -> np.ndarray:
     h, w = crop.shape
     thumb = cv2.resize(crop, (max(1, round(w * _LIKENESS_HEIGHT / h)), _LIKENESS_HEIGHT), interpolation=cv2.INTER_AREA)
     thumb = thumb.astype(np.float32) - thumb.mean()
-    norm = float(np.linalg.norm(thumb))
+    norm = float(np.sqrt(np.square(thumb).sum()))  # not linalg.norm: a BLAS call per crop wakes its threads
     return thumb / norm if norm else thumb
 
 
