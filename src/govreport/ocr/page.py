@@ -4,10 +4,10 @@ Steps: normalize the page (``ocr.normalize``: seal dropped, perspective, light, 
 find the ruling lines (OpenCV morphology, headless build), joining the pieces of broken
 rules, and from them the table grids; OCR only what needs it. Table cells are not
 searched by the detector: each inked cell is cut into its text lines by its ink profile
-and those crops are recognized in one batch with the text lines the detector finds
-outside the tables, crops that print the same thing once. A blank cell costs nothing; an inked cell
-that reads as nothing is kept as an unread (confidence 0) word. Coordinates are pixels
-of the normalized image.
+and those crops are recognized in one batch with the text lines outside the tables (cut
+from the ink where the print is plain, found by the detector elsewhere), crops that print
+the same thing once. A blank cell costs nothing; an inked cell that reads as nothing is
+kept as an unread (confidence 0) word. Coordinates are pixels of the normalized image.
 """
 
 from __future__ import annotations
@@ -44,6 +44,11 @@ _WIDENED_SURE = 0.9  # the least confidence a widened line is read at to replace
 _BLANK_EM = 0.85
 _PITCH_CHARS = 4  # the fewest characters a title needs for its pitch to be measured
 _WIDE_SPACE = 0.4  # of a line's height: wider than the space between a numeral and its 、, or in a glyph
+_LINE_SPREAD = (0.5, 1.5)  # of the median height of a band's rows of ink: the rows of plain print
+_LINE_MARGIN = 0.12  # of a line's height: the paper the detector's boxes leave around its ink
+_TALLEST_PRINT = 32  # points: taller ink than a title's line is no line of print (a seal, a figure)
+_THIN_ROW = 0.15  # of a row of print's median ink per pixel row: less in its middle half parts two lines
+_PIECE_GAP = 2.0  # of a line's height: a wider space parts a line into pieces (》（ leave one height)
 _NUMBERED = re.compile(r"[一二三四五六七八九十\d]、(?=\S)")  # measured for 、 only (not 1. or 1．)
 
 
@@ -293,9 +298,10 @@ def _crop(gray: np.ndarray, box: Box) -> np.ndarray:
     return gray[y0:y1, x0:x1]
 
 
-def _text_outside_tables(gray: np.ndarray, binary: np.ndarray, grids: list[Grid]) -> list[Box]:
-    """Text line boxes found by the detector in the inked bands of the page above, between and
-    below the tables (the tables' own text is read cell by cell)."""
+def _text_outside_tables(gray: np.ndarray, binary: np.ndarray, grids: list[Grid], dpi: float) -> list[Box]:
+    """Text line boxes in the inked bands of the page above, between and below the tables (the
+    tables' own text is read cell by cell): from the ink where the band is plain print, else
+    from the detector."""
     height = gray.shape[0]
     covered = sorted((max(0, round(g.box[1]) - 2), min(height, round(g.box[3]) + 3)) for g in grids)
     bands, top = [], 0
@@ -311,10 +317,52 @@ def _text_outside_tables(gray: np.ndarray, binary: np.ndarray, grids: list[Grid]
     for start, end in bands:
         if end - start < 8 or np.count_nonzero(binary[start:end]) < _MIN_INK_PIXELS:
             continue
-        band = cv2.resize(gray[start:end], None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        found = engine.detect(band)
-        boxes += [(x0 / scale, y0 / scale + start, x1 / scale, y1 / scale + start) for x0, y0, x1, y1 in found]
+        found = ink_lines(binary[start:end], dpi)
+        if found is None:
+            band = cv2.resize(gray[start:end], None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+            found = [(x0 / scale, y0 / scale, x1 / scale, y1 / scale) for x0, y0, x1, y1 in engine.detect(band)]
+        boxes += [(x0, y0 + start, x1, y1 + start) for x0, y0, x1, y1 in found]
     return boxes
+
+
+def ink_lines(ink: np.ndarray, dpi: float) -> list[Box] | None:
+    """Text line boxes of a band of plain print from its ink: its rows of ink, each cut into pieces
+    at wide spaces, with the margins the detector's boxes have. None where the rows are not all
+    about one height (a seal's remains, a title far larger than the text, a row of dots), one is
+    taller than print, or one holds two lines that touch: the detector reads such a band."""
+    profile = np.count_nonzero(ink, axis=1)
+    runs = _ink_runs(profile)
+    if not runs:
+        return []
+    heights = np.array([bottom - top for top, bottom in runs])
+    median = float(np.median(heights))
+    if heights.min() < _LINE_SPREAD[0] * median or heights.max() > _LINE_SPREAD[1] * median:
+        return None
+    if heights.max() > _TALLEST_PRINT * dpi / 72:
+        return None
+    if any(_two_lines(profile[top:bottom]) for top, bottom in runs):
+        return None
+    boxes = []
+    for top, bottom in runs:
+        height = bottom - top
+        margin = _LINE_MARGIN * height
+        pieces = _ink_runs(np.count_nonzero(ink[top:bottom], axis=0))
+        joined = [pieces[0]]
+        for left, right in pieces[1:]:
+            if left - joined[-1][1] < _PIECE_GAP * height:
+                joined[-1] = (joined[-1][0], right)
+            else:
+                joined.append((left, right))
+        boxes += [(left - margin, top - margin, right + margin, bottom + margin) for left, right in joined]
+    return boxes
+
+
+def _two_lines(profile: np.ndarray) -> bool:
+    """Whether a row of ink is two lines of print joined by a few touching glyphs: a line's ink is
+    spread over its whole height, two lines' thins out between them."""
+    quarter = len(profile) // 4
+    middle = profile[quarter : len(profile) - quarter]
+    return middle.size > 0 and float(middle.min()) < _THIN_ROW * float(np.median(profile))
 
 
 def lost_glyph_box(box: Box, glyphs: np.ndarray, others: list[Box]) -> Box | None:
@@ -414,7 +462,7 @@ def read_page(image: np.ndarray, dpi: float) -> PageRead:
     inset = max(2, round(dpi / 72))
     cell_lines = [_cell_lines(text_ink, cell, inset) for grid in grids for cell in grid.cells]
     cell_boxes = [box for lines in cell_lines for box in lines]
-    line_boxes = _text_outside_tables(gray, text_ink, grids)
+    line_boxes = _text_outside_tables(gray, text_ink, grids, dpi)
     glyphs = _ink_glyphs(text_ink)
     widened = [lost_glyph_box(box, glyphs, [o for o in line_boxes if o is not box]) for box in line_boxes]
     wide = [(i, w) for i, w in enumerate(widened) if w is not None]
@@ -440,4 +488,13 @@ def read_page(image: np.ndarray, dpi: float) -> PageRead:
     return PageRead(words, grids, page.skew, dpi, page.repairs, gray.shape[0] * 72 / dpi)
 
 
-__all__ = ["PageRead", "join_collinear", "lost_glyph_box", "read_page", "repair_findings", "ruled_grids", "skew_angle"]
+__all__ = [
+    "PageRead",
+    "ink_lines",
+    "join_collinear",
+    "lost_glyph_box",
+    "read_page",
+    "repair_findings",
+    "ruled_grids",
+    "skew_angle",
+]
