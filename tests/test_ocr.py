@@ -17,7 +17,7 @@ from govreport.ingest import load
 from govreport.ocr import engine as engine_module
 from govreport.ocr.grid import Segment, find_grids
 from govreport.ocr.numbers import FIXED_CONFIDENCE, fix_number
-from govreport.ocr.page import ink_lines, read_page, skew_angle
+from govreport.ocr.page import _ink_glyphs, ink_lines, line_crop, read_page, skew_angle
 from govreport.render.pdf import html_to_pdf, rasterize, simulate_scan
 
 __all__ = ["rendered"]  # the session fixture, used by name
@@ -102,6 +102,17 @@ def test_a_band_of_irregular_rows_is_left_to_the_detector() -> None:
     alone = _printed_band([(20, 200, [(400, 600)])])  # a seal in a band of its own
     assert all(ink_lines(band, 200) is None for band in (seal, dots, touching, alone))
     assert ink_lines(_printed_band([(20, 40, [(100, 900)]), (64, 40, [(100, 900)])]), 200) is not None
+
+
+def test_a_speck_before_a_lines_first_glyph_is_not_read() -> None:
+    ink = _printed_band([(20, 40, [(100, 300)])])
+    ink[55:59, 88:91] = 255  # toner before the first glyph (no mark starts a line of Chinese print)
+    ink[55:59, 304:307] = 255  # a full stop after the last glyph stays
+    gray = np.where(ink > 0, 0, 255).astype(np.uint8)
+    crop = line_crop(gray, ink, (85.0, 15.0, 310.0, 65.0), _ink_glyphs(ink))
+    assert (crop[55 - 11 : 59 - 11, 88 - 81 : 91 - 81] == 255).all()
+    assert (crop[55 - 11 : 59 - 11, 304 - 81 : 307 - 81] == 0).all()
+    assert (gray[55:59, 88:91] == 0).all()  # the page itself is left as it is
 
 
 def test_skew_of_a_tilted_page_is_measured() -> None:
