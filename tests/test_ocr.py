@@ -113,6 +113,12 @@ def test_a_speck_before_a_lines_first_glyph_is_not_read() -> None:
     assert (crop[55 - 11 : 59 - 11, 88 - 81 : 91 - 81] == 255).all()
     assert (crop[55 - 11 : 59 - 11, 304 - 81 : 307 - 81] == 0).all()
     assert (gray[55:59, 88:91] == 0).all()  # the page itself is left as it is
+    broken = ink.copy()
+    broken[20:60:6, 80:84] = 255  # a glyph's left part broken by a photocopy into pieces, each small
+    broken[:, 88:91] = 0
+    gray = np.where(broken > 0, 0, 255).astype(np.uint8)
+    crop = line_crop(gray, broken, (75.0, 15.0, 310.0, 65.0), _ink_glyphs(broken))
+    assert (crop[20 - 11 : 60 - 11 : 6, 80 - 71 : 84 - 71] == 0).all()
 
 
 def test_skew_of_a_tilted_page_is_measured() -> None:

@@ -300,19 +300,22 @@ def _crop(gray: np.ndarray, box: Box) -> np.ndarray:
 
 def line_crop(gray: np.ndarray, ink: np.ndarray, box: Box, glyphs: np.ndarray) -> np.ndarray:
     """A text line's crop with the specks before its first glyph whitened: no mark starts a line
-    of Chinese print (、，。 never do), so ink under a fifth of the line's height there is toner,
-    which the recognizer reads as a '.' that breaks the phrase the line continues."""
+    of Chinese print (、，。 never do), so ink there under a fifth of the line's height, all of it
+    together, is toner, which the recognizer reads as a '.' that breaks the phrase the line
+    continues."""
     crop = _crop(gray, box)
     x0, y0 = max(0, int(box[0]) - _CROP_PAD), max(0, int(box[1]) - _CROP_PAD)
     x1, y1 = x0 + crop.shape[1], y0 + crop.shape[0]
     cy = (glyphs[:, 1] + glyphs[:, 3]) / 2
     on_line = (glyphs[:, 2] > x0) & (glyphs[:, 0] < x1) & (cy >= box[1]) & (cy <= box[3])
     size = np.maximum(glyphs[:, 2] - glyphs[:, 0], glyphs[:, 3] - glyphs[:, 1])
-    glyph = on_line & (size >= _STRAY_SIZE * (box[3] - box[1]))
+    size_limit = _STRAY_SIZE * (box[3] - box[1])
+    glyph = on_line & (size >= size_limit)
     if not glyph.any():
         return crop
     specks = glyphs[on_line & ~glyph & (glyphs[:, 2] <= glyphs[glyph, 0].min())].astype(int)
-    if not len(specks):
+    # all of it together: the pieces of a photocopy's broken glyph (扌 of 报) are small one by one
+    if not len(specks) or max(np.ptp(specks[:, [0, 2]]), np.ptp(specks[:, [1, 3]])) >= size_limit:
         return crop
     crop = crop.copy()
     for gx0, gy0, gx1, gy1 in specks:
