@@ -205,14 +205,10 @@ def repair_findings(notes: dict[int, tuple[str, ...]]) -> list[Finding]:
 
 
 def _ink_runs(profile: np.ndarray) -> list[tuple[int, int]]:
-    runs, start = [], None
-    for i, inked in enumerate(np.append(profile > 0, False)):
-        if inked and start is None:
-            start = i
-        elif not inked and start is not None:
-            runs.append((start, i))
-            start = None
-    return runs
+    """The runs of a profile's nonzero entries, as (start, end) with the end excluded."""
+    inked = np.concatenate(([False], profile > 0, [False]))
+    edges = np.flatnonzero(inked[1:] != inked[:-1]).tolist()
+    return list(zip(edges[::2], edges[1::2], strict=True))
 
 
 def _text_lines(profile: np.ndarray) -> list[tuple[int, int]]:
