@@ -17,7 +17,7 @@ from govreport.ingest import load
 from govreport.ocr import engine as engine_module
 from govreport.ocr.grid import Segment, find_grids
 from govreport.ocr.numbers import FIXED_CONFIDENCE, fix_number
-from govreport.ocr.page import read_page, skew_angle
+from govreport.ocr.page import _ink_glyphs, ink_lines, line_crop, read_page, skew_angle
 from govreport.render.pdf import html_to_pdf, rasterize, simulate_scan
 
 __all__ = ["rendered"]  # the session fixture, used by name
@@ -67,6 +67,58 @@ def test_number_confusions(text: str, expected: str) -> None:
     fixed, confidence = fix_number(text, 0.99)
     assert fixed == expected
     assert confidence == (0.99 if fixed == text else FIXED_CONFIDENCE)
+
+
+def _printed_band(rows: list[tuple[int, int, list[tuple[int, int]]]], height: int = 400) -> np.ndarray:
+    """A band of ink (255): per row its top, its height, and the spans of its glyphs' ink."""
+    ink = np.zeros((height, 1200), np.uint8)
+    for top, tall, spans in rows:
+        for left, right in spans:
+            for x in range(left, right, 40):  # glyphs 34 px wide, 6 apart
+                ink[top : top + tall, x : min(x + 34, right)] = 255
+    return ink
+
+
+def test_lines_of_plain_print_are_found_from_their_ink() -> None:
+    band = _printed_band([(20, 40, [(100, 900)]), (90, 40, [(100, 500), (620, 900)]), (160, 36, [(100, 300)])])
+    lines = ink_lines(band, 200)
+    # a space of three glyph heights parts the second line; every box keeps the detector's margin
+    assert [tuple(round(v) for v in box) for box in lines] == [
+        (95, 15, 899, 65),
+        (95, 85, 499, 135),
+        (615, 85, 899, 135),
+        (96, 156, 298, 200),
+    ]
+    wide_punctuation = _printed_band([(20, 40, [(100, 300), (360, 600)])])  # 》（ leave about a glyph of paper
+    assert len(ink_lines(wide_punctuation, 200)) == 1
+
+
+def test_a_band_of_irregular_rows_is_left_to_the_detector() -> None:
+    lines = [(20, 40, [(100, 900)]), (90, 40, [(100, 900)])]
+    seal = _printed_band([*lines, (160, 200, [(400, 600)])])  # a grey seal's remains under the signature
+    dots = _printed_band([*lines, (160, 6, [(100, 900)])])  # a row of dots or an underline
+    # lines set too close: a glyph of one reaches the other (the tallest row is no taller than a title)
+    touching = _printed_band([(20, 40, [(100, 900)]), (64, 40, [(100, 900)]), (59, 6, [(400, 430)])])
+    alone = _printed_band([(20, 200, [(400, 600)])])  # a seal in a band of its own
+    assert all(ink_lines(band, 200) is None for band in (seal, dots, touching, alone))
+    assert ink_lines(_printed_band([(20, 40, [(100, 900)]), (64, 40, [(100, 900)])]), 200) is not None
+
+
+def test_a_speck_before_a_lines_first_glyph_is_not_read() -> None:
+    ink = _printed_band([(20, 40, [(100, 300)])])
+    ink[55:59, 88:91] = 255  # toner before the first glyph (no mark starts a line of Chinese print)
+    ink[55:59, 304:307] = 255  # a full stop after the last glyph stays
+    gray = np.where(ink > 0, 0, 255).astype(np.uint8)
+    crop = line_crop(gray, ink, (85.0, 15.0, 310.0, 65.0), _ink_glyphs(ink))
+    assert (crop[55 - 11 : 59 - 11, 88 - 81 : 91 - 81] == 255).all()
+    assert (crop[55 - 11 : 59 - 11, 304 - 81 : 307 - 81] == 0).all()
+    assert (gray[55:59, 88:91] == 0).all()  # the page itself is left as it is
+    broken = ink.copy()
+    broken[20:60:6, 80:84] = 255  # a glyph's left part broken by a photocopy into pieces, each small
+    broken[:, 88:91] = 0
+    gray = np.where(broken > 0, 0, 255).astype(np.uint8)
+    crop = line_crop(gray, broken, (75.0, 15.0, 310.0, 65.0), _ink_glyphs(broken))
+    assert (crop[20 - 11 : 60 - 11 : 6, 80 - 71 : 84 - 71] == 0).all()
 
 
 def test_skew_of_a_tilted_page_is_measured() -> None:

@@ -4,10 +4,10 @@ Steps: normalize the page (``ocr.normalize``: seal dropped, perspective, light, 
 find the ruling lines (OpenCV morphology, headless build), joining the pieces of broken
 rules, and from them the table grids; OCR only what needs it. Table cells are not
 searched by the detector: each inked cell is cut into its text lines by its ink profile
-and those crops are recognized in one batch with the text lines the detector finds
-outside the tables, crops that print the same thing once. A blank cell costs nothing; an inked cell
-that reads as nothing is kept as an unread (confidence 0) word. Coordinates are pixels
-of the normalized image.
+and those crops are recognized in one batch with the text lines outside the tables (cut
+from the ink where the print is plain, found by the detector elsewhere), crops that print
+the same thing once. A blank cell costs nothing; an inked cell that reads as nothing is
+kept as an unread (confidence 0) word. Coordinates are pixels of the normalized image.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from govreport.ocr.assemble import UNREAD, Word
-from govreport.ocr.engine import ocr_engine
+from govreport.ocr.engine import DETECT_LONG_SIDE, ocr_engine
 from govreport.ocr.grid import Box, EdgeCheck, Grid, GridCell, Segment, find_grids, scale_box, scale_grid
 from govreport.ocr.normalize import normalize_page, skew_angle
 from govreport.ocr.numbers import fix_number
@@ -48,6 +48,11 @@ _WIDENED_SURE = 0.9  # the least confidence a widened line is read at to replace
 _BLANK_EM = 0.85
 _PITCH_CHARS = 4  # the fewest characters a title needs for its pitch to be measured
 _WIDE_SPACE = 0.4  # of a line's height: wider than the space between a numeral and its 、, or in a glyph
+_LINE_SPREAD = (0.5, 1.5)  # of the median height of a band's rows of ink: the rows of plain print
+_LINE_MARGIN = 0.12  # of a line's height: the paper the detector's boxes leave around its ink
+_TALLEST_PRINT = 32  # points: taller ink than a title's line is no line of print (a seal, a figure)
+_THIN_ROW = 0.15  # of a row of print's median ink per pixel row: less in its middle half parts two lines
+_PIECE_GAP = 2.0  # of a line's height: a wider space parts a line into pieces (》（ leave one height)
 _NUMBERED = re.compile(r"[一二三四五六七八九十\d]、(?=\S)")  # measured for 、 only (not 1. or 1．)
 
 
@@ -139,25 +144,29 @@ def join_collinear(
     (where a rule ``across`` passes, the rule may end, and a stroke beyond it is no part of it). A
     joined rule shorter than ``min_length``, mostly gap, or of two pieces neither of ``min_piece``
     (the strokes of two characters side by side) is dropped."""
-    # rule, the position of its last piece, length covered by ink, longest piece, pieces
-    rules: list[tuple[Segment, float, float, float, int]] = []
-    for piece in sorted(pieces, key=lambda s: (s.lo, s.at)):
+    ordered = sorted(pieces, key=lambda s: (s.lo, s.at))
+    # of each rule so far: the position of its last piece and its end, searched at once for every piece
+    end_at, end = np.empty(len(ordered)), np.empty(len(ordered))
+    # rule, length covered by ink, longest piece, pieces
+    rules: list[tuple[Segment, float, float, int]] = []
+    for piece in ordered:
         length = piece.hi - piece.lo
-        for i, (rule, end_at, covered, longest, count) in enumerate(rules):
-            if (
-                abs(end_at - piece.at) <= tol
-                and piece.lo - rule.hi <= max_gap
-                and not _junction(rule, piece, across, tol)
-            ):
+        made = len(rules)
+        near = (np.abs(end_at[:made] - piece.at) <= tol) & (piece.lo - end[:made] <= max_gap)
+        for i in np.flatnonzero(near).tolist():
+            rule, covered, longest, count = rules[i]
+            if not _junction(rule, piece, across, tol):
                 joined = Segment(rule.horizontal, rule.at, rule.lo, max(rule.hi, piece.hi))
                 covered += max(0.0, piece.hi - max(piece.lo, rule.hi))
-                rules[i] = (joined, piece.at, covered, max(longest, length), count + 1)
+                rules[i] = (joined, covered, max(longest, length), count + 1)
+                end_at[i], end[i] = piece.at, joined.hi
                 break
         else:
-            rules.append((piece, piece.at, length, length, 1))
+            rules.append((piece, length, length, 1))
+            end_at[made], end[made] = piece.at, piece.hi
     return [
         r
-        for r, _, covered, longest, count in rules
+        for r, covered, longest, count in rules
         if r.hi - r.lo >= min_length and covered >= 0.7 * (r.hi - r.lo) and (longest >= min_piece or count >= 3)
     ]
 
@@ -206,14 +215,10 @@ def repair_findings(notes: dict[int, tuple[str, ...]]) -> list[Finding]:
 
 
 def _ink_runs(profile: np.ndarray) -> list[tuple[int, int]]:
-    runs, start = [], None
-    for i, inked in enumerate(np.append(profile > 0, False)):
-        if inked and start is None:
-            start = i
-        elif not inked and start is not None:
-            runs.append((start, i))
-            start = None
-    return runs
+    """The runs of a profile's nonzero entries, as (start, end) with the end excluded."""
+    inked = np.concatenate(([False], profile > 0, [False]))
+    edges = np.flatnonzero(inked[1:] != inked[:-1]).tolist()
+    return list(zip(edges[::2], edges[1::2], strict=True))
 
 
 def _text_lines(profile: np.ndarray) -> list[tuple[int, int]]:
@@ -302,9 +307,36 @@ def _crop(gray: np.ndarray, box: Box) -> np.ndarray:
     return gray[y0:y1, x0:x1]
 
 
-def _text_outside_tables(gray: np.ndarray, binary: np.ndarray, grids: list[Grid]) -> list[Box]:
-    """Text line boxes found by the detector in the inked bands of the page above, between and
-    below the tables (the tables' own text is read cell by cell)."""
+def line_crop(gray: np.ndarray, ink: np.ndarray, box: Box, glyphs: np.ndarray) -> np.ndarray:
+    """A text line's crop with the specks before its first glyph whitened: no mark starts a line
+    of Chinese print (、，。 never do), so ink there under a fifth of the line's height, all of it
+    together, is toner, which the recognizer reads as a '.' that breaks the phrase the line
+    continues."""
+    crop = _crop(gray, box)
+    x0, y0 = max(0, int(box[0]) - _CROP_PAD), max(0, int(box[1]) - _CROP_PAD)
+    x1, y1 = x0 + crop.shape[1], y0 + crop.shape[0]
+    cy = (glyphs[:, 1] + glyphs[:, 3]) / 2
+    on_line = (glyphs[:, 2] > x0) & (glyphs[:, 0] < x1) & (cy >= box[1]) & (cy <= box[3])
+    size = np.maximum(glyphs[:, 2] - glyphs[:, 0], glyphs[:, 3] - glyphs[:, 1])
+    size_limit = _STRAY_SIZE * (box[3] - box[1])
+    glyph = on_line & (size >= size_limit)
+    if not glyph.any():
+        return crop
+    specks = glyphs[on_line & ~glyph & (glyphs[:, 2] <= glyphs[glyph, 0].min())].astype(int)
+    # all of it together: the pieces of a photocopy's broken glyph (扌 of 报) are small one by one
+    if not len(specks) or max(np.ptp(specks[:, [0, 2]]), np.ptp(specks[:, [1, 3]])) >= size_limit:
+        return crop
+    crop = crop.copy()
+    for gx0, gy0, gx1, gy1 in specks:
+        gx0, gy0, gx1, gy1 = max(gx0, x0), max(gy0, y0), min(gx1, x1), min(gy1, y1)
+        crop[gy0 - y0 : gy1 - y0, gx0 - x0 : gx1 - x0][ink[gy0:gy1, gx0:gx1] > 0] = 255
+    return crop
+
+
+def _text_outside_tables(gray: np.ndarray, binary: np.ndarray, grids: list[Grid], dpi: float) -> list[Box]:
+    """Text line boxes in the inked bands of the page above, between and below the tables (the
+    tables' own text is read cell by cell): from the ink where the band is plain print, else
+    from the detector."""
     height = gray.shape[0]
     covered = sorted((max(0, round(g.box[1]) - 2), min(height, round(g.box[3]) + 3)) for g in grids)
     bands, top = [], 0
@@ -313,13 +345,59 @@ def _text_outside_tables(gray: np.ndarray, binary: np.ndarray, grids: list[Grid]
         top = max(top, end)
     bands.append((top, height))
     engine = ocr_engine()
+    # a band is detected at the scale of the whole page (a band's own long side is its width: the
+    # engine would detect it finer, at twice the cost per pixel, for tighter boxes, not more lines)
+    scale = min(1.0, DETECT_LONG_SIDE / max(gray.shape))
     boxes = []
     for start, end in bands:
         if end - start < 8 or np.count_nonzero(binary[start:end]) < _MIN_INK_PIXELS:
             continue
-        found = engine.detect(gray[start:end])
+        found = ink_lines(binary[start:end], dpi)
+        if found is None:
+            band = cv2.resize(gray[start:end], None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+            found = [(x0 / scale, y0 / scale, x1 / scale, y1 / scale) for x0, y0, x1, y1 in engine.detect(band)]
         boxes += [(x0, y0 + start, x1, y1 + start) for x0, y0, x1, y1 in found]
     return boxes
+
+
+def ink_lines(ink: np.ndarray, dpi: float) -> list[Box] | None:
+    """Text line boxes of a band of plain print from its ink: its rows of ink, each cut into pieces
+    at wide spaces, with the margins the detector's boxes have. None where the rows are not all
+    about one height (a seal's remains, a title far larger than the text, a row of dots), one is
+    taller than print, or one holds two lines that touch: the detector reads such a band."""
+    profile = np.count_nonzero(ink, axis=1)
+    runs = _ink_runs(profile)
+    if not runs:
+        return []
+    heights = np.array([bottom - top for top, bottom in runs])
+    median = float(np.median(heights))
+    if heights.min() < _LINE_SPREAD[0] * median or heights.max() > _LINE_SPREAD[1] * median:
+        return None
+    if heights.max() > _TALLEST_PRINT * dpi / 72:
+        return None
+    if any(_two_lines(profile[top:bottom]) for top, bottom in runs):
+        return None
+    boxes = []
+    for top, bottom in runs:
+        height = bottom - top
+        margin = _LINE_MARGIN * height
+        pieces = _ink_runs(np.count_nonzero(ink[top:bottom], axis=0))
+        joined = [pieces[0]]
+        for left, right in pieces[1:]:
+            if left - joined[-1][1] < _PIECE_GAP * height:
+                joined[-1] = (joined[-1][0], right)
+            else:
+                joined.append((left, right))
+        boxes += [(left - margin, top - margin, right + margin, bottom + margin) for left, right in joined]
+    return boxes
+
+
+def _two_lines(profile: np.ndarray) -> bool:
+    """Whether a row of ink is two lines of print joined by a few touching glyphs: a line's ink is
+    spread over its whole height, two lines' thins out between them."""
+    quarter = len(profile) // 4
+    middle = profile[quarter : len(profile) - quarter]
+    return middle.size > 0 and float(middle.min()) < _THIN_ROW * float(np.median(profile))
 
 
 def lost_glyph_box(box: Box, glyphs: np.ndarray, others: list[Box]) -> Box | None:
@@ -383,7 +461,7 @@ def _likeness_key(crop: np.ndarray) -> np.ndarray:
     h, w = crop.shape
     thumb = cv2.resize(crop, (max(1, round(w * _LIKENESS_HEIGHT / h)), _LIKENESS_HEIGHT), interpolation=cv2.INTER_AREA)
     thumb = thumb.astype(np.float32) - thumb.mean()
-    norm = float(np.linalg.norm(thumb))
+    norm = float(np.sqrt(np.square(thumb).sum()))  # not linalg.norm: a BLAS call per crop wakes its threads
     return thumb / norm if norm else thumb
 
 
@@ -427,12 +505,14 @@ def _read_as_it_lies(image: np.ndarray, dpi: float) -> PageRead:
     inset = max(2, round(dpi / 72))
     cell_lines = [_cell_lines(text_ink, cell, inset) for grid in grids for cell in grid.cells]
     cell_boxes = [box for lines in cell_lines for box in lines]
-    line_boxes = _text_outside_tables(gray, text_ink, grids)
+    line_boxes = _text_outside_tables(gray, text_ink, grids, dpi)
     glyphs = _ink_glyphs(text_ink)
     widened = [lost_glyph_box(box, glyphs, [o for o in line_boxes if o is not box]) for box in line_boxes]
     wide = [(i, w) for i, w in enumerate(widened) if w is not None]
     boxes = cell_boxes + line_boxes
-    read = recognize_alike_once([_crop(gray, box) for box in boxes + [w for _, w in wide]])
+    crops = [_crop(gray, box) for box in cell_boxes]
+    crops += [line_crop(gray, text_ink, box, glyphs) for box in line_boxes + [w for _, w in wide]]
+    read = recognize_alike_once(crops)
     read, wide_read = read[: len(boxes)], read[len(boxes) :]
     for (i, box), (text, score) in zip(wide, wide_read, strict=True):
         at = len(cell_boxes) + i
@@ -453,4 +533,14 @@ def _read_as_it_lies(image: np.ndarray, dpi: float) -> PageRead:
     return PageRead(words, grids, page.skew, dpi, page.repairs, gray.shape[0] * 72 / dpi)
 
 
-__all__ = ["PageRead", "join_collinear", "lost_glyph_box", "read_page", "repair_findings", "ruled_grids", "skew_angle"]
+__all__ = [
+    "PageRead",
+    "ink_lines",
+    "join_collinear",
+    "line_crop",
+    "lost_glyph_box",
+    "read_page",
+    "repair_findings",
+    "ruled_grids",
+    "skew_angle",
+]
