@@ -41,8 +41,8 @@ from govreport.tables.segment import (
 
 _MAX_COMBINATIONS = 50000  # readings of a table tried against its identities
 _EVIDENCE_CONFIDENCE = 0.85  # a row's reading chosen, or a lost cell filled, by what the prose states
-# values that may be another row's (after a label that printed none) in a table no identity checks
-# (table 2): below the review line wherever they are read
+# values placed in their row by a guess nothing checks: after a label that printed none in table 2
+# (no identities), or a scanned row of blank cells among printed ones: below the review line
 _UNCHECKED_PLACING = 0.6
 _PRINTED_SHARE = 0.75  # of a table's rows printing numbers, for an all-blank row among them to be doubtful
 
