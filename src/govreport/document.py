@@ -114,7 +114,7 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     encoding: str | None = None
     n_pages: int | None = None
-    page_lines: bool = False  # a text file whose lines are a PDF page's (its tables aligned by position)
+    page_lines: bool = False  # a text file whose lines are a PDF page's: tables aligned by position, prose cut by width
     # annotations the pipeline stages add
     sections: list[SectionResult] = field(default_factory=list)
     section_spans: dict[int, tuple[int, int]] = field(default_factory=dict)  # part -> offsets in text
