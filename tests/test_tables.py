@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from conftest import FIXTURES, GOLD
@@ -135,3 +136,22 @@ def test_a_grid_row_broken_by_a_page_is_one_row() -> None:
     assert rows(page=1) == ["1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及三安全一稳定"]
     # two tables of a web page or a Word file: no page broke a row between them
     assert rows(page=None) == ["1.属于国家秘密", "2.其他", "法律行政法规禁止公开", "3.危及三安全一稳定"]
+
+
+def test_a_blank_row_among_printed_rows_of_a_scan_is_doubtful() -> None:
+    """A scanned table whose rows print their numbers: a row of blank cells among them is more
+    likely a row the grid split than one left blank, and is not taken as surely blank; in exact
+    text (a web page, a Word file) a blank row is as printed."""
+    from govreport.tables.items import Item
+    from govreport.tables.mapping import _blank_rows
+
+    def row(*texts: str, confidence: float) -> list[Item]:
+        return [Item(raw=t, digits=t or None, cell=True, confidence=confidence) for t in texts]
+
+    scanned = {f"r{i}": row("1", "0", "1", confidence=0.95) for i in range(6)}
+    scanned["blank"] = row("", "", "", confidence=1.0)
+    assert _blank_rows(scanned) == {"blank"}
+    exact = {key: [replace(i, confidence=1.0) for i in items] for key, items in scanned.items()}
+    assert _blank_rows(exact) == set()
+    mostly_blank = {**{f"b{i}": row("", "", "", confidence=1.0) for i in range(4)}, "r": row("1", confidence=0.9)}
+    assert _blank_rows(mostly_blank) == set()  # a report that leaves its zeros blank
