@@ -130,6 +130,29 @@ def test_skew_of_a_tilted_page_is_measured() -> None:
     assert abs(abs(skew_angle(binary)) - 0.8) < 0.1
 
 
+def test_recognition_batches_keep_short_crops_apart_from_long_lines() -> None:
+    widths = [20.0, 1.2, 20.1, 0.8, 1.0, 5.0, 1.1, 20.2]
+    batches = engine_module.recognition_batches(widths, most=6)
+    assert sorted(i for batch in batches for i in batch) == list(range(len(widths)))
+    assert all(len(batch) <= 6 for batch in batches)
+    # rapidocr's own cut (6 in order of width) would pad the five short crops to the line's width
+    assert [sorted(b) for b in batches] == [[1, 3, 4, 6], [5], [0, 2, 7]]
+
+
+def test_recognition_batches_of_equal_widths_are_full() -> None:
+    assert [len(b) for b in engine_module.recognition_batches([3.0] * 14, most=6)] == [2, 6, 6]
+    assert engine_module.recognition_batches([]) == []
+
+
+def test_recognition_reads_each_crop_in_place() -> None:
+    crops = [np.full((30, w), 255, np.uint8) for w in (600, 30, 580, 40)]
+    for x, crop in zip((10, 8, 10, 8), crops, strict=True):
+        cv2.putText(crop, "7" if crop.shape[1] < 100 else "2024 1 1", (x, 24), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 0, 2)
+    texts = [text.replace(" ", "") for text, _ in engine_module.ocr_engine().recognize(crops)]
+    assert texts[1] == texts[3] == "7"
+    assert texts[0].startswith("2024") and texts[2].startswith("2024")
+
+
 def test_paddle_backend_without_local_models_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(engine_module.ENGINE_VARIABLE, "paddle")
     monkeypatch.delenv(engine_module.PADDLE_MODELS_VARIABLE, raising=False)
