@@ -222,3 +222,54 @@ def test_lines_of_a_cell_set_tight_are_cut_apart_and_the_strokes_of_a_character_
     stroke[:glyph] = 9
     stroke[glyph + gap :] = 9
     assert _text_lines(stroke) == [(0, glyph + gap + 3)]
+
+
+@needs_chromium
+def test_strokes_stacked_in_a_narrow_cell_set_tight_are_no_rule_and_a_rule_in_short_pieces_is(tmp_path: Path) -> None:
+    # a Word table's narrow label column: lines of one character set tight, so its upright strokes
+    # stand line over line with small gaps, as a photocopy leaves of a rule; beside it, a rule
+    # broken every 9 pt (pieces shorter than a character's strokes can be)
+    from govreport.ocr.normalize import normalize_page
+    from govreport.ocr.page import ruled_grids
+
+    label = "<br>".join(["申申申"] * 4)
+    cell = "border: 0.5pt solid black; padding: 1pt 2pt; font-size: 10.5pt; line-height: 11pt"
+    rows = "".join(
+        f"<tr><td style='{cell}; width: 40pt'>{label}</td><td style='{cell}'>{n}</td><td style='{cell}'>{n}</td></tr>"
+        for n in (12, 7)
+    )
+    table = f"<table style='border-collapse: collapse; table-layout: fixed; width: 400pt; margin: 40pt'>{rows}</table>"
+    (image,) = rasterize(html_to_pdf(f"<html><body>{table}</body></html>", tmp_path / "tight.pdf"))
+    clean = np.array(image)
+    rules_x = np.flatnonzero((clean < 128).sum(axis=0) > 150)  # columns of the upright rules
+    middle = rules_x[(rules_x > rules_x.min() + 200) & (rules_x < rules_x.max() - 50)]
+    assert middle.size
+    for y in range(0, clean.shape[0], 25):
+        clean[y : y + 5, middle.min() - 2 : middle.max() + 3] = 255
+    page = normalize_page(np.array(simulate_scan(Image.fromarray(clean), seed=2)), 200)
+    grids, _ = ruled_grids(page.binary, page.dpi)
+    assert [(g.n_rows, g.n_cols, len(g.cells)) for g in grids] == [(2, 3, 6)]
+
+
+def test_a_cell_printed_upright_is_cut_one_character_per_line() -> None:
+    from govreport.ocr.page import _one_character_per_line
+
+    profile = np.full(120, 20)
+    profile[[27, 55, 81]] = 2  # where the touching characters meet
+    upright = [(0, 27, 3, 30), (28, 81, 4, 30), (82, 108, 3, 29)]  # the middle line is two characters
+    assert _one_character_per_line(upright, profile, point=3) == [
+        (0, 27, 3, 30),
+        (28, 55, 4, 30),
+        (55, 81, 4, 30),
+        (82, 108, 3, 29),
+    ]
+    wrapped = [(0, 27, 0, 110), (30, 57, 0, 80)]  # a label wrapped over two lines: as wide as tall, or wider
+    assert _one_character_per_line(wrapped, profile, point=3) == wrapped
+    digits = [(0, 20, 0, 11), (24, 64, 0, 11)]  # digits are narrower than a character
+    assert _one_character_per_line(digits, profile, point=3) == digits
+    numbered = np.zeros(120, dtype=int)
+    numbered[0:22] = 9  # 三
+    numbered[30:37] = 4  # its 、 below it, then 本
+    numbered[48:75] = 9
+    lines = [(0, 75, 2, 29), (78, 105, 2, 29)]
+    assert _one_character_per_line(lines, numbered, point=3) == [(0, 41, 2, 29), (41, 75, 2, 29), (78, 105, 2, 29)]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import cv2
 import numpy as np
@@ -32,6 +33,11 @@ _DRAWN_EDGE = 0.7  # of an edge covered by straight runs of ink: a broken rule i
 _STRAIGHT = 1.0  # pixels: the spread of a drawn line's position along an edge
 _NARROWEST_TABLE = 0.3  # of the page's width
 _SIDE_LONG = 0.8  # of a cell's side: ink along this much of it, by it, is a piece of its rule
+# of a short straight run's length with ink just beside it: other strokes of a character join its stroke
+# along its length (0.17-0.8 measured, most over 0.4); a piece of a broken rule has only speckle there (<= 0.15)
+_STROKE_SIDE = 0.3
+_SMALLEST_GLYPH = 6  # points: a Chinese character narrower than this is a digit or a stroke
+_UPRIGHT_SPREAD = 1.4  # of the median: lines no wider than this are one character each (text set upright)
 # of a cell's inset: the thickest a rule's blurred edge is; thicker ink along a side holds print
 # (a crease or a pen's stroke across the cell, joined to the digits it crosses)
 _SLIVER_THICK = 4
@@ -95,6 +101,29 @@ def _rule_pieces(mask: np.ndarray, horizontal: bool) -> list[tuple[Segment, floa
             out.append((Segment(True, y + h / 2, float(x), float(x + w)), area / w))
         else:
             out.append((Segment(False, x + w / 2, float(y), float(y + h)), area / h))
+    return out
+
+
+def _bare_pieces(
+    binary: np.ndarray, pieces: list[tuple[Segment, float]], shortest_rule: float, unit: float
+) -> list[Segment]:
+    """The pieces that may belong to a rule: every long one, and short ones with nothing printed
+    beside them. In a narrow cell of wrapped text set tight, the upright strokes of characters stacked
+    line over line are short runs on one line with small gaps, as a photocopy leaves of a rule;
+    but each is one stroke of a character, joined along its length by the character's others."""
+    out = []
+    for segment, thickness in pieces:
+        if segment.hi - segment.lo >= shortest_rule:
+            out.append(segment)
+            continue
+        image = binary if segment.horizontal else binary.T
+        near, far = thickness / 2 + 0.5 * unit, thickness / 2 + 2.5 * unit
+        lo, hi = round(segment.lo), round(segment.hi)
+        before = image[max(0, round(segment.at - far)) : max(0, round(segment.at - near)), lo:hi]
+        after = image[round(segment.at + near) : round(segment.at + far) + 1, lo:hi]
+        beside = before.any(axis=0) | after.any(axis=0) if before.size and after.size else np.zeros(1, bool)
+        if beside.mean() < _STROKE_SIDE:
+            out.append(segment)
     return out
 
 
@@ -193,8 +222,8 @@ def ruled_grids(binary: np.ndarray, dpi: float) -> tuple[list[Grid], np.ndarray]
     runs_v = _run_mask(binary, False, round(6 * unit))
     pieces_h, pieces_v = _rule_pieces(runs_h, True), _rule_pieces(runs_v, False)
     thickest = _thickest_rule(pieces_h + pieces_v, unit)
-    horizontal = [segment for segment, thickness in pieces_h if thickness <= thickest]
-    vertical = [segment for segment, thickness in pieces_v if thickness <= thickest]
+    horizontal = _bare_pieces(binary, [p for p in pieces_h if p[1] <= thickest], 20 * unit, unit)
+    vertical = _bare_pieces(binary, [p for p in pieces_v if p[1] <= thickest], 12 * unit, unit)
     long_h = [p for p in horizontal if p.hi - p.lo >= 20 * unit]
     long_v = [p for p in vertical if p.hi - p.lo >= 12 * unit]
     segments = join_collinear(horizontal, long_v, unit, 4 * unit, 30 * unit, 20 * unit)
@@ -254,11 +283,45 @@ def _cell_lines(binary: np.ndarray, cell: GridCell, inset: int) -> list[Box]:
     patch = _without_rule_slivers(binary[y0:y1, x0:x1], inset)
     if int(np.count_nonzero(patch)) < _MIN_INK_PIXELS:
         return []
-    boxes = []
-    for top, bottom in _text_lines(np.count_nonzero(patch, axis=1)):
-        left, right = _glyph_columns(patch[top:bottom])
-        boxes.append((float(x0 + left), float(y0 + top), float(x0 + right), float(y0 + bottom)))
-    return boxes
+    profile = np.count_nonzero(patch, axis=1)
+    lines = [(top, bottom, *_glyph_columns(patch[top:bottom])) for top, bottom in _text_lines(profile)]
+    return [
+        (float(x0 + left), float(y0 + top), float(x0 + right), float(y0 + bottom))
+        for top, bottom, left, right in _one_character_per_line(lines, profile, inset)
+    ]
+
+
+def _one_character_per_line(
+    lines: list[tuple[int, int, int, int]], profile: np.ndarray, point: int
+) -> list[tuple[int, int, int, int]]:
+    """Lines (top, bottom, left, right) of a cell printed upright, one character per line (a tall
+    narrow group label: 三/本/年/度), each one character tall. Set tight, characters touch and
+    several read as one line; Chinese characters are square, so a line as wide as the others
+    and twice as tall holds two, cut at the row of least ink near where they meet. A piece whose
+    ink is under half a character tall (the 、 of 三、) stays with the character above it."""
+    widths = [right - left for _, _, left, right in lines]
+    glyph = float(np.median(widths)) if lines else 0.0
+    if len(lines) < 2 or glyph < _SMALLEST_GLYPH * point or max(widths) > _UPRIGHT_SPREAD * glyph:
+        return lines
+    out = []
+    reach = max(1, round(glyph / 3))
+    for top, bottom, left, right in lines:
+        count = round((bottom - top) / glyph)
+        cuts = [top]
+        for k in range(1, count):
+            near = round(top + k * (bottom - top) / count)
+            window = profile[near - reach : near + reach + 1]
+            cuts.append(near - reach + int(np.argmin(window)))
+        cuts.append(bottom)
+        pieces: list[list[int]] = []
+        for a, b in pairwise(cuts):
+            inked = np.flatnonzero(profile[a:b])
+            if pieces and (not inked.size or inked[-1] - inked[0] + 1 < glyph / 2):
+                pieces[-1][1] = b
+            elif b > a:
+                pieces.append([a, b])
+        out += [(a, b, left, right) for a, b in pieces]
+    return out
 
 
 def _without_rule_slivers(patch: np.ndarray, thin: int) -> np.ndarray:
