@@ -144,6 +144,15 @@ def test_recognition_batches_of_equal_widths_are_full() -> None:
     assert engine_module.recognition_batches([]) == []
 
 
+def test_a_crop_narrower_than_square_is_widened_with_paper() -> None:
+    digit = np.zeros((28, 18), np.uint8)
+    square = engine_module._at_least_square(digit)
+    assert square.shape == (28, 28) and (square[:, :5] == 255).all() and (square[:, -5:] == 255).all()
+    assert (square[:, 5:23] == 0).all()
+    wide = np.zeros((28, 60), np.uint8)
+    assert engine_module._at_least_square(wide) is wide
+
+
 def test_recognition_reads_each_crop_in_place() -> None:
     crops = [np.full((30, w), 255, np.uint8) for w in (600, 30, 580, 40)]
     for x, crop in zip((10, 8, 10, 8), crops, strict=True):

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
+import cv2
 import numpy as np
 
 from govreport.errors import IngestError
@@ -84,11 +85,23 @@ class RapidOcrEngine:
     def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         recognizer = self._ocr._load_rec_model()  # rapidocr==3.10 loads models lazily; this is its loader
         read: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+        crops = [_at_least_square(c) for c in crops]
         for batch in recognition_batches([c.shape[1] / c.shape[0] for c in crops]):
             out = recognizer(self._input(img=[_rgb(crops[i]) for i in batch]))
             for i, text, score in zip(batch, out.txts, out.scores, strict=True):
                 read[i] = (text, float(score))
         return read
+
+
+def _at_least_square(crop: np.ndarray) -> np.ndarray:
+    """A crop narrower than it is tall (a lone digit) widened with paper to a square: the recognizer
+    pads a call's crops to the widest, and at least a square, with mid-grey, which beside a narrow
+    crop it can read as one more character (``0`` read ``0魏`` on a 150-dpi scan)."""
+    height, width = crop.shape[:2]
+    if width >= height:
+        return crop
+    left = (height - width) // 2
+    return cv2.copyMakeBorder(crop, 0, 0, left, height - width - left, cv2.BORDER_CONSTANT, value=(255, 255, 255))
 
 
 def recognition_batches(widths: list[float], most: int = REC_BATCH) -> list[list[int]]:
