@@ -432,3 +432,16 @@ def test_a_title_the_page_broke_after_its_year_reads_whole(case, tmp_path: Path)
     path.write_text(text.replace(title, f"{agency}{year}\n年", 1), encoding="utf-8")
     values = extract(path, labeller="rules").values
     assert (values["meta.agency"], values["meta.year"]) == (agency, year)
+
+
+def test_a_figure_named_with_a_number_no_pattern_reads_is_not_claimed_absent() -> None:
+    from govreport.prose import NAMED_UNREAD, STATED_NOWHERE
+
+    garbled = facts_of("六、其他需要报告的事项\n本年度依法全年收取政府信息公开信息处理费0.元。")["prose.fee_collected"]
+    assert garbled.value is None and garbled.confidence == NAMED_UNREAD
+    assert garbled.raw.startswith("收取政府信息公开信息处理费0.") and garbled.location is not None
+    unstated = facts_of("六、其他需要报告的事项\n本年度无其他需要报告的事项。")["prose.fee_collected"]
+    assert unstated.value is None and unstated.confidence == STATED_NOWHERE
+    # a table row's label and its numbers are no sentence
+    row = facts_of("申请人逾期未按收费通知要求缴纳费用 0 0 0 0")["prose.fee_collected"]
+    assert row.confidence == STATED_NOWHERE

@@ -34,6 +34,7 @@ FACT_KEYS = (
     "prose.fee_collected",
 )
 STATED_NOWHERE = 0.6  # the score of a prose figure no sentence states (absent, as far as the text shows)
+NAMED_UNREAD = 0.3  # a sentence names the figure and prints a number, but no pattern reads it (OCR: 费0.元)
 
 # ---------------------------------------------------------------------------
 # Building blocks (all matched against NFKC text)
@@ -669,6 +670,46 @@ def _table_row(ctx: _Text, start: int, end: int) -> bool:
     return _NEXT_CELL.match(ctx.norm, end) is not None
 
 
+# Where a figure is named with a number no pattern can read: its words, then in the same clause a
+# garbled number and the figure's unit ("处理费0.元", "主动公开信息2 4 2 8条" as OCR leaves them). A
+# clean number there was passed over for its words (a category's count, "主动公开规章13件"), and a rate
+# ("主动公开率达90.2%") has no such unit.
+_UNREAD_NUMBER = r"(?P<number>\d[^,;:!?。\n]{0,6}?)"
+_CLEAN_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?\s*(?:余|多)?\s*万?\s*")
+_NAMED = {
+    "prose.proactive_total": re.compile(
+        r"主\s*动\s*(?:公\s*开|发\s*布)" + _GAP + r"{0,20}?" + _UNREAD_NUMBER + r"[条件]"
+    ),
+    "prose.applications_received": re.compile(
+        r"(?:收\s*到|受\s*理|接\s*收|接\s*到|新\s*收)"
+        + _GAP
+        + r"{0,20}?申\s*请"
+        + _GAP
+        + r"{0,10}?"
+        + _UNREAD_NUMBER
+        + "件"
+    ),
+    "prose.fee_collected": re.compile(
+        r"(?:处\s*理\s*费|收\s*取" + _GAP + r"{0,12}?费)" + _GAP + r"{0,8}?" + _UNREAD_NUMBER + "元"
+    ),
+}
+
+
+def _named_unread(ctx: _Text, key: str, reject: re.Pattern[str]) -> Value | None:
+    """Where no pattern read the figure but a sentence of its part names it with a number: the
+    figure is not known to be absent; that sentence is where a person reads it."""
+    for lo, hi in _regions(ctx, key):
+        for m in _NAMED[key].finditer(ctx.norm, lo, hi):
+            context = _clause_before(ctx.norm, m.start()) + m.group()
+            if reject.search(context) or _table_row(ctx, m.start(), m.end()):
+                continue
+            if _CLEAN_NUMBER.fullmatch(m.group("number")):
+                continue
+            named = _found(ctx, key, 0, m.start(), m.end(), NAMED_UNREAD, "named here, but its number was not read")
+            return named.model_copy(update={"value": None})
+    return None
+
+
 def _search(ctx: _Text, key: str, patterns, reject: re.Pattern[str], value_of) -> Value:
     for lo, hi in _regions(ctx, key):
         for pattern in patterns:
@@ -687,7 +728,7 @@ def _search(ctx: _Text, key: str, patterns, reject: re.Pattern[str], value_of) -
                 if "approx" in m.re.groupindex and m.group("approx"):
                     note += " (approximate: printed with 余/多)"
                 return _found(ctx, key, value, m.start(), m.end(), pattern.confidence, note)
-    return _missing(key, STATED_NOWHERE, "the prose states no such figure")
+    return _named_unread(ctx, key, reject) or _missing(key, STATED_NOWHERE, "the prose states no such figure")
 
 
 def _count(m: re.Match[str]) -> int | None:
