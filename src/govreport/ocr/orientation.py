@@ -19,8 +19,14 @@ from govreport.ocr.assemble import Word
 from govreport.text import is_cjk
 
 LEGIBLE = 0.75  # mean confidence of a page's Chinese words read the right way up (seen 0.95-0.99)
+# a page as it lies is taken at once where its Chinese reads this well (upright pages, clean to fax and
+# halftone: 0.91-0.99) ...
+_SURE = 0.9
 _MIN_CHARS = 2  # Chinese characters a word needs to count: one alone reads confidently either way
 _FEW = 20  # legible characters: fewer may be a few confident misreads of a page lying the wrong way
+# ... or legibly and this much (upright table pages: 117-366): a table page lying sideways reads its
+# short labels' characters one by one, some confidently (r008 at 270°: 0.81, 62 characters)
+_MANY = 100
 _BETTER = 1.5  # a turn must read this many times the legible characters of the page as it lies
 
 
@@ -54,11 +60,12 @@ ReadT = TypeVar("ReadT", bound=_Read)
 
 def read_upright(image: np.ndarray, read: Callable[[np.ndarray], ReadT]) -> tuple[ReadT, int]:
     """``read`` of the page image the right way up, and the quarter turns (anticlockwise) that took:
-    the image as it lies unless it reads illegibly (``LEGIBLE``) or hardly at all (``_FEW``) and a
-    turn reads legibly and clearly more (``_BETTER``); then the turn that reads the most."""
+    the image as it lies where it reads surely (``_SURE``), or legibly (``LEGIBLE``) and much
+    (``_MANY``); else where a turn reads legibly and clearly more (``_BETTER``), the turn that
+    reads the most."""
     best = read(image)
-    score = legibility(best.words)
-    if score is not None and score >= LEGIBLE and legible_characters(best.words) >= _FEW:
+    score, characters = legibility(best.words), legible_characters(best.words)
+    if score is not None and characters >= _FEW and (score >= _SURE or (score >= LEGIBLE and characters >= _MANY)):
         return best, 0
     best_turns, most = 0, _BETTER * legible_characters(best.words)
     for quarters in (1, 2, 3):
