@@ -13,6 +13,7 @@ import pytest
 
 from govreport.labelling.labels import LABELS
 from govreport.labelling.spans import label_spans
+from govreport.sections import PART_MARKER
 from govreport.text import squash
 from training import noise
 from training.corpus import SURFACES, make_example, make_split
@@ -95,3 +96,36 @@ def test_fixtures_are_labelled_where_their_gold_stands() -> None:
     assert spans["PART3"] == gold["section.3"] and spans["AGENCY"] == gold["meta.agency"]
     assert spans["YEAR"] == str(gold["meta.year"]) and "2599" in spans["PROACTIVE"]
     assert sum(s.entity.startswith("t3.") for s in label_spans(example["labels"])) >= 20
+
+
+def _examples(n: int, seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    return [make_example(rng, i) for i in range(n)]
+
+
+def test_runtime_windows_are_cut_where_the_runtime_asks_the_model() -> None:
+    from training.train import runtime_windows
+
+    for ex in _examples(30, 9):
+        text, labels = ex["text"], ex["labels"]
+        windows = runtime_windows(text, labels, 64)
+        assert windows["title"][0][0] == 0 and all(e - s <= 64 for k in windows.values() for s, e in k)
+        assert all(PART_MARKER.match(text, s) for s, _ in windows["heading"][:1])
+        covered = {i for s, e in windows["fact"] for i in range(s, e)}
+        for span in label_spans(labels):  # an undamaged fact sentence holds its cue words
+            if span.entity in ("PROACTIVE", "RECEIVED", "FEE") and ex["noise"] == 0:
+                assert set(range(span.start, span.end)) <= covered, text[span.start : span.end]
+
+
+@pytest.mark.parametrize(("shares", "least", "most"), [({"title": 0.0}, 0.0, 0.1), ({"title": 0.5}, 0.4, 1.0)])
+def test_training_windows_hold_the_title_in_the_configured_share(shares: dict, least: float, most: float) -> None:
+    pytest.importorskip("torch")
+    from govreport.labelling.labels import LABEL_ID
+    from training.train import Windows
+
+    docs = [(ex["text"], [ord(c) % 50 for c in ex["text"]], ex["labels"]) for ex in _examples(20, 2)]
+    windows = Windows(docs, [], 0.0, 64, random.Random(1), shares)
+    agency = {LABEL_ID["B-AGENCY"], LABEL_ID["I-AGENCY"]}
+    drawn = [windows.batch(1)["labels"][0].tolist() for _ in range(400)]
+    share = sum(bool(agency & set(row)) for row in drawn) / len(drawn)
+    assert least <= share <= most

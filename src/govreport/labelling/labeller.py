@@ -176,7 +176,7 @@ class ModelFirstSectionFinder:
         sure = {c.start for c in rules if c.numeral_matches}
         confident = [
             c
-            for c in _model_candidates(self.view, _numbered_windows(text, 0, len(text), skip=sure))
+            for c in _model_candidates(self.view, numbered_windows(text, 0, len(text), skip=sure))
             if (c.confidence or 0) >= self.threshold and PART_MARKER.match(text, c.start) and c.start not in sure
         ]  # (a window from an earlier numeral can run into a heading the rules read)
         by_model = {c.part for c in confident}
@@ -201,7 +201,7 @@ class HybridSectionFinder:
             hi = min((c.start for c in chain if c.part > part), default=len(doc.text))
             confident = [
                 c
-                for c in _model_candidates(self.view, _numbered_windows(doc.text, lo, hi))
+                for c in _model_candidates(self.view, numbered_windows(doc.text, lo, hi))
                 if c.part == part and (c.confidence or 0) >= self.threshold and PART_MARKER.match(doc.text, c.start)
             ]
             if confident:
@@ -209,7 +209,7 @@ class HybridSectionFinder:
         return sections_from_chain(doc, chain)
 
 
-def _numbered_windows(text: str, lo: int, hi: int, skip: Collection[int] = ()) -> list[tuple[int, int]]:
+def numbered_windows(text: str, lo: int, hi: int, skip: Collection[int] = ()) -> list[tuple[int, int]]:
     """The stretches of ``text[lo:hi]`` where a numbered heading could stand: from each part
     numeral on (but those at ``skip``), as long as the longest heading (merged where they
     overlap). Only these go through the model, not the whole gap."""
@@ -290,19 +290,20 @@ def _between_neighbours(anchor: Anchor, kept: dict[str, Anchor], order: dict[str
 # ---------------------------------------------------------------- facts
 
 
-def _fact_regions(doc: Document, key: str) -> list[tuple[int, int]]:
+def fact_regions(text: str, section_spans: dict[int, tuple[int, int]], key: str) -> list[tuple[int, int]]:
     """Where the model looks for a fact: the title area for meta; for a prose fact, the
     sentences of its part (part 6 for the fee, part 1 for the counts) that hold a word the
-    fact is stated with — a few hundred characters rather than the whole part."""
+    fact is stated with — a few hundred characters rather than the whole part. (Training
+    draws windows of these shapes too, ``training.train.RegionWindows``.)"""
     if key.startswith("meta."):
-        return [_title_region(doc.text)]
+        return [title_region(text)]
     part = 6 if key == "prose.fee_collected" else 1
-    start, end = doc.section_spans.get(part, (0, len(doc.text)))
+    start, end = section_spans.get(part, (0, len(text)))
     cue = _FACT_CUES[key]
-    return [(m.start(), m.end()) for m in _SENTENCE.finditer(doc.text, start, end) if cue.search(m.group())]
+    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text, start, end) if cue.search(m.group())]
 
 
-def _title_region(text: str) -> tuple[int, int]:
+def title_region(text: str) -> tuple[int, int]:
     """The lines up to the one naming the report (报告) in the first characters, else the first characters."""
     head = text[:_HEAD_CHARS]
     at = head.find("报告")
@@ -339,7 +340,7 @@ def _fact_value(key: str, text: str) -> int | float | str | None:
 def model_fact(doc: Document, view: ModelView, key: str, threshold: float = 0.0) -> Value | None:
     """The fact from the model's spans of its type: for the title's agency and year the first
     that reads as one (the title comes first), for a prose fact the most confident; or None."""
-    found = view.spans_in(_fact_regions(doc, key))
+    found = view.spans_in(fact_regions(doc.text, doc.section_spans, key))
     spans = [s for s in found if s.entity == _ENTITY_OF[key] and s.confidence >= threshold]
     if key.startswith("prose."):
         spans.sort(key=lambda s: -s.confidence)
