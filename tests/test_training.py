@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from govreport.labelling.labeller import title_region
 from govreport.labelling.labels import LABELS
 from govreport.labelling.spans import label_spans
+from govreport.prose import read_fact_span
 from govreport.sections import PART_MARKER
 from govreport.text import squash
 from training import noise
-from training.corpus import SURFACES, make_example, make_split
+from training.corpus import SURFACES, fact_template, make_example, make_split, phrase
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -103,6 +105,16 @@ def _examples(n: int, seed: int) -> list[dict]:
     return [make_example(rng, i) for i in range(n)]
 
 
+def test_a_crawled_pages_header_title_is_labelled_as_the_runtime_reads_it() -> None:
+    # the runtime reads the title from the first line naming the report: on a crawled page, the header's
+    crawled = [ex for ex in _examples(80, 4) if ex["surface"] == "crawl"]
+    assert crawled
+    for ex in crawled:
+        start, end = title_region(ex["text"])
+        in_title = {s.entity for s in label_spans(ex["labels"]) if start <= s.start and s.end <= end}
+        assert {"AGENCY", "YEAR"} <= in_title, ex["text"][start:end]
+
+
 def test_runtime_windows_are_cut_where_the_runtime_asks_the_model() -> None:
     from training.train import runtime_windows
 
@@ -129,3 +141,40 @@ def test_training_windows_hold_the_title_in_the_configured_share(shares: dict, l
     drawn = [windows.batch(1)["labels"][0].tolist() for _ in range(400)]
     share = sum(bool(agency & set(row)) for row in drawn) / len(drawn)
     assert least <= share <= most
+
+
+@pytest.mark.parametrize(
+    ("kind", "key"),
+    [
+        ("proactive", "prose.proactive_total"),
+        ("received", "prose.applications_received"),
+        ("received_none", "prose.applications_received"),
+        ("fee", "prose.fee_collected"),
+        ("fee_none", "prose.fee_collected"),
+    ],
+)
+def test_every_fact_span_the_corpus_labels_reads_as_its_value_at_runtime(kind: str, key: str) -> None:
+    # the runtime turns a model's fact span into a value with read_fact_span: a labelled span it
+    # cannot read would teach the model spans that give no value
+    rng = random.Random(8)
+    for _ in range(200):
+        value = 0 if kind.endswith("none") else rng.randint(1, 30000)
+        segments = phrase(fact_template(kind, rng), "X", rng, 2023, value)
+        span = next(text for text, tag in segments if tag)
+        assert read_fact_span(key, span) == value, span
+
+
+def test_fixture_fact_labels_read_as_their_gold_value() -> None:
+    from training.fixtures import fixtures, labelled_example
+
+    keys = {
+        "PROACTIVE": "prose.proactive_total",
+        "RECEIVED": "prose.applications_received",
+        "FEE": "prose.fee_collected",
+    }
+    for fixture in fixtures():
+        example = labelled_example(fixture)
+        for span in label_spans(example["labels"]):
+            if span.entity in keys:
+                key = keys[span.entity]
+                assert read_fact_span(key, example["text"][span.start : span.end]) == fixture.gold.values[key]
