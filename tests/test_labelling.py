@@ -187,6 +187,35 @@ def test_model_first_hybrid_takes_confident_model_facts_and_the_rules_below_the_
     assert (facts["prose.fee_collected"].value, facts["prose.fee_collected"].method) == (0, "rules")
 
 
+def test_model_first_hybrid_keeps_the_rules_fact_where_the_model_reads_another_value() -> None:
+    # the model's confident span is a neighbouring sentence's figure (a cumulative total), the
+    # title's agency cut short: the rules' readings stand, the model's noted; the fee, which the
+    # rules do not read, is the model's
+    doc = _doc(
+        [
+            "某市统计局2021年政府信息公开工作年度报告",
+            "一、总体情况",
+            "本年度主动公开政府信息12条，历年累计发布信息3400条。",
+            "六、其他需要报告的事项",
+            "信息处理费全年不曾收取。",
+        ]
+    )
+    tagger = FakeTagger(
+        [
+            _span_of(doc, "市统计局", "AGENCY", 0.99),
+            _span_of(doc, "2021", "YEAR", 0.99),
+            _span_of(doc, "累计发布信息3400条", "PROACTIVE", 0.99),
+            _span_of(doc, "信息处理费全年不曾收取", "FEE", 0.99),
+        ]
+    )
+    facts = {f.key: f for f in Labeller(doc, "hybrid", LabellerPolicy(), tagger).facts()}  # type: ignore[arg-type]
+    proactive, agency = facts["prose.proactive_total"], facts["meta.agency"]
+    assert (proactive.value, proactive.method) == (12, "rules") and "the model read 3400" in (proactive.note or "")
+    assert (agency.value, agency.method) == ("某市统计局", "rules") and "市统计局" in (agency.note or "")
+    assert (facts["meta.year"].value, facts["meta.year"].method) == (2021, "model")  # both read 2021
+    assert (facts["prose.fee_collected"].value, facts["prose.fee_collected"].method) == (0, "model")
+
+
 def test_model_only_facts_keep_their_score_where_the_rules_agree_and_lose_it_where_they_differ() -> None:
     doc = _doc([*LINES[:3], "六、其他需要报告的事项", "本年度未收取信息处理费。"])
     tagger = FakeTagger(

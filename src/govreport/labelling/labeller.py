@@ -13,7 +13,8 @@ Hybrid, as ``LabellerPolicy`` configures it, per decision:
   part numeral; the title lines; the sentences of a part with the fact's cue words)
   and its span is used where its calibrated confidence reaches the threshold
   (chosen on held-apart data, ``labeller.json``); below it, or where it finds
-  nothing, the rules decide;
+  nothing, the rules decide; where the rules read a heading exactly, or a fact as
+  another value, the rules' reading stands;
 * ``rules`` first (default for table row labels): the rules decide where they are
   sure, the model fills rows they miss or match only weakly. Reading every table
   with the model would cost most of the throughput budget, and the rules read the
@@ -412,10 +413,22 @@ class Labeller:
         out = []
         for fact in extract_facts(self.doc):
             if self._model_first(fact.key.split(".")[0]) or fact.value is None:
-                out.append(model_fact(self.doc, view, fact.key, self.threshold) or fact)
+                out.append(_unless_disputed(model_fact(self.doc, view, fact.key, self.threshold), fact))
             else:
                 out.append(fact)
         return out
+
+
+def _unless_disputed(by_model: Value | None, by_rules: Value) -> Value:
+    """The model's confident fact, unless the rules read another value: then theirs stands
+    (noting the model's), as a part heading the rules read exactly does. The model's confident
+    mistakes on reports it never saw are figures from a neighbouring sentence (a cumulative
+    total, a sub-count) and names cut short (eval/cv_labeller.py): taken over the rules' reading,
+    each would be a wrong value at the model's high confidence, a silent error."""
+    if by_model is None or by_rules.value is None or by_model.value == by_rules.value:
+        return by_model or by_rules
+    by_rules.note = f"{by_rules.note + '; ' if by_rules.note else ''}the model read {by_model.value!r}"
+    return by_rules
 
 
 def _not_found(key: str) -> Value:
