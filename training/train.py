@@ -152,6 +152,7 @@ def runtime_windows(text: str, labels: list[int], max_len: int) -> dict[str, lis
     }
 
 
+RUNTIME_KINDS = ("title", "heading", "fact")
 Encoded = tuple[str, list[int], list[int]]  # text, token ids, label ids
 
 
@@ -175,14 +176,16 @@ class Windows:
         region_shares: dict[str, float],
     ) -> None:
         self.pools, self.real_share, self.max_len, self.rng = (docs, real), real_share, max_len, rng
+        unknown = set(region_shares) - set(RUNTIME_KINDS)
+        if unknown:
+            raise ValueError(f"windows: unknown kinds {sorted(unknown)} (the kinds: {RUNTIME_KINDS})")
         self.region_shares = region_shares
         self.regions: list[dict[str, list[tuple[int, int, int]]]] = []  # per pool, kind: (document, start, end)
         for pool in self.pools:
-            by_kind: dict[str, list[tuple[int, int, int]]] = {kind: [] for kind in region_shares}
+            by_kind: dict[str, list[tuple[int, int, int]]] = {}
             for i, (text, _, labels) in enumerate(pool):
                 for kind, windows in runtime_windows(text, labels, max_len).items():
-                    if kind in by_kind:
-                        by_kind[kind] += [(i, s, e) for s, e in windows]
+                    by_kind.setdefault(kind, []).extend((i, s, e) for s, e in windows)
             self.regions.append(by_kind)
 
     def _window(self) -> tuple[list[int], list[int]]:
@@ -191,7 +194,7 @@ class Windows:
         for kind, share in self.region_shares.items():
             roll -= share
             if roll < 0:
-                windows = self.regions[pool_id][kind]
+                windows = self.regions[pool_id].get(kind)
                 if windows:
                     i, start, end = windows[self.rng.randrange(len(windows))]
                     return pool[i][1][start:end], pool[i][2][start:end]
