@@ -21,7 +21,7 @@ from govreport.labelling.runtime import MODEL_DIR
 from govreport.labelling.spans import Span, decode, label_spans, stitch, window_starts
 from govreport.labelling.vocab import NEWLINE, SPACE, TAB, CharVocab, fold, gb2312_chars
 from govreport.pipeline import process
-from govreport.prose import read_fact_span
+from govreport.prose import read_fact_span, with_negation_before
 from govreport.sections import find_sections
 from govreport.tables.mapping import map_tables
 
@@ -214,6 +214,15 @@ def test_model_first_hybrid_keeps_the_rules_fact_where_the_model_reads_another_v
     assert (agency.value, agency.method) == ("某市统计局", "rules") and "市统计局" in (agency.note or "")
     assert (facts["meta.year"].value, facts["meta.year"].method) == (2021, "model")  # both read 2021
     assert (facts["prose.fee_collected"].value, facts["prose.fee_collected"].method) == (0, "model")
+
+
+def test_a_model_fact_span_one_character_late_is_read_with_the_negation_before_it() -> None:
+    doc = _doc([*LINES[:3], "六、其他需要报告的事项", "本年度无收取信息处理费。"])
+    tagger = FakeTagger([_span_of(doc, "收取信息处理费", "FEE", 0.99)])  # the model left 无 out
+    facts = {f.key: f for f in Labeller(doc, "model", LabellerPolicy(), tagger).facts()}  # type: ignore[arg-type]
+    assert (facts["prose.fee_collected"].value, facts["prose.fee_collected"].raw) == (0, "无收取信息处理费")
+    text = "其他需要报告的事项 无\n收取信息处理费12元"
+    assert with_negation_before(text, text.index("收取")) == text.index("收取")  # not over a line break
 
 
 def test_model_only_facts_keep_their_score_where_the_rules_agree_and_lose_it_where_they_differ() -> None:

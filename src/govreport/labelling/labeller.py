@@ -41,7 +41,7 @@ from govreport.labelling.runtime import (
     unavailable_reason,
 )
 from govreport.labelling.spans import Span
-from govreport.prose import FACT_KEYS, extract_facts, read_fact_span
+from govreport.prose import FACT_KEYS, extract_facts, read_fact_span, with_negation_before
 from govreport.schema import Finding, Provenance, SectionResult, Value
 from govreport.sections import (
     PART_MARKER,
@@ -346,10 +346,11 @@ def model_fact(doc: Document, view: ModelView, key: str, threshold: float = 0.0)
     if key.startswith("prose."):
         spans.sort(key=lambda s: -s.confidence)
     for span in spans:
-        raw = doc.text[span.start : span.end]
+        start = with_negation_before(doc.text, span.start) if key.startswith("prose.") else span.start
+        raw = doc.text[start : span.end]
         value = _fact_value(key, raw)
         if value is not None:
-            location = Provenance.of(doc.units[doc.unit_at(span.start)].loc)
+            location = Provenance.of(doc.units[doc.unit_at(start)].loc)
             confidence = round(span.confidence, 4)
             return Value(key=key, value=value, raw=raw, method="model", confidence=confidence, location=location)
     return None
