@@ -164,6 +164,14 @@ def test_model_first_hybrid_takes_the_models_confident_heading_where_the_rules_a
     assert (sections[0].heading, sections[0].method) == ("一、总体情况", "rules")  # the rules' exact pattern stands
 
 
+def test_model_first_hybrid_does_not_move_a_part_the_rules_read_in_the_forms_words_under_another_numeral() -> None:
+    lines = [LINES[0], "一、总体情况", "三、主动公开工作情况", "一、主动公开政府信息情况", LINES[4]]
+    doc = _doc(lines)  # part 2 printed 一、 in the form's words; a look-alike sub-heading in part 1
+    tagger = FakeTagger([_span_of(doc, "三、主动公开工作情况", "PART2", 0.99)])
+    sections = find_sections(doc, Labeller(doc, "hybrid", LabellerPolicy(), tagger).section_finder())  # type: ignore[arg-type]
+    assert (sections[1].heading, sections[1].method) == ("一、主动公开政府信息情况", "rules")
+
+
 def test_rules_first_hybrid_keeps_sure_rule_facts_and_takes_confident_model_facts_the_rules_miss() -> None:
     doc = _doc([*LINES[:3], "六、其他需要报告的事项", "信息处理费全年不曾收取。"])  # a phrasing the rules do not know
     tagger = FakeTagger(

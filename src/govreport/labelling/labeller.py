@@ -158,8 +158,9 @@ class ModelSectionFinder:
 class ModelFirstSectionFinder:
     """The model's confident headings first: it reads from every part numeral on, and a
     part it marks at or above the threshold takes the model's heading — unless the rules
-    read that part's heading at the same place with a matching numeral; the other parts
-    take the rules' candidates; one chain in document order over both.
+    read that part's heading at the same place with a matching numeral, or in the form's
+    own words at another place; the other parts take the rules' candidates; one chain in
+    document order over both.
 
     The model's heading must open with a part numeral (any, even a wrong one): the model
     is trusted to read heading text, not to promote a bare line such as
@@ -180,6 +181,13 @@ class ModelFirstSectionFinder:
             for c in _model_candidates(self.view, numbered_windows(text, 0, len(text), skip=sure))
             if (c.confidence or 0) >= self.threshold and PART_MARKER.match(text, c.start) and c.start not in sure
         ]  # (a window from an earlier numeral can run into a heading the rules read)
+        # a part the rules' chain reads in the form's own words under another numeral (a report
+        # that prints part 2 as 一、) stays where the rules read it: the model may re-read that
+        # heading's extent, not move the part to a look-alike line elsewhere (三、主动公开工作情况)
+        held = {c.part: c for c in best_chain(rules) if not c.numeral_matches}
+        confident = [
+            c for c in confident if c.part not in held or (c.start < held[c.part].end and held[c.part].start < c.end)
+        ]
         by_model = {c.part for c in confident}
         rules = [c for c in rules if c.part not in by_model]
         return sections_from_chain(doc, best_chain(sorted([*confident, *rules], key=lambda c: c.start)))
