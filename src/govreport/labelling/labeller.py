@@ -13,8 +13,8 @@ Hybrid, as ``LabellerPolicy`` configures it, per decision:
   part numeral; the title lines; the sentences of a part with the fact's cue words)
   and its span is used where its calibrated confidence reaches the threshold
   (chosen on held-apart data, ``labeller.json``); below it, or where it finds
-  nothing, the rules decide; where the rules read a heading exactly, or a fact as
-  another value, the rules' reading stands;
+  nothing, the rules decide; where the rules read a heading exactly (or in the form's
+  words under another numeral), or a fact as another value, the rules' reading stands;
 * ``rules`` first (default for table row labels): the rules decide where they are
   sure, the model fills rows they miss or match only weakly. Reading every table
   with the model would cost most of the throughput budget, and the rules read the
