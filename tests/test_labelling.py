@@ -21,7 +21,7 @@ from govreport.labelling.runtime import MODEL_DIR
 from govreport.labelling.spans import Span, decode, label_spans, stitch, window_starts
 from govreport.labelling.vocab import NEWLINE, SPACE, TAB, CharVocab, fold, gb2312_chars
 from govreport.pipeline import process
-from govreport.prose import read_fact_span
+from govreport.prose import read_fact_span, with_negation_before
 from govreport.sections import find_sections
 from govreport.tables.mapping import map_tables
 
@@ -164,6 +164,14 @@ def test_model_first_hybrid_takes_the_models_confident_heading_where_the_rules_a
     assert (sections[0].heading, sections[0].method) == ("一、总体情况", "rules")  # the rules' exact pattern stands
 
 
+def test_model_first_hybrid_does_not_move_a_part_the_rules_read_in_the_forms_words_under_another_numeral() -> None:
+    lines = [LINES[0], "一、总体情况", "三、主动公开工作情况", "一、主动公开政府信息情况", LINES[4]]
+    doc = _doc(lines)  # part 2 printed 一、 in the form's words; a look-alike sub-heading in part 1
+    tagger = FakeTagger([_span_of(doc, "三、主动公开工作情况", "PART2", 0.99)])
+    sections = find_sections(doc, Labeller(doc, "hybrid", LabellerPolicy(), tagger).section_finder())  # type: ignore[arg-type]
+    assert (sections[1].heading, sections[1].method) == ("一、主动公开政府信息情况", "rules")
+
+
 def test_rules_first_hybrid_keeps_sure_rule_facts_and_takes_confident_model_facts_the_rules_miss() -> None:
     doc = _doc([*LINES[:3], "六、其他需要报告的事项", "信息处理费全年不曾收取。"])  # a phrasing the rules do not know
     tagger = FakeTagger(
@@ -185,6 +193,44 @@ def test_model_first_hybrid_takes_confident_model_facts_and_the_rules_below_the_
     facts = {f.key: f for f in Labeller(doc, "hybrid", LabellerPolicy(), tagger).facts()}  # type: ignore[arg-type]
     assert (facts["prose.proactive_total"].value, facts["prose.proactive_total"].method) == (12, "model")
     assert (facts["prose.fee_collected"].value, facts["prose.fee_collected"].method) == (0, "rules")
+
+
+def test_model_first_hybrid_keeps_the_rules_fact_where_the_model_reads_another_value() -> None:
+    # the model's confident span is a neighbouring sentence's figure (a cumulative total), the
+    # title's agency cut short: the rules' readings stand, the model's noted; the fee, which the
+    # rules do not read, is the model's
+    doc = _doc(
+        [
+            "某市统计局2021年政府信息公开工作年度报告",
+            "一、总体情况",
+            "本年度主动公开政府信息12条，历年累计发布信息3400条。",
+            "六、其他需要报告的事项",
+            "信息处理费全年不曾收取。",
+        ]
+    )
+    tagger = FakeTagger(
+        [
+            _span_of(doc, "市统计局", "AGENCY", 0.99),
+            _span_of(doc, "2021", "YEAR", 0.99),
+            _span_of(doc, "累计发布信息3400条", "PROACTIVE", 0.99),
+            _span_of(doc, "信息处理费全年不曾收取", "FEE", 0.99),
+        ]
+    )
+    facts = {f.key: f for f in Labeller(doc, "hybrid", LabellerPolicy(), tagger).facts()}  # type: ignore[arg-type]
+    proactive, agency = facts["prose.proactive_total"], facts["meta.agency"]
+    assert (proactive.value, proactive.method) == (12, "rules") and "the model read 3400" in (proactive.note or "")
+    assert (agency.value, agency.method) == ("某市统计局", "rules") and "市统计局" in (agency.note or "")
+    assert (facts["meta.year"].value, facts["meta.year"].method) == (2021, "model")  # both read 2021
+    assert (facts["prose.fee_collected"].value, facts["prose.fee_collected"].method) == (0, "model")
+
+
+def test_a_model_fact_span_one_character_late_is_read_with_the_negation_before_it() -> None:
+    doc = _doc([*LINES[:3], "六、其他需要报告的事项", "本年度无收取信息处理费。"])
+    tagger = FakeTagger([_span_of(doc, "收取信息处理费", "FEE", 0.99)])  # the model left 无 out
+    facts = {f.key: f for f in Labeller(doc, "model", LabellerPolicy(), tagger).facts()}  # type: ignore[arg-type]
+    assert (facts["prose.fee_collected"].value, facts["prose.fee_collected"].raw) == (0, "无收取信息处理费")
+    text = "其他需要报告的事项 无\n收取信息处理费12元"
+    assert with_negation_before(text, text.index("收取")) == text.index("收取")  # not over a line break
 
 
 def test_model_only_facts_keep_their_score_where_the_rules_agree_and_lose_it_where_they_differ() -> None:

@@ -11,11 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from govreport.labelling.labeller import title_region
 from govreport.labelling.labels import LABELS
 from govreport.labelling.spans import label_spans
+from govreport.prose import read_fact_span
+from govreport.sections import PART_MARKER
 from govreport.text import squash
 from training import noise
-from training.corpus import SURFACES, make_example, make_split
+from training.corpus import SURFACES, fact_template, make_example, make_split, phrase
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -95,3 +98,83 @@ def test_fixtures_are_labelled_where_their_gold_stands() -> None:
     assert spans["PART3"] == gold["section.3"] and spans["AGENCY"] == gold["meta.agency"]
     assert spans["YEAR"] == str(gold["meta.year"]) and "2599" in spans["PROACTIVE"]
     assert sum(s.entity.startswith("t3.") for s in label_spans(example["labels"])) >= 20
+
+
+def _examples(n: int, seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    return [make_example(rng, i) for i in range(n)]
+
+
+def test_a_crawled_pages_header_title_is_labelled_as_the_runtime_reads_it() -> None:
+    # the runtime reads the title from the first line naming the report: on a crawled page, the header's
+    crawled = [ex for ex in _examples(80, 4) if ex["surface"] == "crawl"]
+    assert crawled
+    for ex in crawled:
+        start, end = title_region(ex["text"])
+        in_title = {s.entity for s in label_spans(ex["labels"]) if start <= s.start and s.end <= end}
+        assert {"AGENCY", "YEAR"} <= in_title, ex["text"][start:end]
+
+
+def test_runtime_windows_are_cut_where_the_runtime_asks_the_model() -> None:
+    from training.train import runtime_windows
+
+    for ex in _examples(30, 9):
+        text, labels = ex["text"], ex["labels"]
+        windows = runtime_windows(text, labels, 64)
+        assert windows["title"][0][0] == 0 and all(e - s <= 64 for k in windows.values() for s, e in k)
+        assert all(PART_MARKER.match(text, s) for s, _ in windows["heading"][:1])
+        covered = {i for s, e in windows["fact"] for i in range(s, e)}
+        for span in label_spans(labels):  # an undamaged fact sentence holds its cue words
+            if span.entity in ("PROACTIVE", "RECEIVED", "FEE") and ex["noise"] == 0:
+                assert set(range(span.start, span.end)) <= covered, text[span.start : span.end]
+
+
+@pytest.mark.parametrize(("shares", "least", "most"), [({"title": 0.0}, 0.0, 0.1), ({"title": 0.5}, 0.4, 1.0)])
+def test_training_windows_hold_the_title_in_the_configured_share(shares: dict, least: float, most: float) -> None:
+    pytest.importorskip("torch")
+    from govreport.labelling.labels import LABEL_ID
+    from training.train import Windows
+
+    docs = [(ex["text"], [ord(c) % 50 for c in ex["text"]], ex["labels"]) for ex in _examples(20, 2)]
+    windows = Windows(docs, [], 0.0, 64, random.Random(1), shares)
+    agency = {LABEL_ID["B-AGENCY"], LABEL_ID["I-AGENCY"]}
+    drawn = [windows.batch(1)["labels"][0].tolist() for _ in range(400)]
+    share = sum(bool(agency & set(row)) for row in drawn) / len(drawn)
+    assert least <= share <= most
+
+
+@pytest.mark.parametrize(
+    ("kind", "key"),
+    [
+        ("proactive", "prose.proactive_total"),
+        ("received", "prose.applications_received"),
+        ("received_none", "prose.applications_received"),
+        ("fee", "prose.fee_collected"),
+        ("fee_none", "prose.fee_collected"),
+    ],
+)
+def test_every_fact_span_the_corpus_labels_reads_as_its_value_at_runtime(kind: str, key: str) -> None:
+    # the runtime turns a model's fact span into a value with read_fact_span: a labelled span it
+    # cannot read would teach the model spans that give no value
+    rng = random.Random(8)
+    for _ in range(200):
+        value = 0 if kind.endswith("none") else rng.randint(1, 30000)
+        segments = phrase(fact_template(kind, rng), "X", rng, 2023, value)
+        span = next(text for text, tag in segments if tag)
+        assert read_fact_span(key, span) == value, span
+
+
+def test_fixture_fact_labels_read_as_their_gold_value() -> None:
+    from training.fixtures import fixtures, labelled_example
+
+    keys = {
+        "PROACTIVE": "prose.proactive_total",
+        "RECEIVED": "prose.applications_received",
+        "FEE": "prose.fee_collected",
+    }
+    for fixture in fixtures():
+        example = labelled_example(fixture)
+        for span in label_spans(example["labels"]):
+            if span.entity in keys:
+                key = keys[span.entity]
+                assert read_fact_span(key, example["text"][span.start : span.end]) == fixture.gold.values[key]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,7 @@ class Report:
     blocks: list[Block]
     headings: dict[int, str | None]
     prose: dict[int, list[Line]]
+    title: list[Segment]  # the title's lines run together, as a page header prints it
 
 
 # ---------------------------------------------------------------- numbers
@@ -120,6 +122,8 @@ def table_values(template: Template, rng: random.Random) -> dict[str, int | floa
 
 def agency_name(rng: random.Random) -> str:
     roll = rng.random()
+    if roll < 0.07:
+        return rng.choice(bank.CITIES) + rng.choice(bank.ZONES)
     if roll < 0.15:
         return rng.choice(bank.PROVINCES) + rng.choice(bank.DEPARTMENTS)
     if roll < 0.55:
@@ -130,7 +134,10 @@ def agency_name(rng: random.Random) -> str:
 
 
 def phrase(template: str, tag: str | None, rng: random.Random, year: int, n: object = "") -> Line:
-    """A sentence of the bank as segments: the ``[…]`` part labelled ``tag``."""
+    """A sentence of the bank as segments: the ``[…]`` part labelled ``tag``. A share prints
+    its numbers with blanks around them, as PDF and Word exports of CJK text do (``发布政府信息 393 件``)."""
+    if rng.random() < 0.25:
+        template = re.sub(r" *(\{\w+\}) *", r" \1 ", template).strip()
     text = template.format(year=year, n=n, m=rng.randint(1, 300))
     if "[" not in text:
         return [(text, None)]
@@ -162,26 +169,64 @@ def vary_label(text: str, rng: random.Random) -> str:
 
 
 def title_lines(agency: str, year: int, rng: random.Random) -> list[Line]:
-    """The title, in its orders and wordings; a share behind site chrome and dates."""
+    """The title, in its orders and wordings. As PDF
+    and Word exports print it, a share has blanks around the year (``委员会 2024 年``) and
+    a break or blank inside the wording (``工作\n年度报告``, ``工作年 度报告``)."""
     phrase_ = rng.choice(("政府信息公开工作年度报告", "政府信息公开工作年度报告", "政府信息公开年度工作报告",
                           "政府信息公开年度报告", "政府信息公开工作年报"))  # fmt: skip
     year_suffix = rng.choice(("年", "年", "年度"))
+    if rng.random() < 0.3:
+        year_suffix = " " + year_suffix
+    before_year = " " if rng.random() < 0.2 else ""
     roll = rng.random()
     if roll < 0.45:
-        lines = [[(agency, AGENCY), (str(year), YEAR), (year_suffix + phrase_, None)]]
+        lines = [[(agency, AGENCY), (before_year, None), (str(year), YEAR), (year_suffix + phrase_, None)]]
     elif roll < 0.7:
         lines = [[(agency, AGENCY)], [(str(year), YEAR), (year_suffix + phrase_, None)]]
     elif roll < 0.85:
-        lines = [[(str(year), YEAR), (year_suffix, None), (agency, AGENCY), (phrase_, None)]]
+        lines = [[(str(year), YEAR), (year_suffix + before_year, None), (agency, AGENCY), (phrase_, None)]]
     else:
         lines = [[(agency, AGENCY), ("关于", None), (str(year), YEAR), (year_suffix + phrase_, None)]]
-    if rng.random() < 0.25:
-        chrome = [
-            [(c.format(next_year=year + 1, p=rng.randint(0, 9), q=rng.randint(10, 99)), None)]
-            for c in rng.sample(bank.TITLE_CHROME, rng.randint(1, 3))
-        ]
-        lines = [*chrome[: len(chrome) // 2 + 1], *lines, *chrome[len(chrome) // 2 + 1 :]]
+    if rng.random() < 0.15:  # the wording wrapped: its tail on a line of its own, or a blank inside
+        *head, (last, tag) = lines[-1]
+        cut = rng.randint(len(last) - 5, len(last) - 2)
+        if rng.random() < 0.5:
+            lines[-1], tail = [*head, (last[:cut], tag)], [(last[cut:], tag)]
+            lines.append(tail)
+        else:
+            lines[-1] = [*head, (last[:cut] + " " + last[cut:], tag)]
     return lines
+
+
+def behind_chrome(lines: list[Line], year: int, rng: random.Random) -> list[Line]:
+    """A share of titles with site chrome and dates around them."""
+    if rng.random() >= 0.25:
+        return lines
+    chrome = [
+        [(c.format(next_year=year + 1, p=rng.randint(0, 9), q=rng.randint(10, 99)), None)]
+        for c in rng.sample(bank.TITLE_CHROME, rng.randint(1, 3))
+    ]
+    return [*chrome[: len(chrome) // 2 + 1], *lines, *chrome[len(chrome) // 2 + 1 :]]
+
+
+def fact_template(kind: str, rng: random.Random) -> str:
+    """A sentence stating a fact (``bank.FACT_PARTS`` kinds), ``[…]`` around its span: half the
+    bank's written sentences, half composed from parts (verb, qualifier, object, count)."""
+    written = {"proactive": bank.PROACTIVE, "received": bank.RECEIVED, "received_none": bank.RECEIVED_NONE,
+               "fee": bank.FEE, "fee_none": bank.FEE_NONE}[kind]  # fmt: skip
+    if rng.random() < 0.5:
+        return rng.choice(written)
+    part = {name: rng.choice(options) for name, options in bank.FACT_PARTS[kind].items()}
+    if kind == "proactive":
+        span = part["verb"] + part["qual"] + part["obj"] + "{n}" + part["unit"]
+    elif kind == "received":
+        count_first = rng.random() < 0.3  # 收到70件申请
+        span = part["verb"] + ("{n}件" + part["obj"] if count_first else part["qual"] + part["obj"] + "{n}件")
+    elif kind == "fee":
+        span = part["verb"] + part["obj"] + "{n}元"
+    else:
+        span = part["neg"] + part["verb"] + part.get("qual", "") + part["obj"]
+    return part["lead"] + "[" + span + "]" + part["tail"]
 
 
 def prose_lines(part: int, year: int, values: dict, facts: dict[str, int | None], rng: random.Random) -> list[Line]:
@@ -195,12 +240,16 @@ def prose_lines(part: int, year: int, values: dict, facts: dict[str, int | None]
         lines += filler
         proactive, received = facts["prose.proactive_total"], facts["prose.applications_received"]
         if proactive is not None:
-            lines.append(phrase(rng.choice(bank.PROACTIVE), FACT_TYPES["prose.proactive_total"], rng, year, proactive))
+            lines.append(
+                phrase(fact_template("proactive", rng), FACT_TYPES["prose.proactive_total"], rng, year, proactive)
+            )
         if rng.random() < 0.6:
             lines.append([(rng.choice(subs), SUB)])
         if received is not None:
-            pool = bank.RECEIVED_NONE if received == 0 else bank.RECEIVED
-            lines.append(phrase(rng.choice(pool), FACT_TYPES["prose.applications_received"], rng, year, received))
+            kind = "received_none" if received == 0 else "received"
+            lines.append(
+                phrase(fact_template(kind, rng), FACT_TYPES["prose.applications_received"], rng, year, received)
+            )
         for _ in range(rng.randint(0, 3)):
             lines.append([(rng.choice(subs), SUB)])
             lines.append(phrase(rng.choice(bank.FILLER), None, rng, year))
@@ -214,8 +263,8 @@ def prose_lines(part: int, year: int, values: dict, facts: dict[str, int | None]
         lines += filler
         fee = facts["prose.fee_collected"]
         if part == 6 and fee is not None:
-            lines.append(phrase(rng.choice(bank.FEE_NONE if fee == 0 else bank.FEE), FACT_TYPES[
-                "prose.fee_collected"], rng, year, fee))  # fmt: skip
+            kind = "fee_none" if fee == 0 else "fee"
+            lines.append(phrase(fact_template(kind, rng), FACT_TYPES["prose.fee_collected"], rng, year, fee))
     return lines
 
 
@@ -262,7 +311,8 @@ def make_report(rng: random.Random) -> Report:
         "prose.applications_received": received if rng.random() < 0.75 else None,
         "prose.fee_collected": rng.choice((0, 0, 0, rng.randint(1, 500))) if rng.random() < 0.6 else None,
     }
-    blocks: list[Block] = list(title_lines(agency, year, rng))
+    title = title_lines(agency, year, rng)
+    blocks: list[Block] = list(behind_chrome(title, year, rng))
     if rng.random() < 0.6:
         blocks.append(phrase(bank.INTRO, None, rng, year))
     tables = grids(template, values, rng) if template else {}
@@ -279,7 +329,7 @@ def make_report(rng: random.Random) -> Report:
         blocks += prose[part]
         if part in tables and rng.random() > 0.03:
             blocks.append(tables[part])
-    return Report(agency, year, template, values, blocks, headings, prose)
+    return Report(agency, year, template, values, blocks, headings, prose, [s for line in title for s in line])
 
 
 # ---------------------------------------------------------------- surfaces
@@ -320,11 +370,11 @@ def text_segments(report: Report, surface: str, rng: random.Random, level: float
     """The report flattened the way ``surface`` prints it."""
     out: list[Segment] = []
     if surface == "crawl":
-        title = "".join(t for t, _ in report.blocks[0]) if len(report.blocks[0]) > 1 else report.agency
         for line in bank.CRAWL_HEADER:
-            out.append(
-                (line.format(title=title, agency=report.agency, next_year=report.year + 1, p=rng.randint(0, 9)), None)
-            )
+            before, title, after = line.partition("{title}")
+            fill = {"agency": report.agency, "next_year": report.year + 1, "p": rng.randint(0, 9)}
+            # the header's title is the title the runtime reads (the first line naming the report): labelled
+            out += [(before.format(**fill), None), *(report.title if title else []), (after.format(**fill), None)]
             out.append(("\n", None))
     for block in report.blocks:
         if isinstance(block, Grid):

@@ -4,7 +4,8 @@
 
 Steps: the corpus (``training.corpus``; built, or read from ``data.path``) plus the real
 fixtures' own text labelled by aligning their gold (``training.fixtures``; ``fixtures.exclude``
-keeps reports out, for cross-validation) → random windows of ``max_len`` characters →
+keeps reports out, for cross-validation) → windows of at most ``max_len`` characters, a share
+(``windows``) cut as the runtime cuts what it asks the model about, the rest at random →
 ``training.model.GruTagger`` (LAC's architecture; its embeddings and GRU layers loaded from
 ``pretrained``, LAC's ``lac_model`` folder, where given; characters LAC lacks get new rows)
 with AdamW and a linear schedule → export to ONNX (``training.export``) → scores of the
@@ -29,7 +30,10 @@ os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 import torch
 import yaml
 
-from govreport.labelling.labels import LABELS
+from govreport.labelling.labeller import fact_regions, numbered_windows, title_region
+from govreport.labelling.labels import FACT_TYPES, LABELS, part_of
+from govreport.labelling.runtime import merged_regions
+from govreport.labelling.spans import label_spans, window_starts
 from govreport.labelling.vocab import NEWLINE, PAD, SPACE, TAB, UNK, CharVocab
 from training import export, fixtures, lac
 from training.corpus import build_dataset
@@ -43,6 +47,8 @@ class Config:
     model: dict = field(default_factory=lambda: {"embed": 128, "hidden": 128, "layers": 2, "dropout": 0.1})
     pretrained: str | None = None  # LAC's lac_model folder (training.lac); None: from scratch
     fixtures: dict = field(default_factory=lambda: {"use": False, "exclude": [], "share": 0.3})
+    # share of training windows cut as the runtime cuts each kind of stretch it asks about (the rest uniform)
+    windows: dict = field(default_factory=lambda: {"title": 0.0, "heading": 0.0, "fact": 0.0})
     max_len: int = 128
     steps: int = 1000
     batch: int = 16
@@ -111,31 +117,100 @@ def new_model(config: Config, vocab: CharVocab, base_model: str | None) -> tuple
     }
 
 
+def part_spans(labels: list[int]) -> dict[int, tuple[int, int]]:
+    """Part -> (start, next part's start) from a document's own part heading labels (its first
+    heading of each part), as ``govreport.sections`` sets ``Document.section_spans``."""
+    first: dict[int, int] = {}
+    for span in label_spans(labels):
+        part = part_of(span.entity)
+        if part is not None and part not in first:
+            first[part] = span.start
+    ordered = sorted(first.items(), key=lambda item: item[1])
+    return {
+        part: (start, ordered[i + 1][1] if i + 1 < len(ordered) else len(labels))
+        for i, (part, start) in enumerate(ordered)
+    }
+
+
+def runtime_windows(text: str, labels: list[int], max_len: int) -> dict[str, list[tuple[int, int]]]:
+    """The stretches of one document the runtime asks the model about, per kind, cut into
+    windows as the runtime cuts them (``Tagger.probs_many``): the title region, the windows
+    from each part numeral, and the cue sentences of parts 1 and 6 (``govreport.labelling.labeller``)."""
+    sections = part_spans(labels)
+    facts = [r for key in FACT_TYPES for r in merged_regions(fact_regions(text, sections, key))]
+    kinds = {
+        "title": [title_region(text)],
+        "heading": numbered_windows(text, 0, len(text)),
+        "fact": facts,
+    }
+    stride = max_len * 3 // 4
+    return {
+        kind: [
+            (s + w, min(e, s + w + max_len)) for s, e in regions if e > s for w in window_starts(e - s, max_len, stride)
+        ]
+        for kind, regions in kinds.items()
+    }
+
+
+RUNTIME_KINDS = ("title", "heading", "fact")
+Encoded = tuple[str, list[int], list[int]]  # text, token ids, label ids
+
+
 class Windows:
-    """Random training windows over the encoded documents; ``real`` (the fixtures) drawn
-    with probability ``real_share`` when there are any."""
+    """Training windows: from the real fixtures with probability ``real_share`` (when there are
+    any), else from the corpus; of those, a share per kind (``region_shares``: title, heading,
+    fact) cut exactly as the runtime cuts the stretches it asks the model about
+    (``runtime_windows``), the rest at uniform random starts (what reading a whole table, or the
+    model alone over a whole text, sees).
+
+    Uniform windows alone put the title in ~1% and a fact sentence in ~6% of windows, never
+    starting where the runtime's region starts nor ending where it ends."""
 
     def __init__(
         self,
-        docs: list[tuple[list[int], list[int]]],
-        real: list[tuple[list[int], list[int]]],
+        docs: list[Encoded],
+        real: list[Encoded],
         real_share: float,
         max_len: int,
         rng: random.Random,
+        region_shares: dict[str, float],
     ) -> None:
-        self.docs, self.real, self.real_share, self.max_len, self.rng = docs, real, real_share, max_len, rng
+        self.pools, self.real_share, self.max_len, self.rng = (docs, real), real_share, max_len, rng
+        unknown = set(region_shares) - set(RUNTIME_KINDS)
+        if unknown:
+            raise ValueError(f"windows: unknown kinds {sorted(unknown)} (the kinds: {RUNTIME_KINDS})")
+        self.region_shares = region_shares
+        self.regions: list[dict[str, list[tuple[int, int, int]]]] = []  # per pool, kind: (document, start, end)
+        for pool in self.pools:
+            by_kind: dict[str, list[tuple[int, int, int]]] = {}
+            for i, (text, _, labels) in enumerate(pool):
+                for kind, windows in runtime_windows(text, labels, max_len).items():
+                    by_kind.setdefault(kind, []).extend((i, s, e) for s, e in windows)
+            self.regions.append(by_kind)
+
+    def _window(self) -> tuple[list[int], list[int]]:
+        pool_id = 1 if self.pools[1] and self.rng.random() < self.real_share else 0
+        pool, roll = self.pools[pool_id], self.rng.random()
+        for kind, share in self.region_shares.items():
+            roll -= share
+            if roll < 0:
+                windows = self.regions[pool_id].get(kind)
+                if windows:
+                    i, start, end = windows[self.rng.randrange(len(windows))]
+                    return pool[i][1][start:end], pool[i][2][start:end]
+                break
+        _, ids, gold = pool[self.rng.randrange(len(pool))]
+        start = self.rng.randrange(max(1, len(ids) - self.max_len // 2))
+        return ids[start : start + self.max_len], gold[start : start + self.max_len]
 
     def batch(self, size: int) -> dict[str, torch.Tensor]:
         input_ids = torch.zeros((size, self.max_len), dtype=torch.long)
         labels = torch.full((size, self.max_len), IGNORE, dtype=torch.long)
         mask = torch.zeros((size, self.max_len), dtype=torch.long)
         for row in range(size):
-            pool = self.real if self.real and self.rng.random() < self.real_share else self.docs
-            ids, gold = pool[self.rng.randrange(len(pool))]
-            start = self.rng.randrange(max(1, len(ids) - self.max_len // 2))
-            piece = ids[start : start + self.max_len]
+            piece, gold = self._window()
             input_ids[row, : len(piece)] = torch.tensor(piece)
-            labels[row, : len(piece)] = torch.tensor(gold[start : start + len(piece)])
+            labels[row, : len(piece)] = torch.tensor(gold)
             mask[row, : len(piece)] = 1
         return {"input_ids": input_ids, "attention_mask": mask, "labels": labels}
 
@@ -154,15 +229,16 @@ def train(config: Config, base_model: str | None = None) -> dict:
     texts = "".join(corpus["train"]["text"]) + "".join(e["text"] for e in real)
     vocab = CharVocab.load(vocab_file) if vocab_file else CharVocab.build(texts)
     docs = [
-        (vocab.encode(t), list(labels))
+        (t, vocab.encode(t), list(labels))
         for t, labels in zip(corpus["train"]["text"], corpus["train"]["labels"], strict=True)
     ]
     windows = Windows(
         docs,
-        [(vocab.encode(e["text"]), e["labels"]) for e in real],
+        [(e["text"], vocab.encode(e["text"]), e["labels"]) for e in real],
         config.fixtures.get("share", 0.3),
         config.max_len,
         rng,
+        config.windows,
     )
     model, init = new_model(config, vocab, base_model)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=0.01)

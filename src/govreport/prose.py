@@ -780,6 +780,17 @@ _ANY_NUMBER = re.compile(_NUM)
 _NONE_STATED = re.compile(_NEG)
 
 
+_NEGATION_BEFORE = re.compile(_NEG + r"[^\S\n]*\Z")  # on the span's own line
+
+
+def with_negation_before(text: str, start: int) -> int:
+    """``start`` moved back over a negation word that ends right there (blanks aside, not a
+    line break): a labelled fact span holds its negation (``未收取信息处理费``), and one that
+    starts a character late (``收取信息处理费``) would read as no figure at all."""
+    m = _NEGATION_BEFORE.search(text, max(0, start - 4), start)
+    return m.start() if m else start
+
+
 def read_fact_span(key: str, text: str) -> int | float | None:
     """The value of a prose fact from a span a labeller marked as stating it: the key's
     patterns first (they know 余, 万, 未收取…), else the span's first number, else 0

@@ -13,7 +13,8 @@ Hybrid, as ``LabellerPolicy`` configures it, per decision:
   part numeral; the title lines; the sentences of a part with the fact's cue words)
   and its span is used where its calibrated confidence reaches the threshold
   (chosen on held-apart data, ``labeller.json``); below it, or where it finds
-  nothing, the rules decide;
+  nothing, the rules decide; where the rules read a heading exactly (or in the form's
+  words under another numeral), or a fact as another value, the rules' reading stands;
 * ``rules`` first (default for table row labels): the rules decide where they are
   sure, the model fills rows they miss or match only weakly. Reading every table
   with the model would cost most of the throughput budget, and the rules read the
@@ -40,7 +41,7 @@ from govreport.labelling.runtime import (
     unavailable_reason,
 )
 from govreport.labelling.spans import Span
-from govreport.prose import FACT_KEYS, extract_facts, read_fact_span
+from govreport.prose import FACT_KEYS, extract_facts, read_fact_span, with_negation_before
 from govreport.schema import Finding, Provenance, SectionResult, Value
 from govreport.sections import (
     PART_MARKER,
@@ -157,8 +158,9 @@ class ModelSectionFinder:
 class ModelFirstSectionFinder:
     """The model's confident headings first: it reads from every part numeral on, and a
     part it marks at or above the threshold takes the model's heading — unless the rules
-    read that part's heading at the same place with a matching numeral; the other parts
-    take the rules' candidates; one chain in document order over both.
+    read that part's heading at the same place with a matching numeral, or in the form's
+    own words at another place; the other parts take the rules' candidates; one chain in
+    document order over both.
 
     The model's heading must open with a part numeral (any, even a wrong one): the model
     is trusted to read heading text, not to promote a bare line such as
@@ -176,9 +178,16 @@ class ModelFirstSectionFinder:
         sure = {c.start for c in rules if c.numeral_matches}
         confident = [
             c
-            for c in _model_candidates(self.view, _numbered_windows(text, 0, len(text), skip=sure))
+            for c in _model_candidates(self.view, numbered_windows(text, 0, len(text), skip=sure))
             if (c.confidence or 0) >= self.threshold and PART_MARKER.match(text, c.start) and c.start not in sure
         ]  # (a window from an earlier numeral can run into a heading the rules read)
+        # a part the rules' chain reads in the form's own words under another numeral (a report
+        # that prints part 2 as 一、) stays where the rules read it: the model may re-read that
+        # heading's extent, not move the part to a look-alike line elsewhere (三、主动公开工作情况)
+        held = {c.part: c for c in best_chain(rules) if not c.numeral_matches}
+        confident = [
+            c for c in confident if c.part not in held or (c.start < held[c.part].end and held[c.part].start < c.end)
+        ]
         by_model = {c.part for c in confident}
         rules = [c for c in rules if c.part not in by_model]
         return sections_from_chain(doc, best_chain(sorted([*confident, *rules], key=lambda c: c.start)))
@@ -201,7 +210,7 @@ class HybridSectionFinder:
             hi = min((c.start for c in chain if c.part > part), default=len(doc.text))
             confident = [
                 c
-                for c in _model_candidates(self.view, _numbered_windows(doc.text, lo, hi))
+                for c in _model_candidates(self.view, numbered_windows(doc.text, lo, hi))
                 if c.part == part and (c.confidence or 0) >= self.threshold and PART_MARKER.match(doc.text, c.start)
             ]
             if confident:
@@ -209,7 +218,7 @@ class HybridSectionFinder:
         return sections_from_chain(doc, chain)
 
 
-def _numbered_windows(text: str, lo: int, hi: int, skip: Collection[int] = ()) -> list[tuple[int, int]]:
+def numbered_windows(text: str, lo: int, hi: int, skip: Collection[int] = ()) -> list[tuple[int, int]]:
     """The stretches of ``text[lo:hi]`` where a numbered heading could stand: from each part
     numeral on (but those at ``skip``), as long as the longest heading (merged where they
     overlap). Only these go through the model, not the whole gap."""
@@ -290,19 +299,20 @@ def _between_neighbours(anchor: Anchor, kept: dict[str, Anchor], order: dict[str
 # ---------------------------------------------------------------- facts
 
 
-def _fact_regions(doc: Document, key: str) -> list[tuple[int, int]]:
+def fact_regions(text: str, section_spans: dict[int, tuple[int, int]], key: str) -> list[tuple[int, int]]:
     """Where the model looks for a fact: the title area for meta; for a prose fact, the
     sentences of its part (part 6 for the fee, part 1 for the counts) that hold a word the
-    fact is stated with — a few hundred characters rather than the whole part."""
+    fact is stated with — a few hundred characters rather than the whole part. (Training
+    draws windows of these shapes too, ``training.train.RegionWindows``.)"""
     if key.startswith("meta."):
-        return [_title_region(doc.text)]
+        return [title_region(text)]
     part = 6 if key == "prose.fee_collected" else 1
-    start, end = doc.section_spans.get(part, (0, len(doc.text)))
+    start, end = section_spans.get(part, (0, len(text)))
     cue = _FACT_CUES[key]
-    return [(m.start(), m.end()) for m in _SENTENCE.finditer(doc.text, start, end) if cue.search(m.group())]
+    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text, start, end) if cue.search(m.group())]
 
 
-def _title_region(text: str) -> tuple[int, int]:
+def title_region(text: str) -> tuple[int, int]:
     """The lines up to the one naming the report (报告) in the first characters, else the first characters."""
     head = text[:_HEAD_CHARS]
     at = head.find("报告")
@@ -339,15 +349,16 @@ def _fact_value(key: str, text: str) -> int | float | str | None:
 def model_fact(doc: Document, view: ModelView, key: str, threshold: float = 0.0) -> Value | None:
     """The fact from the model's spans of its type: for the title's agency and year the first
     that reads as one (the title comes first), for a prose fact the most confident; or None."""
-    found = view.spans_in(_fact_regions(doc, key))
+    found = view.spans_in(fact_regions(doc.text, doc.section_spans, key))
     spans = [s for s in found if s.entity == _ENTITY_OF[key] and s.confidence >= threshold]
     if key.startswith("prose."):
         spans.sort(key=lambda s: -s.confidence)
     for span in spans:
-        raw = doc.text[span.start : span.end]
+        start = with_negation_before(doc.text, span.start) if key.startswith("prose.") else span.start
+        raw = doc.text[start : span.end]
         value = _fact_value(key, raw)
         if value is not None:
-            location = Provenance.of(doc.units[doc.unit_at(span.start)].loc)
+            location = Provenance.of(doc.units[doc.unit_at(start)].loc)
             confidence = round(span.confidence, 4)
             return Value(key=key, value=value, raw=raw, method="model", confidence=confidence, location=location)
     return None
@@ -411,10 +422,22 @@ class Labeller:
         out = []
         for fact in extract_facts(self.doc):
             if self._model_first(fact.key.split(".")[0]) or fact.value is None:
-                out.append(model_fact(self.doc, view, fact.key, self.threshold) or fact)
+                out.append(_unless_disputed(model_fact(self.doc, view, fact.key, self.threshold), fact))
             else:
                 out.append(fact)
         return out
+
+
+def _unless_disputed(by_model: Value | None, by_rules: Value) -> Value:
+    """The model's confident fact, unless the rules read another value: then theirs stands
+    (noting the model's), as a part heading the rules read exactly does. The model's confident
+    mistakes on reports it never saw are figures from a neighbouring sentence (a cumulative
+    total, a sub-count) and names cut short (eval/cv_labeller.py): taken over the rules' reading,
+    each would be a wrong value at the model's high confidence, a silent error."""
+    if by_model is None or by_rules.value is None or by_model.value == by_rules.value:
+        return by_model or by_rules
+    by_rules.note = f"{by_rules.note + '; ' if by_rules.note else ''}the model read {by_model.value!r}"
+    return by_rules
 
 
 def _not_found(key: str) -> Value:
