@@ -94,14 +94,14 @@ class RapidOcrEngine:
 
 
 def _at_least_square(crop: np.ndarray) -> np.ndarray:
-    """A crop narrower than it is tall (a lone digit) widened with paper to a square: the recognizer
-    pads a call's crops to the widest, and at least a square, with mid-grey, which beside a narrow
-    crop it can read as one more character (``0`` read ``0魏`` on a 150-dpi scan)."""
+    """A crop narrower than it is tall (a lone digit) widened to a square with paper on its right,
+    where the recognizer pads: it pads a call's crops to the widest, and at least a square, with
+    mid-grey, which beside a narrow crop it can read as one more character (``0`` read ``0魏`` on
+    a 150-dpi scan). Paper on both sides lost a blurred ``9`` altogether."""
     height, width = crop.shape[:2]
     if width >= height:
         return crop
-    left = (height - width) // 2
-    return cv2.copyMakeBorder(crop, 0, 0, left, height - width - left, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+    return cv2.copyMakeBorder(crop, 0, 0, 0, height - width, cv2.BORDER_CONSTANT, value=(255, 255, 255))
 
 
 def recognition_batches(widths: list[float], most: int = REC_BATCH) -> list[list[int]]:
