@@ -2,6 +2,7 @@
 
     python eval/calibrate.py                          # fixtures x renditions x labellers -> data file
     python eval/calibrate.py --scan                   # also the scans, clean and damaged (~25 min; the shipped fit)
+    python eval/calibrate.py --scan --cache DIR       # the renditions kept in DIR and reused (as eval/report.py)
     python eval/calibrate.py --records /tmp/v.jsonl   # keep the collected values (or --from-records them)
 
 Runs every gold fixture in each benchmark rendition (``eval/report.py``'s ``MAKERS``:
@@ -289,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--from-records", type=Path, help="fit on values collected earlier instead of running")
     parser.add_argument("--out", type=Path, default=DATA_FILE, help="the calibration data file to write")
     parser.add_argument("--summary", type=Path, help="write the fit's report (JSON)")
+    parser.add_argument("--cache", type=Path, help="keep the renditions in this folder and reuse them (as report.py)")
     args = parser.parse_args(argv)
     if args.from_records:
         lines = args.from_records.read_text(encoding="utf-8").splitlines()
@@ -298,8 +300,12 @@ def main(argv: list[str] | None = None) -> int:
 
         scans = ["scan", *(f"scan-{kind}" for kind in SCAN_DAMAGE)] if args.scan else []
         formats = args.formats or [*RENDITIONS, *GENERATORS, *scans]
-        with tempfile.TemporaryDirectory(prefix="govreport-calibrate-") as folder:
-            observed = collect(formats, args.labellers, Path(folder))
+        if args.cache:
+            args.cache.mkdir(parents=True, exist_ok=True)
+            observed = collect(formats, args.labellers, args.cache)
+        else:
+            with tempfile.TemporaryDirectory(prefix="govreport-calibrate-") as folder:
+                observed = collect(formats, args.labellers, Path(folder))
     if args.records:
         args.records.write_text("".join(json.dumps(asdict(o), ensure_ascii=False) + "\n" for o in observed))
     summary = refit(observed, args.out)
