@@ -52,6 +52,7 @@ RENDITIONS = ("original", "flattened", "docx", "html", "pdf", "garbled")
 LABELLERS = ("rules", "model", "hybrid")
 TARGET_SILENT = 0.001  # silent errors per value the product promises to keep under
 MARGIN = 0.5  # ... of which the held-apart fixtures may use this share
+LISTED_SLACK = 0.0005  # of all values: listing this many more is worth a threshold clear of a flat curve's low end
 MIN_VALUES = 30  # a path with fewer values uses the pooled map
 FOLDS = 5
 ECE_BINS = 10
@@ -204,10 +205,15 @@ def curve(probs: np.ndarray, obs: list[Observation]) -> list[dict[str, float]]:
 
 
 def choose_threshold(points: list[dict[str, float]], target: float = TARGET_SILENT * MARGIN) -> dict[str, float]:
-    """The point listing fewest values whose silent-error rate is within the target
-    (the highest threshold where none reaches it)."""
+    """Of the points whose silent-error rate is within the target, the highest threshold listing
+    no more than ``LISTED_SLACK`` over the fewest listed (the highest threshold where none reaches
+    it). Where calibrated values part into the near-certain and the near-hopeless, the curve is
+    flat between them: its low end lists as few but leaves every value on the flat unlisted."""
     ok = [p for p in points if p["silent"] <= target]
-    return min(ok, key=lambda p: (p["listed"], p["threshold"])) if ok else points[-1]
+    if not ok:
+        return points[-1]
+    fewest = min(p["listed"] for p in ok)
+    return max((p for p in ok if p["listed"] <= fewest + LISTED_SLACK), key=lambda p: p["threshold"])
 
 
 def report(obs: list[Observation], probs: np.ndarray, chosen: dict[str, float]) -> dict[str, Any]:
