@@ -229,3 +229,27 @@ def test_headings_of_every_fixture_resemble_their_part_with_any_character_misrea
                 resembling += any(heading_resemblance(p, unit.text) for p in range(1, 7))
     assert damaged > 300
     assert resembling <= 0.01 * others  # (those seen: table captions, sub-part headings, lists of the parts)
+
+
+def test_a_numeral_ocr_read_as_another_parts_is_doubtful_unless_the_print_numbers_its_own_way() -> None:
+    def confidences(lines: list[str], ocr: float) -> dict[int, float]:
+        doc = Document("x.pdf", "pdf", [TextBlock(line, Location(line=i + 1), ocr) for i, line in enumerate(lines)])
+        return {s.part: s.confidence for s in find_sections(doc)}
+
+    headings_read = [
+        "一、总体情况",
+        "二、主动公开政府信息情况",
+        "二、收到和处理政府信息公开申请情况",  # 三 with a faded stroke
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "五、政府信息公开工作存在的主要问题及改进情况",
+        "六、其他需要报告的事项",
+    ]
+    assert confidences(headings_read, ocr=0.97)[3] < 0.7 < confidences(headings_read, ocr=1.0)[3]
+    shifted = [
+        "一、总体情况",
+        "一、主动公开政府信息情况",
+        "二、收到和处理政府信息公开申请情况",
+        "三、政府信息公开行政复议、行政诉讼情况",
+    ]
+    found = confidences(shifted, ocr=0.97)
+    assert min(found[part] for part in (1, 2, 3, 4)) >= 0.8  # the print's own numbering, read as printed

@@ -90,6 +90,8 @@ _CANDIDATE = re.compile(
     + ")"
 )
 
+_OCR_NUMERAL_MISMATCH = 0.6  # a heading's numeral OCR read as another part's, among headings numbered as the form
+
 
 @dataclass(frozen=True, slots=True)
 class HeadingCandidate:
@@ -173,23 +175,36 @@ def sections_from_chain(doc: Document, chain: list[HeadingCandidate], method: Me
     doc.section_spans = spans
     results = []
     recognized = len(by_part) < 6 and any(u.confidence < 1.0 for u in doc.units)  # OCR'd, not a text layer
+    form_numbered = 2 * sum(c.numeral_matches for c in by_part.values()) > len(by_part)  # as the form numbers them
     for part in range(1, 7):
         cand = by_part.get(part)
         if cand is None:
             confidence = round(_missing_part_score(doc, part, by_part, recognized), 4)
             results.append(SectionResult(part=part, heading=None, method=method, confidence=confidence))
             continue
-        confidence = cand.confidence if cand.confidence is not None else 0.95 if cand.numeral_matches else 0.8
+        unit = doc.units[doc.unit_at(cand.start)]
+        misread = unit.confidence < 1.0 and form_numbered
+        confidence = _rule_heading_score(cand, misread) if cand.confidence is None else cand.confidence
         results.append(
             SectionResult(
                 part=part,
                 heading=_heading_text(doc, cand),
                 method=cand.method,
                 confidence=round(confidence, 4),
-                location=Provenance.of(doc.units[doc.unit_at(cand.start)].loc),
+                location=Provenance.of(unit.loc),
             )
         )
     return results
+
+
+def _rule_heading_score(cand: HeadingCandidate, misread: bool) -> float:
+    """A heading the rules found: sure where its numeral is its part's; less where it is another
+    part's, as some reports print it (``一、主动公开…`` for part 2, the parts after it shifted
+    too); and doubtful where OCR read that numeral among headings numbered as the form numbers
+    them (``misread``): OCR takes 三 for 二 where a stroke fades (a fax)."""
+    if cand.numeral_matches:
+        return 0.95
+    return _OCR_NUMERAL_MISMATCH if misread else 0.8
 
 
 def heading_resemblance(part: int, text: str) -> float:
