@@ -294,7 +294,6 @@ def test_the_blank_after_a_numeral_is_told_by_the_documents_own_numbered_lines()
     assert _blank_split([0.70, 0.72, 0.75, 0.69, 0.73]) is None  # set alike: each line's own gap decides
     assert _blank_split([0.0, 0.72]) is None  # too few lines to tell
     assert _blank_split([0.0, 0.3, 0.5, 0.72, 0.9]) is None  # no two tight groups
-    assert _blank_split([0.73, 0.0, 0.75]) is None  # one line's space filled by a stain
 
     def numbered(text: str, gap: float) -> Word:
         return Word(text, (0.0, 0.0, 100.0, 10.0), 0.99, gap)

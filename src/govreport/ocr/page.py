@@ -523,19 +523,16 @@ def with_numeral_blank(text: str, blank: bool) -> str:
 
 def _blank_split(gaps: list[float]) -> float | None:
     """The gap above which a document's numbered lines print a blank after their 、, where the
-    lines fall in two tight groups far apart, the one without the blank no smaller (every heading
-    of one font and size set alike, one or some with a blank); None where they do not. Fonts space
-    a 、 differently (a browser's Noto CJK leaves 0.66-0.77 of the pitch, LibreOffice's so little no
-    wide space is found, and a blank adds 0.2-0.7), so the document's own lines tell better than
-    any one threshold."""
+    lines fall in two tight groups far apart (every heading of one font and size set alike, one
+    or some with a blank); None where they do not. Fonts space a 、 differently (a browser's
+    Noto CJK leaves 0.66-0.77 of the pitch, LibreOffice's so little no wide space is found, and a
+    blank adds 0.2-0.7), so the document's own lines tell better than any one threshold."""
     ordered = sorted(gaps)
     if len(ordered) < 3:
         return None
     step, at = max((b - a, i) for i, (a, b) in enumerate(pairwise(ordered)))
     lower, upper = ordered[: at + 1], ordered[at + 1 :]
     if step < _BLANK_STEP or lower[-1] - lower[0] > _GROUP_SPREAD or upper[-1] - upper[0] > _GROUP_SPREAD:
-        return None
-    if len(lower) < max(2, len(upper)):  # a lone tight line may be damage (a stain filling the space)
         return None
     return (lower[-1] + upper[0]) / 2
 
