@@ -111,7 +111,7 @@ def _read_page(page: pdfium.PdfPage, number: int) -> list[Block] | PageRead:
         return _ocr_page(page)
     words = [Word(fold_radicals(w.text), w.box) for w in words]
     grids = find_grids(_path_segments(page, height), tol=_GRID_TOL, min_gap=_MIN_CELL)
-    return page_blocks(words, grids, number, height)
+    return page_blocks(words, grids, number, height), None
 
 
 def _continues(previous: Block, table: Table) -> bool:
