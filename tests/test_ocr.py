@@ -281,36 +281,3 @@ def test_a_cell_printed_upright_is_cut_one_character_per_line() -> None:
     numbered[48:75] = 9
     lines = [(0, 75, 2, 29), (78, 105, 2, 29)]
     assert _one_character_per_line(lines, numbered, point=3) == [(0, 41, 2, 29), (41, 75, 2, 29), (78, 105, 2, 29)]
-
-
-def test_the_blank_after_a_numeral_is_told_by_the_documents_own_numbered_lines() -> None:
-    from govreport.ocr.assemble import Word
-    from govreport.ocr.page import PageRead, _blank_split, settle_numeral_blanks
-
-    # a browser's font: 0.66-0.77 of the pitch after the 、, a blank adds about 0.25
-    assert 0.75 < _blank_split([0.73, 1.01, 0.72, 0.70, 0.72, 0.75]) < 1.01
-    # LibreOffice's: no wide space after the 、 at all, and a blank leaves about 0.7
-    assert 0.0 < _blank_split([0.0, 0.72, 0.0, 0.0, 0.0, 0.0]) < 0.72
-    assert _blank_split([0.70, 0.72, 0.75, 0.69, 0.73]) is None  # set alike: each line's own gap decides
-    assert _blank_split([0.0, 0.72]) is None  # too few lines to tell
-    assert _blank_split([0.0, 0.3, 0.5, 0.72, 0.9]) is None  # no two tight groups
-
-    def numbered(text: str, gap: float) -> Word:
-        return Word(text, (0.0, 0.0, 100.0, 10.0), 0.99, gap)
-
-    pages = [
-        PageRead([numbered("一、总体情况说明", 0.0), numbered("2、主动公开政府信息情况", 0.72)], [], 0.0, 200, (), 800),
-        PageRead(
-            [numbered("三、 收到和处理申请情况", 0.0), Word("12", (0, 0, 9, 9)), numbered("四、行政复议诉讼情况", 0.0)],
-            [],
-            0.0,
-            200,
-            (),
-            800,
-        ),
-    ]
-    texts = [[w.text for w in read.words] for read in settle_numeral_blanks(pages)]
-    assert texts == [
-        ["一、总体情况说明", "2、 主动公开政府信息情况"],
-        ["三、收到和处理申请情况", "12", "四、行政复议诉讼情况"],
-    ]

@@ -12,9 +12,10 @@ from collections.abc import Iterator
 import numpy as np
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from govreport.document import Document
+from govreport.document import Block, Document
 from govreport.errors import IngestError
 from govreport.ingest.pdf import join_continued_tables
+from govreport.ocr.assemble import page_blocks
 from govreport.options import active_limits
 
 MAX_DPI = 220
@@ -55,11 +56,15 @@ def _gray_frames(path: str) -> Iterator[tuple[np.ndarray, float]]:
 
 
 def load_image(path: str) -> Document:
-    from govreport.ocr.page import read_page, repair_findings, settle_numeral_blanks  # OpenCV and OCR: OCR input only
+    from govreport.ocr.page import read_page, repair_findings  # OpenCV and OCR load only for OCR input
 
-    reads = settle_numeral_blanks([read_page(gray, dpi) for gray, dpi in _gray_frames(path)])
-    repairs = {number: read.notes for number, read in enumerate(reads, start=1)}
-    pages = [read.blocks(number) for number, read in enumerate(reads, start=1)]
+    pages: list[list[Block]] = []
+    repairs: dict[int, tuple[str, ...]] = {}
+    for number, (gray, dpi) in enumerate(_gray_frames(path), start=1):
+        read = read_page(gray, dpi)
+        words, grids = read.in_points()
+        repairs[number] = read.notes
+        pages.append(page_blocks(words, grids, number, read.height, unruled_tables=not grids))
     blocks = join_continued_tables(pages)
     if not blocks:
         raise IngestError("No text found in the image")

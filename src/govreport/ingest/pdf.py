@@ -99,16 +99,17 @@ def _ocr_page(page: pdfium.PdfPage) -> PageRead:
     return read_page(np.ascontiguousarray(image[:, :, :3]), OCR_DPI)
 
 
-def _read_page(page: pdfium.PdfPage, number: int) -> list[Block] | PageRead:
-    """Blocks of one page; or, where it has no sound text layer, its OCR reading (its blocks are
-    made once every page is read: ``settle_numeral_blanks`` looks at all of them)."""
+def _read_page(page: pdfium.PdfPage, number: int) -> tuple[list[Block], tuple[str, ...] | None]:
+    """Blocks of one page, and where it was read by OCR, what was repaired on its image (else None)."""
     height = page.get_height()
     words = _text_words(page, height)
     text = "".join(w.text for w in words)
     if not text.strip() and pdfium_c.FPDFPage_CountObjects(page.raw) == 0:
-        return []  # a blank page: nothing drawn, nothing to read
+        return [], None  # a blank page: nothing drawn, nothing to read
     if not text.strip() or is_garbled(text):
-        return _ocr_page(page)
+        read = _ocr_page(page)
+        words, grids = read.in_points()
+        return page_blocks(words, grids, number, read.height, unruled_tables=not grids), read.notes
     words = [Word(fold_radicals(w.text), w.box) for w in words]
     grids = find_grids(_path_segments(page, height), tol=_GRID_TOL, min_gap=_MIN_CELL)
     return page_blocks(words, grids, number, height), None
@@ -160,7 +161,8 @@ def join_continued_tables(pages: list[list[Block]]) -> list[Block]:
 
 def load_pdf(path: str) -> Document:
     document = open_pdf(path)
-    pages: list[list[Block] | PageRead] = []
+    pages: list[list[Block]] = []
+    ocr_pages: dict[int, tuple[str, ...]] = {}  # page -> what was repaired on its image
     try:
         n_pages = len(document)
         active_limits().check("pages", n_pages)
@@ -170,26 +172,15 @@ def load_pdf(path: str) -> Document:
             except pdfium.PdfiumError:
                 raise IngestError(f"Corrupt PDF: page {index + 1} of {n_pages} cannot be loaded") from None
             try:
-                pages.append(_read_page(page, index + 1))
+                blocks, repairs = _read_page(page, index + 1)
             finally:
                 page.close()
+            pages.append(blocks)
+            if repairs is not None:
+                ocr_pages[index + 1] = repairs
     finally:
         document.close()
-    reads = [p for p in pages if not isinstance(p, list)]
-    if reads:
-        from govreport.ocr.page import settle_numeral_blanks
-
-        reads = settle_numeral_blanks(reads)
-    settled = iter(reads)
-    ocr_pages: dict[int, tuple[str, ...]] = {}  # page -> what was repaired on its image
-    page_blocks_read: list[list[Block]] = []
-    for number, page_read in enumerate(pages, start=1):
-        if not isinstance(page_read, list):
-            read = next(settled)
-            ocr_pages[number] = read.notes
-            page_read = read.blocks(number)
-        page_blocks_read.append(page_read)
-    blocks = join_continued_tables(page_blocks_read)
+    blocks = join_continued_tables(pages)
     if not blocks:
         raise IngestError("PDF has no readable text on any page")
     doc = Document(path=path, format="pdf", blocks=blocks, n_pages=n_pages)

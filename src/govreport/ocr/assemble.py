@@ -32,8 +32,6 @@ class Word:
     text: str
     box: Box
     confidence: float = 1.0
-    # of a numbered OCR line (二、…): the paper after its 、 over its glyph pitch (0 where tight)
-    numeral_gap: float | None = None
 
     @property
     def center(self) -> tuple[float, float]:

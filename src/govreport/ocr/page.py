@@ -20,8 +20,7 @@ from itertools import pairwise
 import cv2
 import numpy as np
 
-from govreport.document import Block
-from govreport.ocr.assemble import UNREAD, Word, page_blocks
+from govreport.ocr.assemble import UNREAD, Word
 from govreport.ocr.engine import DETECT_LONG_SIDE, ocr_engine
 from govreport.ocr.grid import Box, EdgeCheck, Grid, GridCell, Segment, find_grids, scale_box, scale_grid
 from govreport.ocr.normalize import normalize_page, skew_angle
@@ -54,8 +53,6 @@ _WIDENED_SURE = 0.9  # the least confidence a widened line is read at to replace
 # the title follows at once, 0.90-1.01 after a blank)
 _BLANK_EM = 0.85
 _PITCH_CHARS = 4  # the fewest characters a title needs for its pitch to be measured
-_BLANK_STEP = 0.15  # of the pitch: numbered lines' gaps this far apart differ by a printed blank
-_GROUP_SPREAD = 0.15  # of the pitch: the gaps of lines set alike (measured: within 0.07, scanned or photographed)
 _WIDE_SPACE = 0.4  # of a line's height: wider than the space between a numeral and its 、, or in a glyph
 _LINE_SPREAD = (0.5, 1.5)  # of the median height of a band's rows of ink: the rows of plain print
 _LINE_MARGIN = 0.12  # of a line's height: the paper the detector's boxes leave around its ink
@@ -80,15 +77,10 @@ class PageRead:
         repaired = ("broken table rules repaired from ink",) if any(g.repaired for g in self.grids) else ()
         return self.repairs + repaired
 
-    def blocks(self, number: int) -> list[Block]:
-        """The page's blocks (``ocr.assemble.page_blocks``), in points; ``number`` counts from 1."""
-        words, grids = self.in_points()
-        return page_blocks(words, grids, number, self.height, unruled_tables=not grids)
-
     def in_points(self) -> tuple[list[Word], list[Grid]]:
         """Words and grids with pixel boxes turned into points (1/72 inch)."""
         k = 72 / self.dpi
-        words = [replace(w, box=scale_box(w.box, k)) for w in self.words]
+        words = [Word(w.text, scale_box(w.box, k), w.confidence) for w in self.words]
         return words, [scale_grid(g, k) for g in self.grids]
 
 
@@ -495,65 +487,24 @@ def lost_glyph_box(box: Box, glyphs: np.ndarray, others: list[Box]) -> Box | Non
     return (left, y0, right, y1)
 
 
-def numeral_gap(text: str, box: Box, ink: np.ndarray) -> float | None:
-    """Of a numbered line (``二、主动公开…``, long enough for its pitch to be measured): the paper
-    after its 、 over the title's glyph pitch (its ink's width over its characters), 0 where no
-    space in its first glyphs is wide; None for any other line. A 、 leaves half a glyph or more
-    of paper before the next glyph, the pieces of a glyph and the numeral before it far less:
-    the first wide space in the line's ink is the one after the 、."""
+def blank_after_numeral(text: str, box: Box, ink: np.ndarray) -> str:
+    """A numbered line's text (``二、主动公开…``) with the blank its print has after the numeral
+    and its 、 (``二、 主动公开…``), which the recognizer never reads. A 、 leaves half a glyph
+    or more of paper before the next glyph, the pieces of a glyph and the numeral before it far
+    less: the first wide space in the line's ink is the one after the 、, a blank where it is
+    ``_BLANK_EM`` of the title's glyph pitch (its ink's width over its characters) or more."""
     if not _NUMBERED.match(text) or len(text) < _PITCH_CHARS + 2:
-        return None
+        return text
     x0, y0, x1, y1 = (round(v) for v in box)
     runs = _ink_runs(np.count_nonzero(ink[y0:y1, x0:x1], axis=0))
     wide = next(
         (i for i in range(min(3, len(runs) - 1)) if runs[i + 1][0] - runs[i][1] >= _WIDE_SPACE * (y1 - y0)), None
     )
     if wide is None:
-        return 0.0
+        return text
+    gap = runs[wide + 1][0] - runs[wide][1]
     pitch = (runs[-1][1] - runs[wide + 1][0]) / (len(text) - 2)
-    return (runs[wide + 1][0] - runs[wide][1]) / pitch if pitch > 0 else 0.0
-
-
-def with_numeral_blank(text: str, blank: bool) -> str:
-    """A numbered line's text with the blank after its 、 that its print has, or without one: the
-    recognizer never reads that blank."""
-    title = text[2:].lstrip(" ")
-    return f"{text[:2]} {title}" if blank else text[:2] + title
-
-
-def _blank_split(gaps: list[float]) -> float | None:
-    """The gap above which a document's numbered lines print a blank after their 、, where the
-    lines fall in two tight groups far apart (every heading of one font and size set alike, one
-    or some with a blank); None where they do not. Fonts space a 、 differently (a browser's
-    Noto CJK leaves 0.66-0.77 of the pitch, LibreOffice's so little no wide space is found, and a
-    blank adds 0.2-0.7), so the document's own lines tell better than any one threshold."""
-    ordered = sorted(gaps)
-    if len(ordered) < 3:
-        return None
-    step, at = max((b - a, i) for i, (a, b) in enumerate(pairwise(ordered)))
-    lower, upper = ordered[: at + 1], ordered[at + 1 :]
-    if step < _BLANK_STEP or lower[-1] - lower[0] > _GROUP_SPREAD or upper[-1] - upper[0] > _GROUP_SPREAD:
-        return None
-    return (lower[-1] + upper[0]) / 2
-
-
-def settle_numeral_blanks(reads: list[PageRead]) -> list[PageRead]:
-    """A document's OCR pages with the blank after each numbered line's 、 decided by all its
-    numbered lines together (``_blank_split``), where they tell; else each line's own gap
-    against ``_BLANK_EM`` stands, as read."""
-    split = _blank_split([w.numeral_gap for read in reads for w in read.words if w.numeral_gap is not None])
-    if split is None:
-        return reads
-    return [
-        replace(
-            read,
-            words=[
-                w if w.numeral_gap is None else replace(w, text=with_numeral_blank(w.text, w.numeral_gap >= split))
-                for w in read.words
-            ],
-        )
-        for read in reads
-    ]
+    return f"{text[:2]} {text[2:]}" if gap >= _BLANK_EM * pitch else text
 
 
 def _holds(box: Box, glyph: np.ndarray) -> bool:
@@ -630,13 +581,13 @@ def _read_as_it_lies(image: np.ndarray, dpi: float) -> PageRead:
         at = len(cell_boxes) + i
         if score >= _WIDENED_SURE and len(text.strip()) > len(read[at][0].strip()) and read[at][0].strip() in text:
             boxes[at], read[at] = box, (text, score)
-    lines = zip(read[len(cell_boxes) :], boxes[len(cell_boxes) :], strict=True)
-    gaps = [None] * len(cell_boxes) + [numeral_gap(text, box, text_ink) for (text, _), box in lines]
+    for at in range(len(cell_boxes), len(boxes)):
+        read[at] = (blank_after_numeral(read[at][0], boxes[at], text_ink), read[at][1])
     words = []
-    for box, (text, score), gap in zip(boxes, read, gaps, strict=True):
-        fixed, confidence = fix_number(with_numeral_blank(text, gap >= _BLANK_EM) if gap is not None else text, score)
+    for box, (text, score) in zip(boxes, read, strict=True):
+        fixed, confidence = fix_number(text, score)
         if fixed.strip():
-            words.append(Word(fixed, box, confidence, gap))
+            words.append(Word(fixed, box, confidence))
     # a cell with ink that read as nothing is unread, not blank: an empty word carries that doubt
     read_boxes = {w.box for w in words}
     for lines in cell_lines:
@@ -654,6 +605,5 @@ __all__ = [
     "read_page",
     "repair_findings",
     "ruled_grids",
-    "settle_numeral_blanks",
     "skew_angle",
 ]
