@@ -67,7 +67,7 @@ def read_upright(image: np.ndarray, read: Callable[[np.ndarray], ReadT]) -> tupl
     score, characters = legibility(best.words), legible_characters(best.words)
     if score is not None and characters >= _FEW and (score >= _SURE or (score >= LEGIBLE and characters >= _MANY)):
         return best, 0
-    best_turns, most = 0, _BETTER * legible_characters(best.words)
+    best_turns, most = 0, _BETTER * characters
     for quarters in (1, 2, 3):
         turned = read(np.ascontiguousarray(np.rot90(image, quarters)))
         count, score = legible_characters(turned.words), legibility(turned.words)
