@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from govreport.document import Document, Unit
 from govreport.schema import Provenance, Value
-from govreport.text import nfkc
+from govreport.text import nfkc, spaced
 
 __all__ = ["FACT_KEYS", "extract_facts"]
 
@@ -51,11 +51,6 @@ _NOT_RECEIVED = r"(?:未|没有|没|无|尚未)"  # 不受理 is a decision, not
 _NEGATED = re.compile(_NEG + r"\s*$")  # a count right after a negation is no count
 
 
-def _spaced(phrase: str) -> str:
-    """A fixed phrase with optional whitespace (or a line break) between its characters."""
-    return r"\s*".join(re.escape(ch) for ch in phrase)
-
-
 @dataclass(frozen=True, slots=True)
 class _Pattern:
     name: str
@@ -76,21 +71,21 @@ def _p(name: str, pattern: str, confidence: float, zero: bool = False) -> _Patte
 # tolerant to spaces and a line break anywhere ('…工作年 度报告', '…工作\n年度报告').
 _TITLE_PHRASE = re.compile(
     "(?:"
-    + _spaced("政府信息")
+    + spaced("政府信息")
     + "|"
-    + _spaced("政务")
+    + spaced("政务")
     + r")\s*"
-    + _spaced("公开")
+    + spaced("公开")
     + r"\s*(?:"
-    + _spaced("工作")
+    + spaced("工作")
     + r"\s*)?(?:的\s*)?(?:"
-    + _spaced("年度")
+    + spaced("年度")
     + r"\s*)?(?:"
-    + _spaced("工作")
+    + spaced("工作")
     + r"\s*)?(?:"
-    + _spaced("情况")
+    + spaced("情况")
     + r"\s*)?(?:的\s*)?"
-    + _spaced("报告")
+    + spaced("报告")
 )
 # '标题: 平潭综合实验区2019年度…' headers of crawled pages; '信息名称：…', '名称：…' in the index
 # block (索引号, 发布机构, 生成日期) government sites print above a document.

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 from govreport.document import Document
 from govreport.form.catalog import PART_HEADINGS
 from govreport.schema import Method, Provenance, SectionResult
+from govreport.text import spaced
 
 _NUMERALS = "一二三四五六七八九"
 # a part marker: one numeral and a separator, not 第二、 or 十二、, nor the 2 of 12、; or 第二部分
@@ -45,28 +46,23 @@ _LEADING_MARKER = re.compile(r"^[\s一二三四五六七八九十1-9１-９()（
 PART_MARKER = re.compile(_MARKER)
 
 
-def _spaced(phrase: str) -> str:
-    """A phrase with blanks allowed between its characters (PDF and OCR text put them there)."""
-    return r"\s*".join(phrase)
-
-
 _PART_HEADINGS: dict[int, str] = {  # the form's wording (and the ways reports lengthen parts 4 and 5)
-    1: _spaced("总体情况"),
-    2: _spaced("主动公开政府信息情况"),
-    3: _spaced("收到和处理政府信息公开申请情况"),
+    1: spaced("总体情况"),
+    2: spaced("主动公开政府信息情况"),
+    3: spaced("收到和处理政府信息公开申请情况"),
     4: r"[\u4e00-\u9fff]{0,16}?行\s*政\s*复\s*议[、和及与\s]{0,2}(?:提起)?行\s*政\s*诉\s*讼\s*(?:的)?情\s*况",
     5: r"[\u4e00-\u9fff]{0,10}?存\s*在\s*的?\s*主\s*要\s*问\s*题\s*(?:及|和)\s*改\s*进\s*(?:情\s*况|措\s*施)",
-    6: _spaced("其他需要报告的事项"),
+    6: spaced("其他需要报告的事项"),
 }
 # the same parts in other reports' words (一、概述, 二、主动公开情况, 三、依申请公开政府信息情况 of the
 # older form, 五、存在的问题及改进措施, 六、其他需要说明的事项): sub-parts use such words too
 # (1.主动公开情况 under part one), so these count only under the part's own numeral
 _OTHER_WORDING: dict[int, str] = {
-    1: "|".join(map(_spaced, ("基本情况", "概述"))),
-    2: "|".join(map(_spaced, ("主动公开政府信息的情况", "主动公开情况", "政府信息主动公开情况"))),
+    1: "|".join(map(spaced, ("基本情况", "概述"))),
+    2: "|".join(map(spaced, ("主动公开政府信息的情况", "主动公开情况", "政府信息主动公开情况"))),
     3: "|".join(
         map(
-            _spaced,
+            spaced,
             (
                 "收到和处理政府信息公开申请的情况",
                 "依申请公开政府信息情况",
@@ -78,7 +74,7 @@ _OTHER_WORDING: dict[int, str] = {
     # 存在的问题及改进措施, 主要问题和改进措施, 存在的不足及改进措施, 存在的主要问题及下一步工作打算
     5: r"[\u4e00-\u9fff]{0,10}?(?:存\s*在\s*的?\s*)?(?:主\s*要\s*)?(?:问\s*题|不\s*足)\s*(?:及|和|与)\s*"
     r"(?:改\s*进\s*(?:情\s*况|措\s*施|方\s*向)|下\s*一\s*步\s*(?:工\s*作\s*)?(?:打\s*算|计\s*划|安\s*排|措\s*施))",
-    6: "|".join(map(_spaced, ("其他需要说明的事项", "其他需要报告事项", "其他需要说明事项", "其他事项"))),
+    6: "|".join(map(spaced, ("其他需要说明的事项", "其他需要报告事项", "其他需要说明事项", "其他事项"))),
 }
 _CANDIDATE = re.compile(
     _MARKER

@@ -56,6 +56,12 @@ def squash(text: str) -> str:
     return "".join(_squash_char(ch) for ch in text)
 
 
+def spaced(phrase: str) -> str:
+    """A regex for a fixed phrase with blanks (or a line break) allowed between its characters,
+    as PDF and OCR text put them there."""
+    return r"\s*".join(re.escape(ch) for ch in phrase)
+
+
 def is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
