@@ -143,11 +143,8 @@ def runtime_windows(text: str, labels: list[int], max_len: int) -> dict[str, lis
         "heading": numbered_windows(text, 0, len(text)),
         "fact": facts,
     }
-    stride = max_len * 3 // 4
     return {
-        kind: [
-            (s + w, min(e, s + w + max_len)) for s, e in regions if e > s for w in window_starts(e - s, max_len, stride)
-        ]
+        kind: [(s + w, min(e, s + w + max_len)) for s, e in regions if e > s for w in window_starts(e - s, max_len)]
         for kind, regions in kinds.items()
     }
 

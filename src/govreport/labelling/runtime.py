@@ -92,7 +92,7 @@ class Tagger:
         cost is per time step, so many short regions cost little more than one)."""
         size = self.config.max_len
         encoded = [self.vocab.encode(t) for t in texts]
-        windows = [(i, s) for i, ids in enumerate(encoded) if ids for s in window_starts(len(ids), size, size * 3 // 4)]
+        windows = [(i, s) for i, ids in enumerate(encoded) if ids for s in window_starts(len(ids), size)]
         windows.sort(key=lambda w: len(encoded[w[0]]) - w[1])  # similar lengths share a batch: less padding
         read: dict[tuple[int, int], np.ndarray] = {}
         for k in range(0, len(windows), _BATCH):
@@ -113,7 +113,7 @@ class Tagger:
             if not ids:
                 out.append(np.zeros((0, len(LABELS)), dtype=np.float32))
                 continue
-            starts = window_starts(len(ids), size, size * 3 // 4)
+            starts = window_starts(len(ids), size)
             out.append(stitch(len(ids), size, starts, [read[(i, s)] for s in starts]))
         return out
 

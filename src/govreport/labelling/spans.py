@@ -62,8 +62,10 @@ def label_spans(labels: list[int], offset: int = 0) -> list[Span]:
     return decode(one_hot, offset)
 
 
-def window_starts(length: int, window: int, stride: int) -> list[int]:
-    """Starts of overlapping windows covering ``length`` characters."""
+def window_starts(length: int, window: int, stride: int | None = None) -> list[int]:
+    """Starts of overlapping windows covering ``length`` characters (by default each window
+    overlaps the next by a quarter, as the runtime reads and training cuts them)."""
+    stride = stride or window * 3 // 4
     if length <= window:
         return [0]
     starts = list(range(0, length - window, stride))
