@@ -487,15 +487,15 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
         row_key = key.split(".", 1)[1].rsplit(".", 1)[0]
         if key in resolution.ambiguous:
             note = "ambiguous: several readings fit"
-            out.append(Value(key=key, value=None, method="table", confidence=0.0, note=note, path="absent"))
-            continue
-        if cell is None:
-            out.append(Value(key=key, value=None, method="table", confidence=0.0, note="not found", path="absent"))
-            continue
-        if cell.value is None and cell.item is None and not cell.derived:
+        elif cell is None:
+            note = "not found"
+        elif cell.value is None and cell.item is None and not cell.derived:
             # no print of this cell was read (a row with no values after its label, a cell lost
             # from its row): in text a blank cell and values printed elsewhere look the same
             note = _note(reading, row_key) or "nothing printed for this cell where its row stands"
+        else:
+            note = None
+        if cell is None or note is not None:
             out.append(Value(key=key, value=None, method="table", confidence=0.0, note=note, path="absent"))
             continue
         confidence = 1.0
