@@ -485,3 +485,13 @@ def test_html_keeps_the_ideographic_space_a_browser_prints(tmp_path: Path) -> No
     page = tmp_path / "page.html"
     page.write_text(html.replace("六、其他需要报告的事项", "六、\u3000其他需要报告的事项"), encoding="utf-8")
     assert extract(page, labeller="rules").values["section.6"] == "六、\u3000其他需要报告的事项"
+
+
+def test_a_page_number_is_known_by_its_print_and_a_bare_number_only_by_its_place() -> None:
+    from govreport.text import is_page_mark
+
+    for mark in ("— 2 —", "- 3 -", "第2页 共5页", "第2页，共5页", "3 / 10", "共5页", "第3页"):
+        assert is_page_mark(mark) and is_page_mark(mark, in_margin=True), mark
+    for figure in ("3", "-3", "12"):  # a table's value on a line of its own, unless in a page's margin
+        assert not is_page_mark(figure) and is_page_mark(figure, in_margin=True), figure
+    assert not is_page_mark("2020年") and not is_page_mark("第二十条", in_margin=True)

@@ -56,6 +56,23 @@ def squash(text: str) -> str:
     return "".join(_squash_char(ch) for ch in text)
 
 
+# a page number as a page's header or footer prints it (blanks removed): — 2 —, - 3 -, 第2页 共5页,
+# 3 / 10, 共5页, and in a page's margin a bare 3
+_PAGE_NUMBER = re.compile(r"[-—–－_]*(?:第?\d{1,4}页?(?:[,，]?[/／共]\d{1,4}页?)?|共\d{1,4}页)[-—–－_]*")
+_DASHES = "-—–－_"
+
+
+def is_page_mark(text: str, in_margin: bool = False) -> bool:
+    """Whether ``text`` is a page number. A bare number, or one with a dash on one side only (a
+    negative figure's look), is one only where it stands in a page's margin (``in_margin``);
+    in a text file it may be a table's value on a line of its own."""
+    squashed = "".join(text.split())
+    if _PAGE_NUMBER.fullmatch(squashed) is None:
+        return False
+    named = any(ch in squashed for ch in "第页/／共")
+    return in_margin or named or (squashed[0] in _DASHES and squashed[-1] in _DASHES)
+
+
 def spaced(phrase: str) -> str:
     """A regex for a fixed phrase with blanks (or a line break) allowed between its characters,
     as PDF and OCR text put them there."""

@@ -17,20 +17,13 @@ import re
 from dataclasses import dataclass, field
 
 from govreport.document import Location, TextBlock
+from govreport.text import is_page_mark
 
 _WORD = re.compile(r"\S+")
 # one cell's value: a number (signed, decimal, thousands separators), a unit or 件 after it
 _VALUE = re.compile(r"[-−－]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:万元|万|元|件)?")
 # a row label opening with its own numbering starts a new cell: 一、 （一） 1. 2、 （3） ①
 _NUMBERED = re.compile(r"[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[.．、]|[①-⑳]")
-# page furniture a PDF's text keeps between pages: — 2 —, - 3 -, 第2页 共5页, 3 / 10 (blanks removed)
-_PAGE_MARK = re.compile(r"[-—–－]+\d{1,4}[-—–－]+|第\d{1,4}页(?:[,，]?共\d{1,4}页)?|共\d{1,4}页|\d{1,4}/\d{1,4}")
-
-
-def is_page_mark(text: str) -> bool:
-    """Whether ``text`` is a page number as printed in a page's header or footer."""
-    return _PAGE_MARK.fullmatch("".join(text.split())) is not None
-
 
 _MAX_WORD = 18  # characters of one fragment of a label or header; a longer one is prose
 _MAX_BETWEEN = 8  # non-blank lines between two lines of numbers of one table

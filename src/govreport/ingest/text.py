@@ -16,9 +16,9 @@ from charset_normalizer import from_bytes
 
 from govreport.document import Block, Cell, Document, Location, Table, TextBlock
 from govreport.errors import IngestError
-from govreport.ingest.aligned import aligned_line, aligned_tables, is_page_mark, table_blocks
+from govreport.ingest.aligned import aligned_line, aligned_tables, table_blocks
 from govreport.options import active_limits
-from govreport.text import fold_radicals, is_cjk
+from govreport.text import fold_radicals, is_cjk, is_page_mark
 
 # --- decoding -------------------------------------------------------------------
 

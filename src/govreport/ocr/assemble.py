@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 from govreport.document import Block, Cell, Location, Table, TextBlock
 from govreport.ocr.grid import Box, Grid
-from govreport.text import is_cjk
+from govreport.text import is_cjk, is_page_mark
 
-_PAGE_MARK = re.compile(r"[\s\-—–－_]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/／共]\s*\d{1,4}\s*页?)?[\s\-—–－_]*")
 _MARGIN = 0.1  # page marks stand in the top or bottom tenth of the page
 _GAP = 0.6  # a horizontal gap wider than this many line heights separates pieces
 _NUMERIC_PIECE = re.compile(r"[-−]?\d[\d.,]*")
@@ -130,7 +129,7 @@ def _in_grid(word: Word, grid: Grid) -> bool:
 def _is_page_mark(line: list[Word], height: float) -> bool:
     top, bottom = line[0].box[1], line[0].box[3]
     in_margin = bottom < _MARGIN * height or top > (1 - _MARGIN) * height
-    return in_margin and _PAGE_MARK.fullmatch(line_text(line)) is not None
+    return in_margin and is_page_mark(line_text(line), in_margin=True)
 
 
 def _row_table(rows: list[list[list[Word]]], page: int) -> Table:
