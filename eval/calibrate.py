@@ -95,7 +95,7 @@ def observations(result: Any, gold: dict[str, Any], fixture: str, fmt: str, labe
 
 
 def collect(formats: list[str], labellers: list[str], folder: Path) -> list[Observation]:
-    from report import MAKERS, NEEDS_CHROMIUM, pdf_tools_ready  # (report.py uses this module's fitting)
+    from report import MAKERS, missing_tool  # (report.py uses this module's fitting)
 
     from govreport.errors import GovReportError
     from govreport.ingest import load
@@ -108,8 +108,8 @@ def collect(formats: list[str], labellers: list[str], folder: Path) -> list[Obse
         raise SystemExit(f"unknown formats {', '.join(unknown)}: eval/report.py makes {', '.join(MAKERS)}")
     out: list[Observation] = []
     for fmt in formats:
-        if fmt in NEEDS_CHROMIUM and not pdf_tools_ready():
-            print(f"skipping {fmt}: Chromium is not installed", file=sys.stderr)
+        if tool := missing_tool(fmt):
+            print(f"skipping {fmt}: {tool} is not installed", file=sys.stderr)
             continue
         for case in cases:
             path = MAKERS[fmt](case, folder)

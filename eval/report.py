@@ -162,7 +162,8 @@ def _make_garbled(case: GoldCase, folder: Path) -> Path:
 def _make_scan(case: GoldCase, folder: Path) -> Path:
     from govreport.render.pdf import scan_pdf
 
-    return scan_pdf(_make_pdf(case, folder), folder / f"{case.name}.scan.pdf", dpi=200, seed=7)
+    path = folder / f"{case.name}.scan.pdf"
+    return path if path.exists() else scan_pdf(_make_pdf(case, folder), path, dpi=200, seed=7)
 
 
 def _make_heading_blanks_scan(case: GoldCase, folder: Path) -> Variant:
@@ -194,7 +195,8 @@ def _office_pdf(case: GoldCase, folder: Path) -> Path:
 def _office_scan(case: GoldCase, folder: Path) -> Path:
     from govreport.render.pdf import scan_pdf
 
-    return scan_pdf(_office_pdf(case, folder), folder / f"{case.name}.office.scan.pdf", dpi=200, seed=7)
+    path = folder / f"{case.name}.office.scan.pdf"
+    return path if path.exists() else scan_pdf(_office_pdf(case, folder), path, dpi=200, seed=7)
 
 
 def _pdftotext(make_pdf: Callable[[GoldCase, Path], Path], layout: bool) -> Callable[[GoldCase, Path], Path]:
@@ -272,6 +274,17 @@ NEEDS_OFFICE = {
     "pypdf-text-office",
 }
 NEEDS_PDFTOTEXT = {"pdftotext-layout", "pdftotext-layout-office", "pdftotext-text", "pdftotext-text-office"}
+
+
+def missing_tool(fmt: str) -> str | None:
+    """The tool ``fmt``'s renditions need that this machine lacks, or None."""
+    if fmt in NEEDS_CHROMIUM and not pdf_tools_ready():
+        return "Chromium"
+    if fmt in NEEDS_OFFICE and not office_path():
+        return "LibreOffice"
+    if fmt in NEEDS_PDFTOTEXT and not pdftotext_path():
+        return "pdftotext"
+    return None
 
 
 # ---------------------------------------------------------------- scoring one run
@@ -385,14 +398,8 @@ def run(formats: list[str], labellers: list[str], only: list[str] | None, folder
     cases = [c for c in gold_cases({".txt", ".md", ".html", ".pdf"}) if not only or c.name in only]
     scores = []
     for fmt in formats:
-        if fmt in NEEDS_CHROMIUM and not pdf_tools_ready():
-            print(f"skipping {fmt}: Chromium is not installed", file=sys.stderr)
-            continue
-        if fmt in NEEDS_OFFICE and not office_path():
-            print(f"skipping {fmt}: LibreOffice is not installed", file=sys.stderr)
-            continue
-        if fmt in NEEDS_PDFTOTEXT and not pdftotext_path():
-            print(f"skipping {fmt}: pdftotext is not installed", file=sys.stderr)
+        if tool := missing_tool(fmt):
+            print(f"skipping {fmt}: {tool} is not installed", file=sys.stderr)
             continue
         made = {case.name: MAKERS[fmt](case, folder) for case in cases}
         for labeller in labellers:
