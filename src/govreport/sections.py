@@ -32,6 +32,9 @@ _MARKER = (
     r"|(?:(?<![^\n])|(?<=\n[ \t\u3000])|(?<=\n[ \t\u3000]{2}))(?P<bare>[一二三四五六七八九])(?=[ \t\u3000]))\s*"
 )
 _TRAILING = " 　:：。."  # what may follow a heading on its line
+_OWN_NUMERAL = 0.95  # the score of a heading the rules found under its part's numeral
+_OTHER_NUMERAL = 0.8  # ... under another part's, as some reports number their parts
+_OCR_NUMERAL_MISMATCH = 0.6  # ... under another part's as OCR read it, among headings numbered as the form
 MISSING_PART = 0.6  # the score of a part no heading was found for, on text read exactly
 BARE_HEADING = 0.5  # ... the share it keeps where a gap line reads, whole, as the part's heading (more as less so)
 _BARE_HEADING_CHARS = 48
@@ -85,8 +88,6 @@ _CANDIDATE = re.compile(
     )
     + ")"
 )
-
-_OCR_NUMERAL_MISMATCH = 0.6  # a heading's numeral OCR read as another part's, among headings numbered as the form
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,8 +200,8 @@ def _rule_heading_score(cand: HeadingCandidate, misread: bool) -> float:
     too); and doubtful where OCR read that numeral among headings numbered as the form numbers
     them (``misread``): OCR takes 三 for 二 where a stroke fades (a fax)."""
     if cand.numeral_matches:
-        return 0.95
-    return _OCR_NUMERAL_MISMATCH if misread else 0.8
+        return _OWN_NUMERAL
+    return _OCR_NUMERAL_MISMATCH if misread else _OTHER_NUMERAL
 
 
 def heading_resemblance(part: int, text: str) -> float:
