@@ -34,7 +34,7 @@ FACT_KEYS = (
     "prose.fee_collected",
 )
 STATED_NOWHERE = 0.6  # the score of a prose figure no sentence states (absent, as far as the text shows)
-NAMED_UNREAD = 0.3  # a sentence names the figure and prints a number, but no pattern reads it (OCR: 费0.元)
+NAMED_UNREAD = 0.3  # a sentence states the figure, but OCR marked its number (费0.元): not read
 
 # ---------------------------------------------------------------------------
 # Building blocks (all matched against NFKC text)
@@ -340,6 +340,11 @@ def _join_wrapped_lines(text: str, doc: Document) -> str:
     return _SOFT_BREAK.sub(" ", text) if doc.format in _WRAPPED_FORMATS or doc.page_lines else text
 
 
+# OCR's marks stuck to a number before the word after it (``处理费0.元``, ``信息2599·条``): blanked
+# in a second look at the text, so that a sentence stating a figure is still found as one
+_STRAY_AFTER_NUMBER = re.compile(r"(?<=\d)[.·•'`,:;_~\-]+(?=[^\S\n]*[\u4e00-\u9fff])")
+
+
 class _Text:
     """NFKC of ``doc.text`` with a map back to its offsets.
 
@@ -349,7 +354,7 @@ class _Text:
     remembers the offset it came from.
     """
 
-    __slots__ = ("_map", "doc", "norm", "units")
+    __slots__ = ("_cleared", "_map", "doc", "norm", "units")
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
@@ -361,6 +366,7 @@ class _Text:
             same_length = same_length and len(out) == len(parts[i])
             parts[i] = out
         self._map: list[int] | None = None
+        self._cleared: str | None = None
         if same_length:
             self.norm = _join_wrapped_lines("".join(parts), doc)
             return
@@ -380,6 +386,13 @@ class _Text:
             pos += len(part)
         self.norm = _join_wrapped_lines("".join(pieces), doc)
         self._map = index
+
+    @property
+    def cleared(self) -> str:
+        """``norm`` with OCR's marks stuck to a number before the next word blanked (same length)."""
+        if self._cleared is None:
+            self._cleared = _STRAY_AFTER_NUMBER.sub(lambda m: " " * len(m.group()), self.norm)
+        return self._cleared
 
     def orig(self, pos: int) -> int:
         """Offset in doc.text of normalized offset ``pos`` (an end offset maps past its char)."""
@@ -665,65 +678,44 @@ def _table_row(ctx: _Text, start: int, end: int) -> bool:
     return _NEXT_CELL.match(ctx.norm, end) is not None
 
 
-# Where a figure is named with a number no pattern can read: its words, then in the same clause a
-# garbled number and the figure's unit ("处理费0.元", "主动公开信息2 4 2 8条" as OCR leaves them). A
-# clean number there was passed over for its words (a category's count, "主动公开规章13件"), and a rate
-# ("主动公开率达90.2%") has no such unit.
-_UNREAD_NUMBER = r"(?P<number>\d[^,;:!?。\n]{0,6}?)"
-_CLEAN_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?\s*(?:余|多)?\s*万?\s*")
-_NAMED = {
-    "prose.proactive_total": re.compile(
-        r"主\s*动\s*(?:公\s*开|发\s*布)" + _GAP + r"{0,20}?" + _UNREAD_NUMBER + r"[条件]"
-    ),
-    "prose.applications_received": re.compile(
-        r"(?:收\s*到|受\s*理|接\s*收|接\s*到|新\s*收)"
-        + _GAP
-        + r"{0,20}?申\s*请"
-        + _GAP
-        + r"{0,10}?"
-        + _UNREAD_NUMBER
-        + "件"
-    ),
-    "prose.fee_collected": re.compile(
-        r"(?:处\s*理\s*费|收\s*取" + _GAP + r"{0,12}?费)" + _GAP + r"{0,8}?" + _UNREAD_NUMBER + "元"
-    ),
-}
-
-
-def _named_unread(ctx: _Text, key: str, reject: re.Pattern[str]) -> Value | None:
-    """Where no pattern read the figure but a sentence of its part names it with a number: the
-    figure is not known to be absent; that sentence is where a person reads it."""
-    for lo, hi in _regions(ctx, key):
-        for m in _NAMED[key].finditer(ctx.norm, lo, hi):
-            context = _clause_before(ctx.norm, m.start()) + m.group()
-            if reject.search(context) or _table_row(ctx, m.start(), m.end()):
-                continue
-            if _CLEAN_NUMBER.fullmatch(m.group("number")):
-                continue
-            named = _found(ctx, key, 0, m.start(), m.end(), NAMED_UNREAD, "named here, but its number was not read")
-            return named.model_copy(update={"value": None})
-    return None
-
-
-def _search(ctx: _Text, key: str, patterns, reject: re.Pattern[str], value_of) -> Value:
-    for lo, hi in _regions(ctx, key):
-        for pattern in patterns:
-            for m in pattern.regex.finditer(ctx.norm, lo, hi):
-                context = _clause_before(ctx.norm, m.start()) + m.group()
+def _first_statement(ctx: _Text, text: str, key: str, patterns, reject: re.Pattern[str], value_of):
+    """The first sentence of ``text`` (``ctx.norm`` or a same-length copy) stating the figure, in
+    the order of its regions and then of the patterns (surest first): (rank, match, pattern,
+    value), or None."""
+    for region, (lo, hi) in enumerate(_regions(ctx, key)):
+        for rank, pattern in enumerate(patterns):
+            for m in pattern.regex.finditer(text, lo, hi):
+                context = _clause_before(text, m.start()) + m.group()
                 if reject.search(context):
                     continue
-                if not pattern.zero and _NEGATED.search(_clause_before(ctx.norm, m.start(), 4)):
+                if not pattern.zero and _NEGATED.search(_clause_before(text, m.start(), 4)):
                     continue
                 if _table_row(ctx, m.start(), m.end()):
                     continue
                 value = 0 if pattern.zero else value_of(m)
-                if value is None:
-                    continue
-                note = pattern.name
-                if "approx" in m.re.groupindex and m.group("approx"):
-                    note += " (approximate: printed with 余/多)"
-                return _found(ctx, key, value, m.start(), m.end(), pattern.confidence, note)
-    return _named_unread(ctx, key, reject) or _missing(key, STATED_NOWHERE, "the prose states no such figure")
+                if value is not None:
+                    return (region, rank), m, pattern, value
+    return None
+
+
+def _search(ctx: _Text, key: str, patterns, reject: re.Pattern[str], value_of) -> Value:
+    found = _first_statement(ctx, ctx.norm, key, patterns, reject, value_of)
+    if ctx.cleared != ctx.norm:
+        garbled = _first_statement(ctx, ctx.cleared, key, patterns, reject, value_of)
+        # a surer sentence whose number OCR marked: that figure, not a weaker sentence's, is the
+        # one stated, and its digits are not sure (``0.5`` may have lost its 5): a person reads it
+        if garbled is not None and (found is None or garbled[0] < found[0]):
+            m = garbled[1]
+            note = "stated here, but OCR marked its number: not read"
+            named = _found(ctx, key, 0, m.start(), m.end(), NAMED_UNREAD, note)
+            return named.model_copy(update={"value": None})
+    if found is None:
+        return _missing(key, STATED_NOWHERE, "the prose states no such figure")
+    _, m, pattern, value = found
+    note = pattern.name
+    if "approx" in m.re.groupindex and m.group("approx"):
+        note += " (approximate: printed with 余/多)"
+    return _found(ctx, key, value, m.start(), m.end(), pattern.confidence, note)
 
 
 def _count(m: re.Match[str]) -> int | None:
