@@ -4,12 +4,15 @@ each cell's text wrapped to its column's width and set in its rows (centred or a
 the top), merged cells spanning their rows, pages broken with a page number and a
 running header. One character is one position, as pdftotext places CJK text.
 
-    python eval/layout_text.py --out /tmp/layout       # every gold fixture, both alignments, and apart
+    python eval/layout_text.py --out /tmp/layout       # every gold fixture, both alignments, and apart (2 ways)
 
 Formats ``layout-text`` and ``layout-text-top`` of the benchmark (``eval/report.py``); the
 same class made by the real tools is ``pdftotext-layout`` (``eval/producers.py``). With no
 style, each table prints its labels and then its numbers (``labels-apart-text``), as
-``pdftotext`` without ``-layout`` prints LibreOffice's PDFs (``pdftotext-text-office``).
+``pdftotext`` without ``-layout`` prints LibreOffice's PDFs (``pdftotext-text-office``);
+with ``Apart(column_runs=True)`` some runs of rows print their numbers column by column
+(``labels-apart-columns``), as ``pdftotext`` prints the rows beside a label that spans them
+and a table's last rows.
 """
 
 from __future__ import annotations
@@ -36,6 +39,13 @@ class Style:
     centred: bool = True  # cell text set in the middle of its rows (else at the top)
     label_width: int = 4  # characters of a row-label column before its text wraps
     value_width: int = 6
+
+
+@dataclass(frozen=True)
+class Apart:
+    """A table's labels printed first, then its numbers, one to a line."""
+
+    column_runs: bool = False  # some runs of equally wide rows print their numbers column by column
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -83,17 +93,30 @@ def table_lines(table: TableLayout, style: Style) -> list[str]:
     return ["".join(row).rstrip() for row in canvas]
 
 
-def labels_then_values(table: TableLayout) -> list[str]:
+def labels_then_values(table: TableLayout, apart: Apart) -> list[str]:
     """A table as a PDF's text in the order the PDF draws it, the way ``pdftotext`` without
     ``-layout`` and pypdf give LibreOffice's PDFs: every label and header, row by row, then
-    every number, row by row, one to a line."""
+    every number, row by row, one to a line; with ``apart.column_runs``, the two rows after
+    the first two and the last three column by column (where those rows are equally wide)."""
     cells = sorted(table.cells, key=lambda c: (c.row, c.col))
-    return [c.text for c in cells if c.key is None] + [c.text for c in cells if c.key is not None and c.text]
+    rows: dict[int, list[str]] = {}
+    for c in cells:
+        if c.key is not None and c.text:
+            rows.setdefault(c.row, []).append(c.text)
+    numbers = list(rows.values())
+    runs = [range(2, 4), range(len(numbers) - 3, len(numbers))] if apart.column_runs and len(numbers) >= 8 else []
+    for run in runs:
+        if len({len(numbers[i]) for i in run}) == 1:
+            by_column = [number for column in zip(*(numbers[i] for i in run), strict=True) for number in column]
+            width = len(numbers[run[0]])
+            for k, i in enumerate(run):
+                numbers[i] = by_column[k * width : (k + 1) * width]
+    return [c.text for c in cells if c.key is None] + [number for row in numbers for number in row]
 
 
-def layout_text(spec: ReportSpec, style: Style | None = Style()) -> str:
-    """The report as a PDF's text: tables laid out by position in ``style``, or with no
-    style their labels and then their numbers (``labels_then_values``)."""
+def layout_text(spec: ReportSpec, style: Style | Apart = Style()) -> str:
+    """The report as a PDF's text: tables laid out by position in ``style``, or, ``Apart``,
+    their labels and then their numbers (``labels_then_values``)."""
     body: list[str] = []
     for block in document_blocks(spec):
         if isinstance(block, Title):
@@ -103,7 +126,8 @@ def layout_text(spec: ReportSpec, style: Style | None = Style()) -> str:
         elif isinstance(block, Paragraph):
             body += _wrap("  " + block.text, PAGE_WIDTH)
         else:
-            body += ["", *(table_lines(block, style) if style else labels_then_values(block)), ""]
+            lines = table_lines(block, style) if isinstance(style, Style) else labels_then_values(block, style)
+            body += ["", *lines, ""]
     return "\n".join(_paginate(body)) + "\n"
 
 
@@ -126,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     for gold in sorted((REPO / "tests" / "fixtures" / "gold").glob("*.json")):
         spec = ReportSpec.from_gold(gold)
-        for name, style in (("centred", Style()), ("top", Style(centred=False)), ("apart", None)):
+        styles = {"centred": Style(), "top": Style(centred=False), "apart": Apart(), "columns": Apart(column_runs=True)}
+        for name, style in styles.items():
             (args.out / f"{gold.stem}.{name}.txt").write_text(layout_text(spec, style), encoding="utf-8")
     print(f"wrote {args.out}")
     return 0

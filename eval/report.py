@@ -22,7 +22,8 @@ scanned as ``scan`` is: a Word-style printout), ``pdftotext-layout`` and
 ``pdftotext -layout``), ``pdftotext-text`` and ``pdftotext-text-office`` (the same in
 poppler's reading order), ``pypdf-text`` and ``pypdf-text-office`` (pypdf's text of them);
 and those classes typeset by ``eval/layout_text.py``: ``layout-text`` (cells centred),
-``layout-text-top`` and ``labels-apart-text`` (each table's labels, then its numbers).
+``layout-text-top``, ``labels-apart-text`` (each table's labels, then its numbers) and
+``labels-apart-columns`` (the same, some runs of rows' numbers column by column).
 
 Issue 9's layout classes (``eval/variations.py``) are formats too: ``md-txt``,
 ``md-headings``, ``html-txt``, ``converter-md``, ``md-html-tables``, ``negative-runs``, ``lost-cell``,
@@ -64,7 +65,7 @@ from bench import peak_rss_mib  # noqa: E402
 from calibrate import choose_threshold, curve, ece, held_apart, observations  # noqa: E402
 from conftest import GOLD, GoldCase, gold_cases  # noqa: E402
 from damage import KINDS as MORE_SCAN_DAMAGE  # noqa: E402
-from layout_text import Style, layout_text  # noqa: E402
+from layout_text import Apart, Style, layout_text  # noqa: E402
 from producers import office_convert, office_path, pdftotext, pdftotext_path, pypdf_text, with_page_furniture  # noqa: E402
 from rewording import WORDING_GENERATORS  # noqa: E402
 from variations import GENERATORS, Variant, blank_after_numerals  # noqa: E402
@@ -102,6 +103,7 @@ FORMATS = (
     "layout-text",
     "layout-text-top",
     "labels-apart-text",
+    "labels-apart-columns",
     *GENERATORS,
     *WORDING_GENERATORS,
 )
@@ -215,9 +217,9 @@ def _pypdf(make_pdf: Callable[[GoldCase, Path], Path]) -> Callable[[GoldCase, Pa
     return make
 
 
-def _typeset(style: Style | None) -> Callable[[GoldCase, Path], Path]:
+def _typeset(style: Style | Apart, name: str) -> Callable[[GoldCase, Path], Path]:
     def make(case: GoldCase, folder: Path) -> Path:
-        path = folder / f"{case.name}.{'apart' if style is None else 'centred' if style.centred else 'top'}.txt"
+        path = folder / f"{case.name}.{name}.txt"
         path.write_text(layout_text(_spec(case), style), encoding="utf-8")
         return path
 
@@ -258,9 +260,10 @@ MAKERS: dict[str, Callable[[GoldCase, Path], Path | Variant | None]] = {
     "pdftotext-text-office": _pdftotext(_office_pdf, layout=False),
     "pypdf-text": _pypdf(_make_pdf),
     "pypdf-text-office": _pypdf(_office_pdf),
-    "layout-text": _typeset(Style()),
-    "layout-text-top": _typeset(Style(centred=False)),
-    "labels-apart-text": _typeset(None),
+    "layout-text": _typeset(Style(), "centred"),
+    "layout-text-top": _typeset(Style(centred=False), "top"),
+    "labels-apart-text": _typeset(Apart(), "apart"),
+    "labels-apart-columns": _typeset(Apart(column_runs=True), "columns"),
     **GENERATORS,  # issue 9's layout classes (eval/variations.py); a variant may change the gold
     **WORDING_GENERATORS,  # the wording classes (eval/rewording.py): title, part headings, prose facts
 }

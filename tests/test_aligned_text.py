@@ -17,7 +17,7 @@ from govreport.pipeline import extract
 from govreport.render import ReportSpec
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
-from layout_text import Style, layout_text
+from layout_text import Apart, Style, layout_text
 
 CASES = [c for c in gold_cases({".txt", ".md", ".html", ".pdf"}) if c.values.get("meta.template")]
 
@@ -104,11 +104,14 @@ def test_prose_and_lone_numbers_are_no_table() -> None:
 
 
 @pytest.mark.parametrize(
-    ("style", "share"), [(Style(), 0.99), (Style(centred=False), 0.99), (None, 0.85)], ids=["centred", "top", "apart"]
+    ("style", "share"),
+    [(Style(), 0.99), (Style(centred=False), 0.99), (Apart(), 0.96), (Apart(column_runs=True), 0.96)],
+    ids=["centred", "top", "apart", "apart-columns"],
 )
-def test_the_layout_class_over_every_fixture(style: Style | None, share: float, tmp_path: Path) -> None:
+def test_the_layout_class_over_every_fixture(style: Style | Apart, share: float, tmp_path: Path) -> None:
     """Every fixture with tables typeset as a PDF's text (laid out by position, centred or
-    top-aligned; or labels first and then numbers, as text in draw order comes): its tables
+    top-aligned; or labels first and then numbers, as text in draw order comes, some runs of
+    rows column by column): its tables
     read, every value not read right is listed for review (no silent error), and no identity
     is found broken that the report does not break."""
     right = total = 0

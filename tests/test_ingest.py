@@ -495,3 +495,21 @@ def test_a_page_number_is_known_by_its_print_and_a_bare_number_only_by_its_place
     for figure in ("3", "-3", "12"):  # a table's value on a line of its own, unless in a page's margin
         assert not is_page_mark(figure) and is_page_mark(figure, in_margin=True), figure
     assert not is_page_mark("2020年") and not is_page_mark("第二十条", in_margin=True)
+
+
+def test_a_running_header_between_pages_is_page_furniture(tmp_path: Path) -> None:
+    """A PDF's text prints its running header beside every page number: where a table breaks
+    over a page it stands between the table's numbers, and would end them as prose. It is
+    dropped where it stands beside two page numbers or more; the title printed once at the
+    top stays, and so do numbers next to a page number."""
+    header = "某某区人民政府2023年政府信息公开工作年度报告"
+    lines = [header, "一、总体情况", "本年度主动公开政府信息 12 条。", "0", "", "— 1 —", "\f" + header, "3", "7"]
+    lines += ["", "— 2 —", "\f" + header, "5", "9"]
+    path = tmp_path / "paged.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    texts = [b.text for b in load(path).blocks if isinstance(b, TextBlock)]
+    assert texts.count(header) == 1 and texts[0] == header
+    assert [t for t in texts if t.isdigit()] == ["0", "3", "7", "5", "9"]
+    one_break = "\n".join(lines[:9]) + "\n"  # the header beside one page number only: no sign it runs
+    path.write_text(one_break, encoding="utf-8")
+    assert [b.text for b in load(path).blocks if isinstance(b, TextBlock)].count(header) == 2

@@ -353,6 +353,26 @@ def _text_block(line: Line, markdown: bool) -> TextBlock | None:
     return TextBlock(text, Location(line=line.number, char_start=start, char_end=start + len(text)))
 
 
+_RUNNING_LINE_CJK = 4  # characters of a running header's words, at least
+
+
+def _running_lines(lines: list[Line]) -> set[int]:
+    """Indices of a paginated text's running header and footer lines: the text line next to a
+    page number (before or after it, blank lines aside) where the same text stands next to
+    another page number too. Page furniture: between a table's numbers where the table breaks
+    over a page, it would end them as prose. The title printed once at the top stays."""
+    beside: dict[str, list[int]] = {}
+    text_lines = [i for i, line in enumerate(lines) if line.kind is TEXT]
+    for k, i in enumerate(text_lines):
+        if not is_page_mark(lines[i].fields[0].text):
+            continue
+        for j in (k - 1, k + 1):
+            text = lines[text_lines[j]].fields[0].text if 0 <= j < len(text_lines) else ""
+            if sum(map(is_cjk, text)) >= _RUNNING_LINE_CJK:  # a title, not a table's number
+                beside.setdefault(text, []).append(text_lines[j])
+    return {i for found in beside.values() if len(found) >= 2 for i in found}
+
+
 def _tab_run_end(lines: list[Line], i: int) -> int:
     """End (exclusive) of the run of tab lines starting at ``i``; blank lines inside are allowed."""
     j = i
@@ -372,6 +392,7 @@ def _parse_lines(text: str, markdown: bool) -> tuple[list[Block], bool]:
     """The blocks, and whether the text holds tables aligned by position (a PDF page's text)."""
     lines = [_classify(text, n, s, e, markdown) for n, s, e in split_lines(text)]
     aligned = {} if markdown else _aligned_tables(text, lines)
+    furniture = _running_lines(lines)
     blocks: list[Block] = []
     n_tables = 0
     i = 0
@@ -400,7 +421,7 @@ def _parse_lines(text: str, markdown: bool) -> tuple[list[Block], bool]:
                 blocks.extend(_padded_as_text(rows))
             i = j
         else:
-            if line.kind is TEXT:
+            if line.kind is TEXT and i not in furniture:
                 block = _text_block(line, markdown)
                 if block is not None:
                     blocks.append(block)

@@ -66,6 +66,7 @@ class TableReading:
     displaced_rows: set[str] = field(default_factory=set)
     checked: bool = True  # identities check how its values are placed in rows (not in table 2)
     blank_rows: set[str] = field(default_factory=set)  # rows of blank cells among printed ones (``_blank_rows``)
+    column_printed_rows: set[str] = field(default_factory=set)  # put back in row order (``_rows_printed_by_column``)
 
 
 @dataclass
@@ -219,11 +220,10 @@ def _map_free_rows(
         by_labels = _read_by_labels(doc, region, form, {}, anchor_finder)
         if reading is None or len(by_labels.rows) > len(reading.rows):
             reading = by_labels
-    if reading.strategy == "labels" and _labels_apart(reading, form):
+    labels_apart = reading.strategy == "labels" and _labels_apart(reading, form)
+    if labels_apart and (by_stream := _read_by_stream(doc, region, form, {})):
         # placed by order, and nothing checks the placing
-        by_stream = _read_by_stream(doc, region, form, {})
-        if by_stream is not None:
-            reading = replace(by_stream, displaced_rows=set(by_stream.rows))
+        reading = replace(by_stream[0], displaced_rows=set(by_stream[0].rows))
     reading.checked = False
     for row in form.rows:
         options = reading.rows.get(row.key)
@@ -278,13 +278,15 @@ _ONE_NUMBER = re.compile(r"[-−－]?\d+(?:\.\d+)?")
 
 def _read_by_stream(
     doc: Document, region: tuple[int, int], form: TableForm, checks: dict[str, RowCheck]
-) -> TableReading | None:
+) -> list[TableReading]:
     """A table printed as its labels and then its numbers, row after row (a PDF's text in the
     order the PDF draws it: the label column, then the value columns, page by page where the
     table breaks over pages): the region's lines of one number, cut in form order. Only where
     they are as many as the form's cells (a few more after them: figures of the text that
     follows); table 3's identities then tell whether the cut is right, table 2 has none
-    (``_map_free_rows`` keeps such a reading below the review line)."""
+    (``_map_free_rows`` keeps such a reading below the review line). The cut as printed
+    comes first; after it, the readings with runs of rows put back from column order
+    (``_column_printed``)."""
     stream: list[Item] = []  # labels, headers and page heads between the numbers are skipped
     for unit in doc.units[doc.unit_at(region[0]) :]:
         if unit.start >= region[1]:
@@ -295,12 +297,62 @@ def _read_by_stream(
     cells = sum(widths)
     stream = stream[:cells] if cells <= len(stream) < cells + max(widths) else []
     if not stream or any(i.digits is None or i.breaks or len(i.digits) > 12 for i in stream):
-        return None
-    rows, at = {}, 0
-    for row, n in zip(form.rows, widths, strict=True):
-        rows[row.key] = row_readings(stream[at : at + n], n, slots=_slots(row), check=checks.get(row.key), max_gaps=0)
+        return []
+    pieces, at = [], 0
+    for n in widths:
+        pieces.append(stream[at : at + n])
         at += n
-    return TableReading(rows, "order")
+    readings = []
+    for variant, put_back in [(pieces, set()), *_column_printed(pieces, [checks.get(row.key) for row in form.rows])]:
+        rows = {
+            row.key: row_readings(items, len(row.columns), slots=_slots(row), check=checks.get(row.key), max_gaps=0)
+            for row, items in zip(form.rows, variant, strict=True)
+        }
+        readings.append(TableReading(rows, "order", column_printed_rows={form.rows[i].key for i in put_back}))
+    return readings
+
+
+_COLUMN_PRINTED_RUN = (2, 3, 4)  # rows a PDF's text may print column by column (rows beside a spanning label)
+_MAX_RUNS = 6  # runs found; all their combinations are tried
+
+
+def _column_printed(pieces: list[list[Item]], checks: list[RowCheck | None]) -> list[tuple[list[list[Item]], set[int]]]:
+    """The stream's rows with runs of rows put back from column order (``pdftotext`` prints
+    the rows beside a label cell that spans them, and a table's last rows, column by
+    column): a run is a candidate where putting it back makes every row of it pass its
+    check and some did not before. With many zeros several runs can pass, so every
+    combination of runs that do not overlap is returned, each with the rows it put back;
+    the table's identities choose (``_map_t3``)."""
+
+    def passes(items: list[Item], check: RowCheck | None) -> bool:
+        return check is not None and row_readings(items, len(items), check=check, max_gaps=0).consistent
+
+    runs: list[tuple[range, list[list[Item]]]] = []
+    for first in range(len(pieces)):
+        for k in _COLUMN_PRINTED_RUN:
+            run = range(first, first + k)
+            if run.stop > len(pieces) or len({len(pieces[i]) for i in run}) > 1:
+                continue
+            if all(passes(pieces[i], checks[i]) for i in run):
+                continue
+            flat = [item for i in run for item in pieces[i]]
+            back = [flat[j::k] for j in range(k)]
+            if all(passes(items, checks[i]) for items, i in zip(back, run, strict=True)):
+                runs.append((run, back))
+    if len(runs) > _MAX_RUNS:
+        return []
+    variants = []
+    for chosen in product((False, True), repeat=len(runs)):
+        picked = [run for run, take in zip(runs, chosen, strict=True) if take]
+        rows = [i for run, _ in picked for i in run]
+        if not picked or len(rows) != len(set(rows)):
+            continue
+        variant = list(pieces)
+        for run, back in picked:
+            for i, items in zip(run, back, strict=True):
+                variant[i] = items
+        variants.append((variant, set(rows)))
+    return variants
 
 
 def _printed_rows(doc: Document, region: tuple[int, int]) -> list[tuple[int, int]]:
@@ -337,12 +389,43 @@ def _map_t3(
     scored.append((by_labels, _resolve(form, by_labels, table_ids)))
     if not _flawless(scored[-1][1], by_labels, form):
         by_order = _read_by_order(doc, region, form, checks)
-        if by_order is None and _labels_apart(by_labels, form):
-            by_order = _read_by_stream(doc, region, form, checks)
         if by_order is not None:
             scored.append((by_order, _resolve(form, by_order, table_ids)))
-    reading, resolution = min(scored, key=lambda rs: (rs[1].broken + len(rs[1].ambiguous), rs[1].unknown))
+        elif _labels_apart(by_labels, form) and (by_stream := _read_by_stream(doc, region, form, checks)):
+            scored.append(_best_of(form, [(r, _resolve(form, r, table_ids)) for r in by_stream], template))
+    reading, resolution = min(scored, key=lambda rs: _demerit(rs[1], template))
     return _values(form, reading, resolution, doc)
+
+
+def _best_of(
+    form: TableForm, scored: list[tuple[TableReading, Resolution]], template: Template
+) -> tuple[TableReading, Resolution]:
+    """The reading with the least demerit; where others tie with it and read a cell
+    otherwise, that cell is ambiguous."""
+    best = min(_demerit(r, template) for _, r in scored)
+    tied = [rs for rs in scored if _demerit(rs[1], template) == best]
+    reading, resolution = tied[0]
+    differ = [
+        key
+        for key, cell in resolution.cells.items()
+        if any((other.cells.get(key) and other.cells[key].value) != (cell and cell.value) for _, other in tied[1:])
+    ]
+    if not differ:
+        return reading, resolution
+    cells = {key: None if key in differ else cell for key, cell in resolution.cells.items()}
+    ambiguous = sorted({*resolution.ambiguous, *differ})
+    return reading, replace(resolution, cells=cells, ambiguous=ambiguous, unknown=resolution.unknown + len(differ))
+
+
+def _demerit(resolution: Resolution, template: Template) -> tuple[int, int]:
+    """How much worse one reading of table 3 is than another: the identities it breaks and
+    the cells it leaves ambiguous, less the identities it shows to hold; then the cells it
+    leaves unknown. Counting what holds keeps a reading that reads nothing (and so breaks
+    nothing) from beating one that reads every row of a report whose own figures break one
+    identity."""
+    values = {key: cell.value for key, cell in resolution.cells.items() if cell is not None}
+    held = sum(1 for i in identities(template) if i.table == "t3" and i.status(values) == "holds")
+    return resolution.broken + len(resolution.ambiguous) - held, resolution.unknown
 
 
 def _flawless(resolution: Resolution, reading: TableReading, form: TableForm) -> bool:
@@ -509,7 +592,7 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
             confidence *= cell.item.confidence  # an OCR reading is only as sure as the OCR
         confidence *= reading.model_rows.get(row_key, 1.0)  # and a row the model found, as sure as the model
         confidence *= reading.fuzzy_rows.get(row_key, 1.0)  # and a row found by a damaged label, as sure as that
-        if row_key in reading.unlabelled_rows:
+        if row_key in reading.unlabelled_rows or row_key in reading.column_printed_rows:
             confidence = min(confidence, 0.8)
         if row_key in reading.displaced_rows:
             confidence = min(confidence, 0.8 if reading.checked else _UNCHECKED_PLACING)
@@ -556,6 +639,8 @@ def _path(cell: CellReading, model_row: bool) -> str:
 
 
 def _note(reading: TableReading, row_key: str) -> str | None:
+    if row_key in reading.column_printed_rows:
+        return f"read by {reading.strategy}; printed column by column, put back in rows by their sums"
     if reading.strategy not in ("labels", "grid"):
         return f"read by {reading.strategy}"
     if row_key in reading.unlabelled_rows:
