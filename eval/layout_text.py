@@ -12,13 +12,13 @@ style, each table prints its labels and then its numbers (``labels-apart-text``)
 ``pdftotext`` without ``-layout`` prints LibreOffice's PDFs (``pdftotext-text-office``);
 with ``Apart(column_runs=True)`` some runs of rows print their numbers column by column
 (``labels-apart-columns``), as ``pdftotext`` prints the rows beside a label that spans them
-and a table's last rows.
+and a table's last rows; with ``DrawingOrder``, table 3's numbers in paragraphs of one column
+each (``drawing-order-text``), as ``pdftotext`` prints a ruled table of Chromium's PDFs.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,7 +114,40 @@ def labels_then_values(table: TableLayout, apart: Apart) -> list[str]:
     return [c.text for c in cells if c.key is None] + [number for row in numbers for number in row]
 
 
-def layout_text(spec: ReportSpec, style: Style | Apart = Style()) -> str:
+@dataclass(frozen=True)
+class DrawingOrder:
+    """Tables as ``pdftotext`` without ``-layout`` prints ruled PDF tables, page by page:
+    table 3 on pages of ``rows_per_page`` rows, each page its rows' labels with their first
+    numbers, then a paragraph for each further column."""
+
+    rows_per_page: int = 5
+
+
+PAGE_BREAK = "\f"  # in a body for ``_paginate``: a page ends here
+
+
+def drawing_order(table: TableLayout, order: DrawingOrder) -> list[str]:
+    """``table`` in the drawing order of ``order``, where its value rows are equally wide
+    (table 3), a page break between its pages; other tables as ``labels_then_values``."""
+    rows: dict[int, list[LayoutCell]] = {}
+    for c in sorted(table.cells, key=lambda c: (c.row, c.col)):
+        rows.setdefault(c.row, []).append(c)
+    numbers = {r: [c.text for c in cells if c.key is not None] for r, cells in rows.items()}
+    value_rows = [r for r, found in numbers.items() if found]
+    if len({len(numbers[r]) for r in value_rows}) != 1:
+        return labels_then_values(table, Apart())
+    lines = [c.text for r, cells in rows.items() if r < value_rows[0] for c in cells]
+    for first in range(0, len(value_rows), order.rows_per_page):
+        page = value_rows[first : first + order.rows_per_page]
+        lines += [PAGE_BREAK] if first else []
+        for r in page:
+            lines += [c.text for c in rows[r] if c.key is None] + [numbers[r][0]]
+        for col in range(1, len(numbers[page[0]])):
+            lines += ["", *(numbers[r][col] for r in page)]
+    return lines
+
+
+def layout_text(spec: ReportSpec, style: Style | Apart | DrawingOrder = Style()) -> str:
     """The report as a PDF's text: tables laid out by position in ``style``, or, ``Apart``,
     their labels and then their numbers (``labels_then_values``)."""
     body: list[str] = []
@@ -126,20 +159,34 @@ def layout_text(spec: ReportSpec, style: Style | Apart = Style()) -> str:
         elif isinstance(block, Paragraph):
             body += _wrap("  " + block.text, PAGE_WIDTH)
         else:
-            lines = table_lines(block, style) if isinstance(style, Style) else labels_then_values(block, style)
+            if isinstance(style, Style):
+                lines = table_lines(block, style)
+            elif isinstance(style, Apart):
+                lines = labels_then_values(block, style)
+            else:
+                lines = drawing_order(block, style)
             body += ["", *lines, ""]
-    return "\n".join(_paginate(body)) + "\n"
+    # a PDF's page holds a table's page whole: pages drawn in order break only where the table does
+    return "\n".join(_paginate(body, None if isinstance(style, DrawingOrder) else PAGE_LINES)) + "\n"
 
 
-def _paginate(lines: list[str]) -> list[str]:
+def _paginate(lines: list[str], page_lines: int | None = PAGE_LINES) -> list[str]:
+    """Pages of ``page_lines`` lines, a page number after each and the running header before
+    the next; a ``PAGE_BREAK`` in ``lines`` ends a page early (with no ``page_lines``, only
+    those end pages)."""
+    pages: list[list[str]] = [[]]
+    for line in lines:
+        if line == PAGE_BREAK or len(pages[-1]) == page_lines:
+            pages.append([])
+        if line != PAGE_BREAK:
+            pages[-1].append(line)
     out: list[str] = []
-    pages = math.ceil(len(lines) / PAGE_LINES)
-    for page in range(pages):
-        if page:
+    for number, page in enumerate(pages, start=1):
+        if number > 1:
             out += [RUNNING_HEADER.center(PAGE_WIDTH * 2).rstrip(), ""]
-        out += lines[page * PAGE_LINES : (page + 1) * PAGE_LINES]
-        if page < pages - 1:
-            out += ["", "", f"—{page + 1}—".center(PAGE_WIDTH * 2).rstrip(), "\f"]
+        out += page
+        if number < len(pages):
+            out += ["", "", f"—{number}—".center(PAGE_WIDTH * 2).rstrip(), "\f"]
     return out
 
 
@@ -150,7 +197,13 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     for gold in sorted((REPO / "tests" / "fixtures" / "gold").glob("*.json")):
         spec = ReportSpec.from_gold(gold)
-        styles = {"centred": Style(), "top": Style(centred=False), "apart": Apart(), "columns": Apart(column_runs=True)}
+        styles = {
+            "centred": Style(),
+            "top": Style(centred=False),
+            "apart": Apart(),
+            "columns": Apart(column_runs=True),
+            "drawn": DrawingOrder(),
+        }
         for name, style in styles.items():
             (args.out / f"{gold.stem}.{name}.txt").write_text(layout_text(spec, style), encoding="utf-8")
     print(f"wrote {args.out}")

@@ -23,7 +23,8 @@ scanned as ``scan`` is: a Word-style printout), ``pdftotext-layout`` and
 poppler's reading order), ``pypdf-text`` and ``pypdf-text-office`` (pypdf's text of them);
 and those classes typeset by ``eval/layout_text.py``: ``layout-text`` (cells centred),
 ``layout-text-top``, ``labels-apart-text`` (each table's labels, then its numbers) and
-``labels-apart-columns`` (the same, some runs of rows' numbers column by column).
+``labels-apart-columns`` (the same, some runs of rows' numbers column by column) and
+``drawing-order-text`` (table 3 in paragraphs of one column each, as ``pdftotext`` prints it).
 
 Issue 9's layout classes (``eval/variations.py``) are formats too: ``md-txt``,
 ``md-headings``, ``html-txt``, ``converter-md``, ``md-html-tables``, ``negative-runs``, ``lost-cell``,
@@ -65,7 +66,7 @@ from bench import peak_rss_mib  # noqa: E402
 from calibrate import choose_threshold, curve, ece, held_apart, observations  # noqa: E402
 from conftest import GOLD, GoldCase, gold_cases  # noqa: E402
 from damage import KINDS as MORE_SCAN_DAMAGE  # noqa: E402
-from layout_text import Apart, Style, layout_text  # noqa: E402
+from layout_text import Apart, DrawingOrder, Style, layout_text  # noqa: E402
 from producers import office_convert, office_path, pdftotext, pdftotext_path, pypdf_text, with_page_furniture  # noqa: E402
 from rewording import WORDING_GENERATORS  # noqa: E402
 from variations import GENERATORS, Variant, blank_after_numerals  # noqa: E402
@@ -104,6 +105,7 @@ FORMATS = (
     "layout-text-top",
     "labels-apart-text",
     "labels-apart-columns",
+    "drawing-order-text",
     *GENERATORS,
     *WORDING_GENERATORS,
 )
@@ -264,6 +266,7 @@ MAKERS: dict[str, Callable[[GoldCase, Path], Path | Variant | None]] = {
     "layout-text-top": _typeset(Style(centred=False), "top"),
     "labels-apart-text": _typeset(Apart(), "apart"),
     "labels-apart-columns": _typeset(Apart(column_runs=True), "columns"),
+    "drawing-order-text": _typeset(DrawingOrder(), "drawn"),
     **GENERATORS,  # issue 9's layout classes (eval/variations.py); a variant may change the gold
     **WORDING_GENERATORS,  # the wording classes (eval/rewording.py): title, part headings, prose facts
 }

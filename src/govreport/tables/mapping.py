@@ -26,6 +26,7 @@ from govreport.identities import Identity, identities
 from govreport.schema import Finding, Method, Provenance, Value
 from govreport.tables.anchors import Anchor, find_anchors, header_stretches
 from govreport.tables.evidence import decide, stated
+from govreport.tables.flow import tiled_rows
 from govreport.tables.grid import GridMatch, covers, match_grids
 from govreport.tables.items import Item, items_between
 from govreport.tables.segment import (
@@ -57,7 +58,7 @@ class TableReading:
     """Per row of one table, its readings; and how they were obtained."""
 
     rows: dict[str, RowReadings]
-    strategy: str  # "grid", "labels", "order" or "header" (table 4 in the text)
+    strategy: str  # "grid", "labels", "order", "flow" (``flow.tiled_rows``) or "header" (table 4 in the text)
     model_rows: dict[str, float] = field(default_factory=dict)  # rows whose label a labeller found -> its confidence
     fuzzy_rows: dict[str, float] = field(default_factory=dict)  # rows whose grid label matched fuzzily -> score
     unlabelled_rows: set[str] = field(default_factory=set)  # rows whose label was not found, placed by order
@@ -312,6 +313,21 @@ def _read_by_stream(
     return readings
 
 
+def _read_by_flow(
+    doc: Document, region: tuple[int, int], form: TableForm, checks: dict[str, RowCheck]
+) -> TableReading | None:
+    """Table 3 from a PDF's text in drawing order, its paragraphs of numbers tiled back into
+    rows (``flow.tiled_rows``)."""
+    tiled = tiled_rows(doc, region, [len(row.columns) for row in form.rows])
+    if tiled is None:
+        return None
+    rows = {
+        row.key: row_readings(items, len(row.columns), slots=_slots(row), check=checks.get(row.key), max_gaps=0)
+        for row, items in zip(form.rows, tiled, strict=True)
+    }
+    return TableReading(rows, "flow")
+
+
 _COLUMN_PRINTED_RUN = (2, 3, 4)  # rows a PDF's text may print column by column (rows beside a spanning label)
 _MAX_RUNS = 6  # runs found; all their combinations are tried
 
@@ -391,8 +407,11 @@ def _map_t3(
         by_order = _read_by_order(doc, region, form, checks)
         if by_order is not None:
             scored.append((by_order, _resolve(form, by_order, table_ids)))
-        elif _labels_apart(by_labels, form) and (by_stream := _read_by_stream(doc, region, form, checks)):
-            scored.append(_best_of(form, [(r, _resolve(form, r, table_ids)) for r in by_stream], template))
+        else:
+            in_order = _read_by_stream(doc, region, form, checks) if _labels_apart(by_labels, form) else []
+            by_flow = _read_by_flow(doc, region, form, checks)
+            if candidates := in_order + ([by_flow] if by_flow else []):
+                scored.append(_best_of(form, [(r, _resolve(form, r, table_ids)) for r in candidates], template))
     reading, resolution = min(scored, key=lambda rs: _demerit(rs[1], template))
     return _values(form, reading, resolution, doc)
 
@@ -584,7 +603,7 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
         confidence = 1.0
         if cell.split:
             confidence = 0.9 if resolution.chosen_among <= 1 else 0.85
-        if reading.strategy == "order":
+        if reading.strategy in ("order", "flow"):
             confidence = min(confidence, 0.85)
         if row_key in doubtful_rows:
             confidence = min(confidence, 0.8)
