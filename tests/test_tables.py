@@ -155,3 +155,23 @@ def test_a_blank_row_among_printed_rows_of_a_scan_is_doubtful() -> None:
     assert _blank_rows(exact) == set()
     mostly_blank = {**{f"b{i}": row("", "", "", confidence=1.0) for i in range(4)}, "r": row("1", confidence=0.9)}
     assert _blank_rows(mostly_blank) == set()  # a report that leaves its zeros blank
+
+
+def test_table_4_is_read_after_the_header_printing_that_holds_it_whole(tmp_path: Path) -> None:
+    """A PDF's text can put another table's column between the pieces of table 4's header
+    (pdftotext printed table 3's first column after 行政复议/行政诉讼): the numbers after the
+    header printing that alone fills table 4 and passes its totals are its values, not the
+    stray column's head (2, 0, 0, 0, 0 read at full confidence, a broken identity the
+    report does not have)."""
+    text = SEED_004.read_text(encoding="utf-8")
+    start = text.index("\t[bookmark: _GoBack]0")
+    printed = ["1", "0", "1", "0", "2", "3", "0", "0", "1", "4", "0", "0", "0", "0", "0"]
+    text = text[:start] + " ".join(printed) + "\n" + text[start:].split("\n", 15)[15]  # one line, as pdftotext
+    stray = "".join(f"\t{n}\n" for n in ["2"] + ["0"] * 19)
+    path = tmp_path / "seed-004.txt"
+    path.write_text(text.replace("\t行政复议\n\t行政诉讼\n", "\t行政复议\n\t行政诉讼\n" + stray, 1), encoding="utf-8")
+    result = extract(path, labeller="rules")
+    form = FORMS["2019"].table("t4")
+    keys = [f"t4.{row.key}.{col.key}" for row in form.rows for col in row.columns]
+    assert [result.values[k] for k in keys] == [int(n) for n in printed]
+    assert not [b for b in result.broken_identities if b[0] == "t4"]

@@ -484,12 +484,24 @@ def _map_t4(
     if grid:
         rows["all"] = row_readings(grid.rows["all"], 15, check=_t4_check())
     elif stretches := header_stretches(doc, region[0], region[1], form.header_cores):
-        found = [i for a, b in stretches for i in items_between(doc, a, b)]
-        items = [i for i in found if doc.unit_at(i.start) not in claimed]
-        rows["all"] = row_readings(items, 15, check=_t4_check())
+        pieces = [[i for i in items_between(doc, a, b) if doc.unit_at(i.start) not in claimed] for a, b in stretches]
+        rows["all"] = _after_header(pieces)
     reading = TableReading(rows, "grid" if grid else "header")
     resolution = _resolve_flat_t4(form, reading)
     return _values(form, reading, resolution, doc)
+
+
+def _after_header(pieces: list[list[Item]]) -> RowReadings:
+    """Table 4's values from the items after each printing of its header: all of them; but
+    where they are too many and the items after one printing alone fill the table, passing
+    its totals, those (a PDF's text can put another table's column between the pieces of
+    table 4's header)."""
+    every = row_readings([i for piece in pieces for i in piece], 15, check=_t4_check())
+    if (every.consistent and not every.trimmed) or len(pieces) < 2:
+        return every
+    alone = [row_readings(piece, 15, check=_t4_check()) for piece in pieces]
+    whole = [r for r in alone if r.consistent and not r.trimmed and len(r.readings) == 1]
+    return whole[0] if len(whole) == 1 else every
 
 
 def _resolve_flat_t4(form: TableForm, reading: TableReading) -> Resolution:
