@@ -367,7 +367,7 @@ def _printed(case: GoldCase, folder: Path, name: str, writer: str) -> Variant | 
     if writer == "":
         text, path = PAGE_MARKUP.get(name, str)(render_html(spec, blocks)), folder / f"{stem}.html"
     elif writer == "-md":
-        text, path = markdown(spec, blocks=blocks), folder / f"{stem}.md"
+        text, path = markdown(spec, MD_TABLES.get(name), blocks=blocks), folder / f"{stem}.md"
     elif writer == "-txt":
         text, path = _cell_lines(blocks), folder / f"{stem}.txt"
     else:
@@ -624,15 +624,50 @@ def _table_pieces(table: TableLayout, case: GoldCase) -> list[TableLayout]:
     return pieces
 
 
+def _blank_totals(table: TableLayout, case: GoldCase) -> list[TableLayout]:
+    """Table 3 with each row's 总计 left blank where it is the row's sum (r004's style: the
+    identities fill it), so those rows end in a blank cell. A total the report misprints
+    stays: blank, it would be the sum."""
+    form = FORMS[case.values["meta.template"]]
+    blank = set()
+    for row in form.table("t3").rows:
+        keys = [f"t3.{row.key}.{c.key}" for c in row.columns]
+        parts = [case.values.get(k) for k in keys[:-1]]
+        if None not in parts and case.values.get(keys[-1]) == sum(parts):
+            blank.add(keys[-1])
+    return [_retext(table, lambda c: "" if c.key in blank else c.text)]
+
+
+# a cell that prints nothing: blanks, &nbsp; and markup only
+_BLANK_TAIL_TD = re.compile(r"(?:<td[^>]*>(?:\s|&nbsp;|<(?!/td)[^>]*>)*</td>\s*)+(?=</tr>)")
+
+
+def _without_blank_tails(page: str) -> str:
+    """Each HTML table row without its trailing blank cells, as some CMSs write rows."""
+    return _BLANK_TAIL_TD.sub("", page)
+
+
+def _blank_totals_left_out(table: TableLayout) -> list[str]:
+    """A pipe table whose rows leave out their blank 总计 (ragged rows)."""
+    lost = frozenset(c.key for c in table.cells if c.key and c.key.endswith(".total") and not c.text)
+    return _pipe_table(_grid(table, lost))
+
+
 TABLE_CHANGES: dict[str, TableChange] = {
     "label-styles": _label_styles,
     "cell-formats": _cell_formats,
     "header-variants": _header_variants,
     "table-pieces": _table_pieces,
+    "blank-totals": _blank_totals,
 }
 
 
-PAGE_MARKUP: dict[str, Callable[[str], str]] = {"cell-formats": _word_cell_markup}
+# how a class's page, or its markdown tables, are written beyond its tables' layout
+PAGE_MARKUP: dict[str, Callable[[str], str]] = {
+    "cell-formats": _word_cell_markup,
+    "blank-totals": _without_blank_tails,
+}
+MD_TABLES: dict[str, Callable[[TableLayout], list[str]]] = {"blank-totals": _blank_totals_left_out}
 
 
 def make_framed_docx(case: GoldCase, folder: Path) -> Variant | None:

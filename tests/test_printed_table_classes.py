@@ -1,14 +1,16 @@
 """The ways Word and web CMSs print the form tables (eval/variations.py's ``label-styles``,
-``cell-formats``, ``header-variants``, ``table-pieces``), each made from every fixture with
+``cell-formats``, ``header-variants``, ``table-pieces``, ``blank-totals``), each made from every fixture with
 tables and written as HTML, DOCX, markdown, a Word text dump and a crawled page."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, GOLD
 
-from eval.variations import GENERATORS, TABLE_CHANGES, Variant, variants
+from eval.variations import GENERATORS, TABLE_CHANGES, Variant, _without_blank_tails, variants
 from govreport.evaluate import flagged_keys
 from govreport.ingest import load
 from govreport.ingest.html import _visible_chars
@@ -39,8 +41,15 @@ def test_every_fixture_reads_back_exactly_from_a_grid(tmp_path: Path, name: str,
         assert wrong == {}, variant.case.name
 
 
-@pytest.mark.parametrize("writer", ["-txt", "-run"])
-@pytest.mark.parametrize("name", list(TABLE_CHANGES))
+# a crawled page's row of run-together digits without its blank 总计: where its digits fill the
+# row (1800000: 1,8,0,0,0,0,0) it reads as a row whose total is misprinted, reported by that
+# broken identity; the print cannot tell it from 18,0,0,0,0,0 and a blank (see the test below)
+_UNDECIDABLE = {("blank-totals", "-run")}
+
+
+@pytest.mark.parametrize(
+    ("name", "writer"), [(n, w) for n in TABLE_CHANGES for w in ("-txt", "-run") if (n, w) not in _UNDECIDABLE]
+)
 def test_text_dumps_leave_what_they_cannot_read_empty(tmp_path: Path, name: str, writer: str) -> None:
     """Without a grid a blank cell leaves no trace, so some rows read several ways: those
     cells stay empty and listed, never a wrong number."""
@@ -48,6 +57,13 @@ def test_text_dumps_leave_what_they_cannot_read_empty(tmp_path: Path, name: str,
         wrong, silent = _read(variant)
         assert silent == {}, variant.case.name
         assert all(read is None for _, read in wrong.values()), variant.case.name
+
+
+@pytest.mark.parametrize(("name", "writer"), sorted(_UNDECIDABLE))
+def test_a_crawled_row_that_left_out_its_total_is_never_silently_wrong(tmp_path: Path, name: str, writer: str) -> None:
+    for variant in variants(f"{name}{writer}", tmp_path):
+        _, silent = _read(variant)
+        assert silent == {}, variant.case.name
 
 
 def _variant(name: str, fixture: str, folder: Path) -> Variant:
@@ -142,3 +158,19 @@ def test_every_class_is_a_format_of_the_benchmark_report() -> None:
 
     assert {f"{name}{w}" for name in TABLE_CHANGES for w in ("", "-docx", "-md", "-txt", "-run")} <= set(FORMATS)
     assert set(GENERATORS) <= set(FORMATS)
+
+
+def test_a_real_page_whose_rows_leave_out_their_blank_cells_reads_the_same(tmp_path: Path) -> None:
+    """r004's page leaves most zero cells and every result row's 总计 blank; written as some
+    CMSs write rows, without their trailing blank cells, it once lost 105 of its values (rows
+    a cell or two short, rows of a label alone). Its rows now end in blank cells again."""
+    page = (FIXTURES / "real" / "r004.html").read_text(encoding="utf-8")
+    ragged = _without_blank_tails(page)
+    assert ragged.count("<td") < page.count("<td") - 100
+    path = tmp_path / "r004.html"
+    path.write_text(ragged, encoding="utf-8")
+    result = extract(path, labeller="rules")
+    gold = json.loads((GOLD / "real-r004.json").read_text(encoding="utf-8"))
+    wrong = {k: (v, result.values.get(k)) for k, v in gold["values"].items() if k.startswith(TABLE)}
+    assert {k: w for k, w in wrong.items() if w[0] != w[1]} == {}
+    assert result.broken_identities == []

@@ -116,3 +116,28 @@ def test_a_grid_cell_whose_digits_read_with_a_leading_zero_is_never_sure() -> No
         ("0.5", 0.99),
         ("10", 0.99),
     ]
+
+
+def test_numbers_on_lines_of_their_own_one_short_read_as_a_blank_cell_dropped() -> None:
+    """A Word dump prints a cell to a line and drops a blank one: 258/12/0/0/1/1 is a row of
+    seven whose 总计 was left blank, not 2|58 (a number printed whole split in two). Glued in
+    one run, the same digits are split, as a crawled page glues cells."""
+    lines = [
+        Item(raw=n, digits=n, loc=Location(line=k), start=k * 10, end=k * 10 + len(n))
+        for k, n in enumerate(["258", "12", "0", "0", "1", "1"])
+    ]
+    rr = row_readings(lines, 7, check=T3_ROW)
+    assert rr.consistent and values(rr.readings) == [(258, 12, 0, 0, 1, 1, 272)]
+    assert rr.readings[0][6].derived
+    glued = row_readings([run("25812011")], 7, check=T3_ROW)
+    assert all(len(r) == 7 and r[6].value is not None and not r[6].derived for r in glued.readings)
+
+
+def test_a_grid_row_with_more_slots_than_cells_drops_the_blank_end_its_check_wants() -> None:
+    """A markdown row: two blank slots a merged label leaves, six numbers, its blank 总计 left
+    out; a blank at either end may be the row's. The reading that passes the row's check is taken."""
+    slots = [Item(raw="", digits=None, cell=True)] * 2 + [
+        Item(raw=n, digits=n, cell=True) for n in ("64", "0", "0", "2", "0", "4")
+    ]
+    rr = row_readings(slots, 7, check=T3_ROW)
+    assert rr.consistent and values(rr.readings) == [(64, 0, 0, 2, 0, 4, 70)]

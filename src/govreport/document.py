@@ -8,7 +8,7 @@ and annotate the same ``Document`` (spaCy-style: one object passes through).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -67,6 +67,22 @@ class Table:
     @property
     def n_cols(self) -> int:
         return max((c.col + c.colspan for c in self.cells), default=0)
+
+    def with_blank_tails(self) -> Table:
+        """The table with each row's slots after its last cell, up to the widest row, as blank
+        cells: HTML and markdown rows may omit their trailing blank cells, which a browser
+        shows as the blank cells they are."""
+        width = self.n_cols
+        covered: dict[int, set[int]] = {}
+        for cell in self.cells:
+            for r in range(cell.row, cell.row + cell.rowspan):
+                covered.setdefault(r, set()).update(range(cell.col, cell.col + cell.colspan))
+        tails = [
+            Cell("", r, col, loc=Location(line=self.loc.line, table=self.loc.table, row=r, col=col))
+            for r, cols in covered.items()
+            for col in range(max(cols) + 1, width)
+        ]
+        return replace(self, cells=[*self.cells, *tails]) if tails else self
 
     def rows(self) -> list[list[Cell]]:
         """Cells grouped by the row they start in, left to right."""

@@ -186,7 +186,7 @@ def build_table(table: etree._Element, index: int) -> Table | None:
             col += colspan
     if not cells:
         return None
-    return Table(cells=cells, grid=True, loc=Location(line=table.sourceline, table=index))
+    return Table(cells=cells, grid=True, loc=Location(line=table.sourceline, table=index)).with_blank_tails()
 
 
 # --- block walk -----------------------------------------------------------------

@@ -91,7 +91,7 @@ def grid_rows(doc: Document) -> list[GridRow]:
         if not isinstance(block, Table) or not block.grid or block.n_cols > _MAX_COLUMNS:
             continue
         table_index = tables.index(block)
-        padding = _padding_columns(block)
+        padding = _padding_columns(block) | _label_columns(block)
         t4_header = False
         rows: list[GridRow] = []
         squashed: dict[int, str] = {}  # a merged label counts in every row it spans: squashed once
@@ -151,6 +151,21 @@ def _padding_columns(table: Table) -> set[int]:
         if cell.colspan == 1:
             (blank if not cell.text.strip() and cell.confidence == 1.0 else printed).add(cell.col)
     return blank - printed
+
+
+def _label_columns(table: Table) -> set[int]:
+    """Columns that hold a row's label in some row that prints numbers (left of them): where
+    such a column is blank in another row, it is the blank a merged label leaves (markdown
+    writes a merged cell's text in its first slot only), no value slot."""
+    labels: set[int] = set()
+    for cells in _slot_cells(table):
+        first_number = next((c.col for c in cells if _has_digit(c.text) and not _is_text_cell(c.text)), None)
+        if first_number is None:
+            continue
+        for c in cells:
+            if c.col < first_number and _is_text_cell(c.text):
+                labels.update(range(c.col, min(c.col + c.colspan, first_number)))
+    return labels
 
 
 def _squashed(cell: Cell, done: dict[int, str]) -> str:

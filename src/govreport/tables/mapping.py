@@ -558,7 +558,7 @@ def _resolve(form: TableForm, reading: TableReading, table_ids: tuple[Identity, 
             part = _agree(_row_keys(form, key), options, len(options))
             merged.update(part.cells)
             ambiguous += part.ambiguous
-        return _with_absent(form, Resolution(merged, ambiguous, 0, total))
+        return _with_absent(form, _unplaced(form, reading, Resolution(merged, ambiguous, 0, total)))
     best_broken: int | None = None
     best: list[Reading] = []
     for combo in product(*(options for _, options in rows)):
@@ -569,7 +569,26 @@ def _resolve(form: TableForm, reading: TableReading, table_ids: tuple[Identity, 
             best_broken, best = broken, [flat]
         elif broken == best_broken:
             best.append(flat)
-    return _with_absent(form, _agree(keys, best, total, best_broken or 0))
+    return _with_absent(form, _unplaced(form, reading, _agree(keys, best, total, best_broken or 0)))
+
+
+def _unplaced(form: TableForm, reading: TableReading, resolution: Resolution) -> Resolution:
+    """A row that no reading of its print lets pass its check, printed so that it reads
+    several ways, has no cell placed for sure: even where those readings agree on a cell
+    (its last numbers, say), which cell each number is in is a guess (a blank cell the text
+    dropped shifts them all). Its cells are ambiguous, to be derived by the other rows or
+    left empty; a row read one way that fails its check stays, a finding of its own."""
+    unsure = [
+        key
+        for row_key, rr in reading.rows.items()
+        if not rr.consistent and len(rr.readings) > 1
+        for key in _row_keys(form, row_key)
+        if key not in resolution.ambiguous
+    ]
+    if not unsure:
+        return resolution
+    cells = {key: None if key in unsure else cell for key, cell in resolution.cells.items()}
+    return replace(resolution, cells=cells, ambiguous=[*resolution.ambiguous, *unsure])
 
 
 def _with_absent(form: TableForm, resolution: Resolution) -> Resolution:

@@ -153,14 +153,21 @@ def _with_gaps(reading: list[CellReading], n: int) -> Iterator[list[CellReading]
         yield out
 
 
-def _trim(items: list[Item], n: int) -> list[Item]:
-    """Drop empty slots at the ends of a row that prints more items than cells."""
-    items = list(items)
-    while len(items) > n and items[-1].digits is None:
-        items.pop()
-    while len(items) > n and items[0].digits is None:
-        items.pop(0)
-    return items
+def _trims(items: list[Item], n: int) -> list[list[Item]]:
+    """A row that prints more items than cells without its empty slots at the ends: those at
+    its end dropped first, those at its start first, and all of them, where that differs (an
+    empty slot may be a merged label's, or the row's blank last cell, or a markdown row may
+    have left out its last cell after the merged labels' empty ones)."""
+    out: list[list[Item]] = []
+    for ends, down_to in (((-1, 0), n), ((0, -1), n), ((0, -1), 0)):
+        kept = list(items)
+        if len(kept) > n:
+            for end in ends:
+                while len(kept) > down_to and kept[end].digits is None:
+                    kept.pop(end)
+        if kept not in out:
+            out.append(kept)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +195,15 @@ def row_readings(
     inconsistent: a report may break its own identities, and that is a finding.
     """
     slots = slots or [Slot()] * n
-    items = _trim(items, n)
+    trims = _trims(items, n)
+    if len(trims) > 1:
+        # which end's empty slots belong to the row the check tells; where both pass, both readings stand
+        options = [row_readings(kept, n, slots=slots, check=check, max_gaps=max_gaps) for kept in trims]
+        passing = [o for o in options if o.consistent]
+        if len(passing) != 1:
+            return options[0] if not passing else _joined(passing)
+        return passing[0]
+    items = trims[0]
     if not items:
         return RowReadings([tuple(CellReading(None, "") for _ in range(n))], consistent=check is None)
     if len(items) > n:
@@ -202,31 +217,58 @@ def row_readings(
         if checked is not None:
             return RowReadings([checked], consistent=True)
     attempts: list[tuple[int, bool, bool]] = [(0, True, True), (0, False, True)]
-    if sum(max_cells(i) for i in items) < n:
+    lost = [(gaps, True, True) for gaps in range(1, max_gaps + 1)]
+    if check is not None and max(1, n - max_gaps) <= len(items) < n and _one_per_line(items):
+        # a few numbers fewer than cells, each a cell or a line of its own: a blank cell the
+        # text dropped is likelier than a number printed whole that is two cells
+        attempts = lost + attempts
+    elif sum(max_cells(i) for i in items) < n:
         # the print cannot fill the row: cells were lost. Never assume a loss where the
         # printed digits fill the row: that would "fix" a row whose total is misprinted.
-        attempts += [(gaps, True, True) for gaps in range(1, max_gaps + 1)]
+        attempts += lost
     if any(i.signs for i in items):
         attempts.append((0, True, False))  # last: the minus signs as dashes between numbers
     fallback: list[Reading] = []
-    for gaps, honour_breaks, signs in attempts:
-        if gaps >= n or len(items) > n - gaps:
-            continue
-        passing: dict[tuple, Reading] = {}
-        printed: dict[tuple, Reading] = {}
-        for count, reading in enumerate(_spread(items, n, gaps, slots, honour_breaks, signs)):
-            if count >= _LIMIT:
-                break
-            if signs and not _signs_fit(reading, slots):
-                continue
-            printed.setdefault(tuple(c.value for c in reading), reading)
-            checked = check(reading) if check else reading
-            if checked is not None:
-                passing.setdefault(tuple(c.value for c in checked), checked)
+    for attempt in attempts:
+        passing, printed = _readings(items, n, slots, check, attempt)
         if passing:
-            return RowReadings(list(passing.values()), consistent=True)
-        fallback = fallback or list(printed.values())
+            return RowReadings(passing, consistent=True)
+        fallback = fallback or printed
     return RowReadings(fallback, consistent=False)
+
+
+def _readings(
+    items: list[Item], n: int, slots: Sequence[Slot], check: RowCheck | None, attempt: tuple[int, bool, bool]
+) -> tuple[list[Reading], list[Reading]]:
+    """The distinct readings of one attempt (cells lost, blanks honoured, signs read) that pass
+    ``check``, and all it printed."""
+    gaps, honour_breaks, signs = attempt
+    if gaps >= n or len(items) > n - gaps:
+        return [], []
+    passing: dict[tuple, Reading] = {}
+    printed: dict[tuple, Reading] = {}
+    for count, reading in enumerate(_spread(items, n, gaps, slots, honour_breaks, signs)):
+        if count >= _LIMIT:
+            break
+        if signs and not _signs_fit(reading, slots):
+            continue
+        printed.setdefault(tuple(c.value for c in reading), reading)
+        checked = check(reading) if check else reading
+        if checked is not None:
+            passing.setdefault(tuple(c.value for c in checked), checked)
+    return list(passing.values()), list(printed.values())
+
+
+def _one_per_line(items: list[Item]) -> bool:
+    """Each item a number printed whole: a grid cell's, or the only one of its line."""
+    lines = {(i.loc.line, i.loc.char_start) if i.loc else None for i in items}
+    printed = all(i.digits is not None and not i.breaks for i in items)
+    return printed and (all(i.cell for i in items) or (None not in lines and len(lines) == len(items)))
+
+
+def _joined(options: list[RowReadings]) -> RowReadings:
+    readings = {tuple(c.value for c in r): r for o in options for r in o.readings}
+    return RowReadings(list(readings.values()), consistent=True, trimmed=any(o.trimmed for o in options))
 
 
 def _signs_fit(reading: Reading, slots: Sequence[Slot]) -> bool:
