@@ -70,8 +70,8 @@ class Table:
 
     def with_blank_tails(self) -> Table:
         """The table with each row's slots after its last cell, up to the widest row, as blank
-        cells: HTML and markdown rows may omit their trailing blank cells, which a browser
-        shows as the blank cells they are."""
+        cells: an HTML row may omit its trailing blank cells, which a browser shows as the
+        blank cells they are. (A short markdown row may have lost a cell anywhere: not so.)"""
         width = self.n_cols
         covered: dict[int, set[int]] = {}
         for cell in self.cells:

@@ -7,10 +7,12 @@ their labels (``anchors``); the text between one label and the next is that row'
 values (``items``), cut into cells (``segment``). Where a row can be read several
 ways, the row's own identity and then the table's column identities choose, and
 for table 2 the figures the prose states (``evidence``); what stays ambiguous is
-left empty and reported. Table 3 is also read a second way, its numeric rows in
-form order (for extractions that lost the row labels), and the reading the
-identities like better wins. Table 4 is the values after its header, never a
-cell another table was read from.
+left empty and reported. Table 3 is also read other ways where its labels do not
+read it whole: its numeric rows in form order (extractions that lost the row
+labels), its numbers in one stream cut in form order (labels printed apart from
+numbers), its paragraphs of numbers tiled back into rows (a PDF's text in drawing
+order, ``flow``); the reading the identities like best wins. Table 4 is the values
+after its header, never a cell another table was read from.
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ class TableReading:
     displaced_rows: set[str] = field(default_factory=set)
     checked: bool = True  # identities check how its values are placed in rows (not in table 2)
     blank_rows: set[str] = field(default_factory=set)  # rows of blank cells among printed ones (``_blank_rows``)
-    column_printed_rows: set[str] = field(default_factory=set)  # put back in row order (``_rows_printed_by_column``)
+    column_printed_rows: set[str] = field(default_factory=set)  # put back in row order (``_column_printed``)
 
 
 @dataclass
@@ -424,10 +426,13 @@ def _best_of(
     best = min(_demerit(r, template) for _, r in scored)
     tied = [rs for rs in scored if _demerit(rs[1], template) == best]
     reading, resolution = tied[0]
+
+    def value(cells: dict[str, CellReading | None], key: str) -> object:
+        cell = cells.get(key)
+        return None if cell is None else cell.value
+
     differ = [
-        key
-        for key, cell in resolution.cells.items()
-        if any((other.cells.get(key) and other.cells[key].value) != (cell and cell.value) for _, other in tied[1:])
+        key for key in resolution.cells if any(value(o.cells, key) != value(resolution.cells, key) for _, o in tied[1:])
     ]
     if not differ:
         return reading, resolution

@@ -190,7 +190,10 @@ def row_readings(
     Tried in order, the first that yields a reading passing the check wins: every
     item used, blanks in digit runs as cell boundaries; the same ignoring those
     blanks; then, where the printed digits are too few to fill the row, with one or
-    more cells lost from it (at most ``max_gaps``).
+    more cells lost from it (at most ``max_gaps``); lost cells first where the
+    numbers are a few fewer than the cells and each printed apart. A row printing
+    more items than cells is read without the empty slots at one end or the other,
+    whichever passes the check (``_trims``).
     Where none passes, the plainest readings are returned as printed, marked
     inconsistent: a report may break its own identities, and that is a finding.
     """
