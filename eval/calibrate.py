@@ -24,7 +24,6 @@ maps fitted on all values and the threshold are written to
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import sys
 import tempfile
@@ -97,9 +96,7 @@ def observations(result: Any, gold: dict[str, Any], fixture: str, fmt: str, labe
 def collect(formats: list[str], labellers: list[str], folder: Path) -> list[Observation]:
     from report import MAKERS, missing_tool  # (report.py uses this module's fitting)
 
-    from govreport.errors import GovReportError
-    from govreport.ingest import load
-    from govreport.pipeline import process
+    from govreport.pipeline import extract_modes
 
     golds = {g.name: g for g in load_gold(GOLD).values()}
     cases = gold_cases({".txt", ".md", ".html", ".pdf"})
@@ -118,12 +115,10 @@ def collect(formats: list[str], labellers: list[str], folder: Path) -> list[Obse
             gold = golds[case.document.name].values
             if isinstance(path, Variant):  # a layout class may change what the document prints
                 path, gold = path.path, path.case.values
-            loaded = load(path)  # once per rendition (OCR is the slow part); each labeller gets a copy
-            for labeller in labellers:
-                try:
-                    result = process(copy.deepcopy(loaded), labeller)  # type: ignore[arg-type]
-                except GovReportError as exc:
-                    print(f"{fmt} {case.name} {labeller}: {exc}", file=sys.stderr)
+            # loaded once per rendition (OCR is the slow part); each labeller reads a copy
+            for labeller, result in extract_modes(path, labellers).items():  # type: ignore[arg-type]
+                if result.error:
+                    print(f"{fmt} {case.name} {labeller}: {result.error}", file=sys.stderr)
                     continue
                 out += observations(result, gold, case.name, fmt, labeller)
         print(f"{fmt:9} {len(out):6} values so far", file=sys.stderr)

@@ -398,7 +398,9 @@ class RunScore:
 
 
 def run(formats: list[str], labellers: list[str], only: list[str] | None, folder: Path) -> list[RunScore]:
-    from govreport.pipeline import extract
+    """Every (format, labeller) run; each rendition is loaded (OCR'd) once for all labeller modes
+    (``pipeline.extract_modes``: a result's seconds are still the load's and its mode's)."""
+    from govreport.pipeline import extract_modes
 
     golds = {g.name: g for g in load_gold(GOLD).values()}
     cases = [c for c in gold_cases({".txt", ".md", ".html", ".pdf"}) if not only or c.name in only]
@@ -408,22 +410,22 @@ def run(formats: list[str], labellers: list[str], only: list[str] | None, folder
             print(f"skipping {fmt}: {tool} is not installed", file=sys.stderr)
             continue
         made = {case.name: MAKERS[fmt](case, folder) for case in cases}
-        for labeller in labellers:
-            run_score = RunScore(fmt, labeller)
-            started = time.perf_counter()
-            for case in cases:
-                rendition = made[case.name]
-                if rendition is None:
-                    continue  # no such rendition of this document (flattening a PDF)
-                gold = golds[case.document.name]
-                if isinstance(rendition, Variant):  # read back to the variant's own values
-                    case, rendition = rendition.case, rendition.path
-                    gold = gold.model_copy(update={"values": case.values})
-                result = extract(rendition, labeller=labeller)
-                run_score.add(case, result, gold)
+        runs = {labeller: RunScore(fmt, labeller) for labeller in labellers}
+        started = time.perf_counter()
+        for case in cases:
+            rendition = made[case.name]
+            if rendition is None:
+                continue  # no such rendition of this document (flattening a PDF)
+            gold = golds[case.document.name]
+            if isinstance(rendition, Variant):  # read back to the variant's own values
+                case, rendition = rendition.case, rendition.path
+                gold = gold.model_copy(update={"values": case.values})
+            for labeller, result in extract_modes(rendition, labellers).items():
+                runs[labeller].add(case, result, gold)
+        for run_score in runs.values():
             run_score.peak_rss_mib = peak_rss_mib()
-            print(f"{fmt:9} {labeller:7} {time.perf_counter() - started:6.1f} s", file=sys.stderr)
-            scores.append(run_score)
+        print(f"{fmt:9} {time.perf_counter() - started:6.1f} s", file=sys.stderr)
+        scores += runs.values()
     return scores
 
 

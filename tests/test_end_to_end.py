@@ -7,7 +7,7 @@ import pytest
 from conftest import TEXT_LIKE, GoldCase, gold_cases
 
 from govreport.form.catalog import FORMS
-from govreport.pipeline import extract
+from govreport.pipeline import extract, extract_modes
 
 CASES = gold_cases(TEXT_LIKE | {".pdf"})
 
@@ -90,3 +90,20 @@ def test_every_value_carries_method_confidence_and_location() -> None:
         assert 0 < cell.confidence <= 1
         assert cell.location is not None and cell.location.line is not None
         assert cell.location.char_start is not None
+
+
+def test_several_labeller_modes_read_one_load_as_each_alone(tmp_path) -> None:
+    """``extract_modes`` loads a document once (a scan's OCR is most of the time) and gives each
+    mode its own copy: the same results as ``extract`` mode by mode, each timed with the load;
+    a file that does not load gives every mode its one-line error."""
+    case = next(c for c in gold_cases(TEXT_LIKE) if c.name == "real-r006")
+    modes = extract_modes(case.document, ["rules", "model", "hybrid"])
+    for mode, result in modes.items():
+        alone = extract(case.document, labeller=mode)
+        assert result.labeller == alone.labeller == mode
+        assert result.values == alone.values and result.review == alone.review
+        assert result.seconds and result.seconds > 0
+    missing = extract_modes(tmp_path / "absent.txt", ["rules", "hybrid"])
+    assert {m: r.error for m, r in missing.items()} == dict.fromkeys(
+        ("rules", "hybrid"), f"File not found: {tmp_path / 'absent.txt'}"
+    )

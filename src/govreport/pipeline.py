@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
+from copy import deepcopy
 from pathlib import Path
+from typing import TypeVar
 
 from govreport import __version__
 from govreport.calibrate import calibrate
@@ -25,6 +28,8 @@ from govreport.schema import Finding, ReportMeta, ReportResult, Value
 from govreport.sections import find_sections
 from govreport.tables.mapping import map_tables
 from govreport.validate import validate
+
+T = TypeVar("T")
 
 
 def process(
@@ -101,22 +106,64 @@ def extract(
     """Extract one report under ``limits`` (default: those in force, ``options.active_limits``), listing
     for review the values below ``review_below`` (default ``review.REVIEW_BELOW``); errors become
     ``result.error``."""
-    started = time.perf_counter()
+    return extract_modes(path, (labeller,), limits, review_below, policy)[labeller]
+
+
+def extract_modes(
+    path: str | Path,
+    labellers: tuple[Mode, ...] | list[Mode],
+    limits: Limits | None = None,
+    review_below: float | None = None,
+    policy: LabellerPolicy = DEFAULT_POLICY,
+) -> dict[Mode, ReportResult]:
+    """``extract`` in several labeller modes, the document loaded (and OCR'd) once: each mode
+    reads its own copy. Each result's ``seconds`` is the load's and its own, what ``extract``
+    in that mode alone takes. ``limits.seconds`` bounds the load and the mode together for
+    one mode; for several, the load and each mode."""
     limits = limits or active_limits()
+    started = time.perf_counter()
+    if len(labellers) == 1:
+        mode = labellers[0]
+        result = _guarded(path, limits, lambda: process(_loaded(path, limits), mode, review_below, policy))
+        return {mode: _stamped(result, mode, time.perf_counter() - started)}
+    loaded = _guarded(path, limits, lambda: _loaded(path, limits))
+    load_seconds = time.perf_counter() - started
+    results: dict[Mode, ReportResult] = {}
+    for mode in labellers:
+        begun = time.perf_counter()
+        if isinstance(loaded, ReportResult):  # the load failed: every mode says why
+            result = loaded.model_copy(deep=True)
+        else:
+            copy = deepcopy(loaded)
+            result = _guarded(path, limits, lambda copy=copy, mode=mode: process(copy, mode, review_below, policy))
+        results[mode] = _stamped(result, mode, load_seconds + time.perf_counter() - begun)
+    return results
+
+
+def _stamped(result: ReportResult, mode: Mode, seconds: float) -> ReportResult:
+    result.seconds = round(seconds, 4)
+    result.tool_version = __version__
+    result.labeller = result.labeller or mode  # a failed document records the mode asked for
+    return result
+
+
+def _loaded(path: str | Path, limits: Limits) -> Document:
+    doc = load(path)
+    check_size(doc, limits)
+    return doc
+
+
+def _guarded(path: str | Path, limits: Limits, work: Callable[[], T]) -> T | ReportResult:
+    """``work()`` under ``limits``; an error becomes a result that says it in one line (a bug must
+    not stop a batch: it is reported with its type)."""
     try:
         with limits_in_force(limits), time_limit(limits.seconds):
-            doc = load(path)
-            check_size(doc, limits)
-            result = process(doc, labeller, review_below, policy)
+            return work()
     except GovReportError as exc:
-        result = ReportResult(doc=str(path), error=str(exc))
+        return ReportResult(doc=str(path), error=str(exc))
     except MemoryError:
-        result = ReportResult(doc=str(path), error=memory_message(limits))
+        return ReportResult(doc=str(path), error=memory_message(limits))
     except RecursionError:
-        result = ReportResult(doc=str(path), error="the document is nested too deeply to read")
-    except Exception as exc:  # a bug must not stop a batch; it is reported with its type
-        result = ReportResult(doc=str(path), error=f"internal error: {type(exc).__name__}: {exc}")
-    result.seconds = round(time.perf_counter() - started, 4)
-    result.tool_version = __version__
-    result.labeller = result.labeller or labeller  # a failed document records the mode asked for
-    return result
+        return ReportResult(doc=str(path), error="the document is nested too deeply to read")
+    except Exception as exc:
+        return ReportResult(doc=str(path), error=f"internal error: {type(exc).__name__}: {exc}")
