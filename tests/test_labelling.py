@@ -270,6 +270,31 @@ def test_the_model_reads_a_prose_fact_in_the_sentences_that_can_state_it() -> No
     assert facts["prose.proactive_total"].value == 1234
 
 
+@pytest.mark.parametrize("page_lines", [True, False])
+def test_a_fact_wrapped_over_a_page_line_is_read_as_one_sentence_only_where_lines_are_the_pages(
+    page_lines: bool,
+) -> None:
+    lines = [
+        "某区人民政府2024年政府信息公开工作年度报告",
+        "一、总体情况",
+        "确保依申请答复工作规范高效。2024 年，区政府办代表区政府受理政府",
+        "信息公开申请 17 件，均已在法定期限内予以答复。",
+        "本年新收政府信息公开申请数量",
+        "17",
+    ]
+    doc = _doc(lines)
+    doc.page_lines = page_lines
+    fact = "受理政府\n信息公开申请 17 件"
+    tagger = FakeTagger([_span_of(doc, fact, "RECEIVED", 0.99)])
+    facts = {f.key: f for f in Labeller(doc, "model", LabellerPolicy(), tagger).facts()}  # type: ignore[arg-type]
+    asked = [doc.text[s:e] for s, e in tagger.asked]
+    # a PDF's line break inside a sentence does not end it; a break after a line without a full
+    # stop does where lines are the author's (a table's row label and its number stay apart)
+    assert (fact in "".join(asked)) is page_lines
+    assert facts["prose.applications_received"].value == (17 if page_lines else None)
+    assert any("数量\n17" in text for text in asked) is page_lines
+
+
 def test_model_row_labels_mark_their_cells_as_decided_by_the_model() -> None:
     lines = ["二、主动公开政府信息情况", "规 早\t3\t1\t9", "行政规范性文件\t0\t0\t2"]  # 规章 damaged
     doc = _doc(lines)

@@ -41,7 +41,14 @@ from govreport.labelling.runtime import (
     unavailable_reason,
 )
 from govreport.labelling.spans import Span
-from govreport.prose import FACT_KEYS, extract_facts, read_fact_span, with_negation_before
+from govreport.prose import (
+    FACT_KEYS,
+    extract_facts,
+    join_wrapped_lines,
+    lines_wrap,
+    read_fact_span,
+    with_negation_before,
+)
 from govreport.schema import Finding, Provenance, SectionResult, Value
 from govreport.sections import (
     PART_MARKER,
@@ -299,33 +306,43 @@ def _between_neighbours(anchor: Anchor, kept: dict[str, Anchor], order: dict[str
 # ---------------------------------------------------------------- facts
 
 
-def fact_regions(text: str, section_spans: dict[int, tuple[int, int]], key: str) -> list[tuple[int, int]]:
+def fact_regions(
+    text: str, section_spans: dict[int, tuple[int, int]], key: str, wrapped: bool = False
+) -> list[tuple[int, int]]:
     """Where the model looks for a fact: the title area for meta; for a prose fact, the
     sentences of its part (part 6 for the fee, part 1 for the counts) that hold a word the
-    fact is stated with — a few hundred characters rather than the whole part. (Training
-    draws windows of these shapes too, ``training.train.RegionWindows``.)"""
+    fact is stated with — a few hundred characters rather than the whole part. Where the
+    lines are the page's (``wrapped``), a sentence runs on over a break inside it
+    (``受理政府\n信息公开申请 17 件``), as the rules read it. (Training draws windows of
+    these shapes too, ``training.train.runtime_windows``.)"""
     if key.startswith("meta."):
         return [title_region(text)]
     part = 6 if key == "prose.fee_collected" else 1
     start, end = section_spans.get(part, (0, len(text)))
     cue = _FACT_CUES[key]
-    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text, start, end) if cue.search(m.group())]
+    sentences = join_wrapped_lines(text, wrapped)
+    return [(m.start(), m.end()) for m in _SENTENCE.finditer(sentences, start, end) if cue.search(m.group())]
 
 
 def title_region(text: str) -> tuple[int, int]:
-    """The lines up to the one naming the report (报告) in the first characters, else the first characters."""
+    """The lines up to the one naming the report (报告, or 年报 as a title may say) in the first
+    characters, else the first characters."""
     head = text[:_HEAD_CHARS]
-    at = head.find("报告")
-    end = head.find("\n", at) if at >= 0 else -1
+    named = _REPORT_NAMED.search(head)
+    end = head.find("\n", named.start()) if named else -1
     return (0, end if end >= 0 else len(head))
+
+
+_REPORT_NAMED = re.compile(r"报告|年报")
 
 
 _SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
 _FACT_CUES = {
-    # a disclosing verb, then a count of items (digits or numerals, 条/件, not 条例): part 1's other
-    # sentences with these words (条例, 文件, no count) are most of its text and state no headline
+    # a disclosing verb (更新 too: 更新政府信息N条), then a count of items (digits or numerals, 条/件, not
+    # 条例): part 1's other sentences with these words (条例, 文件, no count) are most of its text and state
+    # no headline
     "prose.proactive_total": re.compile(
-        r"(?:主\s*动|公\s*[开布]|发\s*布|推\s*送)[^。；;]*?[\d零〇一二两三四五六七八九十百千万]\s*[余多]?\s*[条件](?!\s*例)"
+        r"(?:主\s*动|公\s*[开布]|发\s*布|推\s*送|更\s*新)[^。；;]*?[\d零〇一二两三四五六七八九十百千万]\s*[余多]?\s*[条件](?!\s*例)"
     ),
     "prose.applications_received": re.compile(r"申\s*请"),
     "prose.fee_collected": re.compile(r"费"),
@@ -349,7 +366,7 @@ def _fact_value(key: str, text: str) -> int | float | str | None:
 def model_fact(doc: Document, view: ModelView, key: str, threshold: float = 0.0) -> Value | None:
     """The fact from the model's spans of its type: for the title's agency and year the first
     that reads as one (the title comes first), for a prose fact the most confident; or None."""
-    found = view.spans_in(fact_regions(doc.text, doc.section_spans, key))
+    found = view.spans_in(fact_regions(doc.text, doc.section_spans, key, lines_wrap(doc)))
     spans = [s for s in found if s.entity == _ENTITY_OF[key] and s.confidence >= threshold]
     if key.startswith("prose."):
         spans.sort(key=lambda s: -s.confidence)
