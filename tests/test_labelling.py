@@ -252,6 +252,25 @@ def test_model_only_facts_keep_their_score_where_the_rules_agree_and_lose_it_whe
     assert disputed.value == 1 and disputed.confidence < 0.5 and "the rules read 12" in disputed.note
 
 
+def test_the_model_alone_takes_the_first_prose_figure_it_is_sure_of_not_the_most_confident() -> None:
+    doc = _doc(
+        [
+            "某区2019年政府信息公开工作年度报告",
+            "一、总体情况",
+            "全区共公布政府信息2599条，其中机构职能类信息25条。",
+            "区经济发展局重点公开重大建设项目信息，全年共发布信息68条。",
+            "区教育局全年发布信息12条。",
+        ]
+    )
+    spans = [("公布政府信息2599条", 0.95), ("共发布信息68条", 0.98), ("发布信息12条", 0.5)]
+    tagger = FakeTagger([_span_of(doc, text, "PROACTIVE", p) for text, p in spans])  # threshold 0.9
+    facts = {f.key: f for f in Labeller(doc, "model", LabellerPolicy(), tagger).facts()}  # type: ignore[arg-type]
+    assert facts["prose.proactive_total"].value == 2599  # the total stated first, not the surer later figure
+    unsure = FakeTagger([_span_of(doc, text, "PROACTIVE", p * 0.5) for text, p in spans])  # none sure: the surest
+    facts = {f.key: f for f in Labeller(doc, "model", LabellerPolicy(), unsure).facts()}  # type: ignore[arg-type]
+    assert facts["prose.proactive_total"].value == 68
+
+
 def test_the_model_reads_a_prose_fact_in_the_sentences_that_can_state_it() -> None:
     doc = _doc(
         [
