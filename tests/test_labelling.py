@@ -271,6 +271,16 @@ def test_the_model_alone_takes_the_first_prose_figure_it_is_sure_of_not_the_most
     assert facts["prose.proactive_total"].value == 68
 
 
+def test_a_model_agency_the_title_goes_on_after_is_cut_short_and_not_taken() -> None:
+    doc = _doc(["正文2024 年上海市科委政府信息公开工作年度报告根据《条例》编制。", "一、总体情况"])
+    cut = FakeTagger([_span_of(doc, "上海市", "AGENCY", 0.97)])
+    read = {f.key: f for f in Labeller(doc, "hybrid", LabellerPolicy(), cut).facts()}["meta.agency"]  # type: ignore[arg-type]
+    assert read.method != "model" and read.value != "上海市"
+    whole = FakeTagger([_span_of(doc, "上海市科委", "AGENCY", 0.97)])
+    read = {f.key: f for f in Labeller(doc, "hybrid", LabellerPolicy(), whole).facts()}["meta.agency"]  # type: ignore[arg-type]
+    assert (read.value, read.method) == ("上海市科委", "model")
+
+
 def test_the_model_reads_a_prose_fact_in_the_sentences_that_can_state_it() -> None:
     doc = _doc(
         [

@@ -350,6 +350,12 @@ _FACT_CUES = {
 
 
 _ENTITY_OF = {"meta.agency": AGENCY, "meta.year": YEAR, **FACT_TYPES}
+# What follows a whole agency name in a title: the year, 关于, 年度, the report's wording (政府信息公开,
+# 政务公开 …), a mark or the line's end. A model span followed by anything else was cut short
+# (``上海市|科委政府信息公开…`` read as 上海市, at 0.97, on r006's text flattened to one line).
+_AGENCY_ENDS = re.compile(
+    r"[^\S\n]*(?:$|\n|\d|二[〇零]|关\s*于|年\s*度|(?:政\s*府\s*)?(?:信\s*息|政\s*务)\s*公\s*开|[，,：:（(《“\"<])"
+)
 
 
 def _fact_value(key: str, text: str) -> int | float | str | None:
@@ -376,6 +382,8 @@ def model_fact(doc: Document, view: ModelView, key: str, threshold: float = 0.0)
         sure = view.tagger.threshold
         spans.sort(key=lambda s: (0, s.start) if s.confidence >= sure else (1, -s.confidence))
     for span in spans:
+        if key == "meta.agency" and not _AGENCY_ENDS.match(doc.text, span.end):
+            continue  # a name cut short: the title goes on with more of it
         start = with_negation_before(doc.text, span.start) if key.startswith("prose.") else span.start
         raw = doc.text[start : span.end]
         value = _fact_value(key, raw)
