@@ -253,6 +253,16 @@ def _word_slots(template: str, rng: random.Random) -> str:
     )
 
 
+_FACT_KINDS = {"prose.proactive_total": "proactive", "prose.applications_received": "received",
+               "prose.fee_collected": "fee"}  # fmt: skip
+
+
+def fact_line(key: str, value: int, year: int, rng: random.Random) -> Line:
+    """The sentence stating a prose fact's value (a count of none: a "none" sentence)."""
+    kind = _FACT_KINDS[key] + ("_none" if value == 0 and key != "prose.proactive_total" else "")
+    return phrase(fact_template(kind, rng), FACT_TYPES[key], rng, year, value)
+
+
 def chapter_headings(rng: random.Random) -> list[str]:
     """Part 1 printed as chapters numbered like parts (二、… after 一、总体情况), the form's own
     parts then numbered from 一 again: the chapters are sub-parts, labelled SUB."""
@@ -275,30 +285,20 @@ def prose_lines(
             lines.append([(heading, SUB)])
             lines.append(phrase(rng.choice(bank.FILLER), None, rng, year))
             if i == 1 and proactive is not None:
-                lines.append(
-                    phrase(fact_template("proactive", rng), FACT_TYPES["prose.proactive_total"], rng, year, proactive)
-                )
+                lines.append(fact_line("prose.proactive_total", proactive, year, rng))
             if i == 2 and received is not None:
-                kind = "received_none" if received == 0 else "received"
-                lines.append(
-                    phrase(fact_template(kind, rng), FACT_TYPES["prose.applications_received"], rng, year, received)
-                )
+                lines.append(fact_line("prose.applications_received", received, year, rng))
     elif part == 1:
         if rng.random() < 0.5:
             lines.append([(rng.choice(subs), SUB)])
         lines += filler
         proactive, received = facts["prose.proactive_total"], facts["prose.applications_received"]
         if proactive is not None:
-            lines.append(
-                phrase(fact_template("proactive", rng), FACT_TYPES["prose.proactive_total"], rng, year, proactive)
-            )
+            lines.append(fact_line("prose.proactive_total", proactive, year, rng))
         if rng.random() < 0.6:
             lines.append([(rng.choice(subs), SUB)])
         if received is not None:
-            kind = "received_none" if received == 0 else "received"
-            lines.append(
-                phrase(fact_template(kind, rng), FACT_TYPES["prose.applications_received"], rng, year, received)
-            )
+            lines.append(fact_line("prose.applications_received", received, year, rng))
         for _ in range(rng.randint(0, 3)):
             lines.append([(rng.choice(subs), SUB)])
             lines.append(phrase(rng.choice(bank.FILLER), None, rng, year))
@@ -312,8 +312,7 @@ def prose_lines(
         lines += filler
         fee = facts["prose.fee_collected"]
         if part == 6 and fee is not None:
-            kind = "fee_none" if fee == 0 else "fee"
-            lines.append(phrase(fact_template(kind, rng), FACT_TYPES["prose.fee_collected"], rng, year, fee))
+            lines.append(fact_line("prose.fee_collected", fee, year, rng))
     return lines
 
 
