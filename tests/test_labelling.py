@@ -252,6 +252,35 @@ def test_model_only_facts_keep_their_score_where_the_rules_agree_and_lose_it_whe
     assert disputed.value == 1 and disputed.confidence < 0.5 and "the rules read 12" in disputed.note
 
 
+def test_the_model_alone_takes_the_first_prose_figure_it_is_sure_of_not_the_most_confident() -> None:
+    doc = _doc(
+        [
+            "某区2019年政府信息公开工作年度报告",
+            "一、总体情况",
+            "全区共公布政府信息2599条，其中机构职能类信息25条。",
+            "区经济发展局重点公开重大建设项目信息，全年共发布信息68条。",
+            "区教育局全年发布信息12条。",
+        ]
+    )
+    spans = [("公布政府信息2599条", 0.95), ("共发布信息68条", 0.98), ("发布信息12条", 0.5)]
+    tagger = FakeTagger([_span_of(doc, text, "PROACTIVE", p) for text, p in spans])  # threshold 0.9
+    facts = {f.key: f for f in Labeller(doc, "model", LabellerPolicy(), tagger).facts()}  # type: ignore[arg-type]
+    assert facts["prose.proactive_total"].value == 2599  # the total stated first, not the surer later figure
+    unsure = FakeTagger([_span_of(doc, text, "PROACTIVE", p * 0.5) for text, p in spans])  # none sure: the surest
+    facts = {f.key: f for f in Labeller(doc, "model", LabellerPolicy(), unsure).facts()}  # type: ignore[arg-type]
+    assert facts["prose.proactive_total"].value == 68
+
+
+def test_a_model_agency_the_title_goes_on_after_is_cut_short_and_not_taken() -> None:
+    doc = _doc(["正文2024 年上海市科委政府信息公开工作年度报告根据《条例》编制。", "一、总体情况"])
+    cut = FakeTagger([_span_of(doc, "上海市", "AGENCY", 0.97)])
+    read = {f.key: f for f in Labeller(doc, "hybrid", LabellerPolicy(), cut).facts()}["meta.agency"]  # type: ignore[arg-type]
+    assert read.method != "model" and read.value != "上海市"
+    whole = FakeTagger([_span_of(doc, "上海市科委", "AGENCY", 0.97)])
+    read = {f.key: f for f in Labeller(doc, "hybrid", LabellerPolicy(), whole).facts()}["meta.agency"]  # type: ignore[arg-type]
+    assert (read.value, read.method) == ("上海市科委", "model")
+
+
 def test_the_model_reads_a_prose_fact_in_the_sentences_that_can_state_it() -> None:
     doc = _doc(
         [
@@ -268,6 +297,31 @@ def test_the_model_reads_a_prose_fact_in_the_sentences_that_can_state_it() -> No
     assert any(text.startswith("全年主动公开政府信息1,234条，其中规范性文件5件。") for text in asked)  # from its start
     assert not any("条例" in text for text in asked)  # a sentence with no count of items is not read
     assert facts["prose.proactive_total"].value == 1234
+
+
+@pytest.mark.parametrize("page_lines", [True, False])
+def test_a_fact_wrapped_over_a_page_line_is_read_as_one_sentence_only_where_lines_are_the_pages(
+    page_lines: bool,
+) -> None:
+    lines = [
+        "某区人民政府2024年政府信息公开工作年度报告",
+        "一、总体情况",
+        "确保依申请答复工作规范高效。2024 年，区政府办代表区政府受理政府",
+        "信息公开申请 17 件，均已在法定期限内予以答复。",
+        "本年新收政府信息公开申请数量",
+        "17",
+    ]
+    doc = _doc(lines)
+    doc.page_lines = page_lines
+    fact = "受理政府\n信息公开申请 17 件"
+    tagger = FakeTagger([_span_of(doc, fact, "RECEIVED", 0.99)])
+    facts = {f.key: f for f in Labeller(doc, "model", LabellerPolicy(), tagger).facts()}  # type: ignore[arg-type]
+    asked = [doc.text[s:e] for s, e in tagger.asked]
+    # a PDF's line break inside a sentence does not end it; a break after a line without a full
+    # stop does where lines are the author's (a table's row label and its number stay apart)
+    assert (fact in "".join(asked)) is page_lines
+    assert facts["prose.applications_received"].value == (17 if page_lines else None)
+    assert any("数量\n17" in text for text in asked) is page_lines
 
 
 def test_model_row_labels_mark_their_cells_as_decided_by_the_model() -> None:

@@ -31,7 +31,7 @@ def test_corpus_is_deterministic_by_seed() -> None:
 def test_every_character_has_a_label_and_spans_hold_what_they_name() -> None:
     rng = random.Random(3)
     seen = set()
-    for i in range(40):
+    for i in range(50):
         example = make_example(rng, i)
         seen.add(example["surface"])
         text, labels = example["text"], example["labels"]
@@ -120,7 +120,7 @@ def test_runtime_windows_are_cut_where_the_runtime_asks_the_model() -> None:
 
     for ex in _examples(30, 9):
         text, labels = ex["text"], ex["labels"]
-        windows = runtime_windows(text, labels, 64)
+        windows = runtime_windows(text, labels, 64, ex["wrapped"])
         assert windows["title"][0][0] == 0 and all(e - s <= 64 for k in windows.values() for s, e in k)
         assert all(PART_MARKER.match(text, s) for s, _ in windows["heading"][:1])
         covered = {i for s, e in windows["fact"] for i in range(s, e)}
@@ -135,7 +135,7 @@ def test_training_windows_hold_the_title_in_the_configured_share(shares: dict, l
     from govreport.labelling.labels import LABEL_ID
     from training.train import Windows
 
-    docs = [(ex["text"], [ord(c) % 50 for c in ex["text"]], ex["labels"]) for ex in _examples(20, 2)]
+    docs = [(ex["text"], [ord(c) % 50 for c in ex["text"]], ex["labels"], ex["wrapped"]) for ex in _examples(20, 2)]
     windows = Windows(docs, [], 0.0, 64, random.Random(1), shares)
     agency = {LABEL_ID["B-AGENCY"], LABEL_ID["I-AGENCY"]}
     drawn = [windows.batch(1)["labels"][0].tolist() for _ in range(400)]

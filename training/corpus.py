@@ -30,8 +30,10 @@ from govreport.render.layout import LayoutCell, sub_label, table_layouts
 from training import bank, noise
 
 Segment = tuple[str, str | None]  # text, entity type (None: outside)
-SURFACES = ("cells", "tabrows", "docxdump", "crawl", "markdown", "html", "docx")
-SURFACE_WEIGHTS = (0.16, 0.16, 0.16, 0.16, 0.1, 0.16, 0.1)
+SURFACES = ("cells", "tabrows", "docxdump", "crawl", "markdown", "html", "docx", "pagelines")
+SURFACE_WEIGHTS = (0.14, 0.14, 0.14, 0.14, 0.1, 0.14, 0.1, 0.1)
+# a PDF's text: its lines are the page's, a sentence (a labelled fact among them) wraps anywhere
+WRAPPED_SURFACES = frozenset({"pagelines"})
 _NUMERALS = "一二三四五六七八九"
 
 
@@ -217,39 +219,86 @@ def fact_template(kind: str, rng: random.Random) -> str:
     if rng.random() < 0.5:
         return rng.choice(written)
     part = {name: rng.choice(options) for name, options in bank.FACT_PARTS[kind].items()}
+    order = rng.random()
     if kind == "proactive":
         span = part["verb"] + part["qual"] + part["obj"] + "{n}" + part["unit"]
+        if order < 0.15:  # the object first: 政府信息主动公开N条
+            span = part["qual"] + part["obj"] + part["verb"] + "{n}" + part["unit"]
     elif kind == "received":
-        count_first = rng.random() < 0.3  # 收到70件申请
-        span = part["verb"] + ("{n}件" + part["obj"] if count_first else part["qual"] + part["obj"] + "{n}件")
+        if order < 0.25:  # 收到70件申请
+            span = part["verb"] + "{n}件" + part["obj"]
+        elif order < 0.4:  # the object first: 政府信息公开申请共收到N件
+            span = part["obj"] + part["verb"] + "{n}件"
+        else:  # 收到…申请N件, 收到申请公开的信息数N件
+            span = part["verb"] + part["qual"] + part["obj"] + part["count"] + "{n}件"
     elif kind == "fee":
         span = part["verb"] + part["obj"] + "{n}元"
     else:
         span = part["neg"] + part["verb"] + part.get("qual", "") + part["obj"]
-    return part["lead"] + "[" + span + "]" + part["tail"]
+    return _word_slots(part["lead"] + "[" + span + "]" + part["tail"], rng)
 
 
-def prose_lines(part: int, year: int, values: dict, facts: dict[str, int | None], rng: random.Random) -> list[Line]:
-    """The prose of one part: filler, the facts stated there, sub-part headings."""
+def _word_slots(template: str, rng: random.Random) -> str:
+    """``{domain}`` (教育, 民生 …), ``{channel}`` (a channel, a share behind an agency's name in
+    quotes: ``"某某局"微信公众号``) and ``{channels}`` (通过A、B等渠道) filled from the bank; the
+    number slots are left to ``phrase``."""
+    channel = rng.choice(bank.CHANNELS)
+    if rng.random() < 0.5:
+        channel = rng.choice(("“{}”", '"{}"')).format(agency_name(rng)) + channel
+    channels = "通过" + "、".join(rng.sample(bank.CHANNELS, rng.randint(2, 4))) + rng.choice(("等渠道", "等平台", ""))
+    return (
+        template.replace("{domain}", rng.choice(bank.DOMAINS))
+        .replace("{channels}", channels)
+        .replace("{channel}", channel)
+    )
+
+
+_FACT_KINDS = {"prose.proactive_total": "proactive", "prose.applications_received": "received",
+               "prose.fee_collected": "fee"}  # fmt: skip
+
+
+def fact_line(key: str, value: int, year: int, rng: random.Random) -> Line:
+    """The sentence stating a prose fact's value (a count of none: a "none" sentence)."""
+    kind = _FACT_KINDS[key] + ("_none" if value == 0 and key != "prose.proactive_total" else "")
+    return phrase(fact_template(kind, rng), FACT_TYPES[key], rng, year, value)
+
+
+def chapter_headings(rng: random.Random) -> list[str]:
+    """Part 1 printed as chapters numbered like parts (二、… after 一、总体情况), the form's own
+    parts then numbered from 一 again: the chapters are sub-parts, labelled SUB."""
+    topics = rng.sample(bank.CHAPTER_TOPICS, rng.randint(3, 5))
+    return [_NUMERALS[i + 1] + rng.choice(("、", "、", "．")) + topic for i, topic in enumerate(topics)]
+
+
+def prose_lines(
+    part: int, year: int, values: dict, facts: dict[str, int | None], rng: random.Random, chapters: bool = False
+) -> list[Line]:
+    """The prose of one part: filler, the facts stated there, sub-part headings (for part 1, with
+    ``chapters``, headings numbered like parts)."""
     lines: list[Line] = []
     filler = [phrase(rng.choice(bank.FILLER), None, rng, year) for _ in range(rng.randint(1, 3))]
     subs = list(bank.SUB_HEADINGS.get(part, ()))
-    if part == 1:
+    if part == 1 and chapters:
+        lines += filler
+        proactive, received = facts["prose.proactive_total"], facts["prose.applications_received"]
+        for i, heading in enumerate(chapter_headings(rng)):
+            lines.append([(heading, SUB)])
+            lines.append(phrase(rng.choice(bank.FILLER), None, rng, year))
+            if i == 1 and proactive is not None:
+                lines.append(fact_line("prose.proactive_total", proactive, year, rng))
+            if i == 2 and received is not None:
+                lines.append(fact_line("prose.applications_received", received, year, rng))
+    elif part == 1:
         if rng.random() < 0.5:
             lines.append([(rng.choice(subs), SUB)])
         lines += filler
         proactive, received = facts["prose.proactive_total"], facts["prose.applications_received"]
         if proactive is not None:
-            lines.append(
-                phrase(fact_template("proactive", rng), FACT_TYPES["prose.proactive_total"], rng, year, proactive)
-            )
+            lines.append(fact_line("prose.proactive_total", proactive, year, rng))
         if rng.random() < 0.6:
             lines.append([(rng.choice(subs), SUB)])
         if received is not None:
-            kind = "received_none" if received == 0 else "received"
-            lines.append(
-                phrase(fact_template(kind, rng), FACT_TYPES["prose.applications_received"], rng, year, received)
-            )
+            lines.append(fact_line("prose.applications_received", received, year, rng))
         for _ in range(rng.randint(0, 3)):
             lines.append([(rng.choice(subs), SUB)])
             lines.append(phrase(rng.choice(bank.FILLER), None, rng, year))
@@ -263,8 +312,7 @@ def prose_lines(part: int, year: int, values: dict, facts: dict[str, int | None]
         lines += filler
         fee = facts["prose.fee_collected"]
         if part == 6 and fee is not None:
-            kind = "fee_none" if fee == 0 else "fee"
-            lines.append(phrase(fact_template(kind, rng), FACT_TYPES["prose.fee_collected"], rng, year, fee))
+            lines.append(fact_line("prose.fee_collected", fee, year, rng))
     return lines
 
 
@@ -318,14 +366,16 @@ def make_report(rng: random.Random) -> Report:
     tables = grids(template, values, rng) if template else {}
     headings: dict[int, str | None] = {}
     prose: dict[int, list[Line]] = {}
+    chapters = rng.random() < 0.08  # part 1 in chapters numbered like parts, the parts after it from 一 again
     for part in range(1, 7):
         missing = rng.random() < (0.15 if part == 6 else 0.06)
-        headings[part] = None if missing else part_marker(part, rng) + rng.choice(bank.PART_TEXTS[part])
+        numeral = part - 1 if chapters and part > 1 else part
+        headings[part] = None if missing else part_marker(numeral, rng) + rng.choice(bank.PART_TEXTS[part])
         if headings[part]:
             blocks.append([(headings[part], f"PART{part}")])
             if rng.random() < 0.04:  # a repeated heading
                 blocks.append([(headings[part], f"PART{part}")])
-        prose[part] = prose_lines(part, year, values, facts, rng)
+        prose[part] = prose_lines(part, year, values, facts, rng, chapters)
         blocks += prose[part]
         if part in tables and rng.random() > 0.03:
             blocks.append(tables[part])
@@ -340,7 +390,7 @@ def _grid_segments(grid: Grid, surface: str, rng: random.Random, level: float) -
     for r, row in enumerate(grid.rows):
         cells = [c for c in row if not (c.value and rng.random() < level * 0.04)]  # lost cells
         texts = [(noise.damage(c.text, rng, level) if not c.value else c.text, c.tag) for c in cells]
-        if surface == "cells":
+        if surface in ("cells", "pagelines"):
             for text, tag in texts:
                 out += [(text, tag), ("\n\n", None)]
         elif surface == "docxdump":
@@ -369,6 +419,7 @@ def _line_separator(surface: str, rng: random.Random) -> str:
 def text_segments(report: Report, surface: str, rng: random.Random, level: float) -> list[Segment]:
     """The report flattened the way ``surface`` prints it."""
     out: list[Segment] = []
+    width = rng.randint(22, 40)  # a page's line, in characters (``pagelines``)
     if surface == "crawl":
         for line in bank.CRAWL_HEADER:
             before, title, after = line.partition("{title}")
@@ -387,12 +438,33 @@ def text_segments(report: Report, surface: str, rng: random.Random, level: float
             out += [(chrome, None), ("\n", None)]
         if surface == "markdown" and block and block[0][1] and block[0][1].startswith("PART"):
             out.append(("## ", None))
+        line: list[Segment] = []
         for text, tag in block:
             damaged = noise.damage(text, rng, level) if tag not in (AGENCY, YEAR) else text
-            out.append((noise.spaces_inside(damaged, rng, 0.05 * level) if tag in (AGENCY, YEAR) else damaged, tag))
+            line.append((noise.spaces_inside(damaged, rng, 0.05 * level) if tag in (AGENCY, YEAR) else damaged, tag))
             if rng.random() < level * 0.03:
-                out.append((noise.garbage(rng), None))
+                line.append((noise.garbage(rng), None))
+        out += wrapped_line(line, width) if surface in WRAPPED_SURFACES else line
         out.append((_line_separator(surface, rng), None))
+    return out
+
+
+def wrapped_line(line: list[Segment], width: int) -> list[Segment]:
+    """One line broken every ``width`` characters, as a page breaks it; a break inside a labelled
+    segment stays inside it (the rules read ``受理政府\n信息公开申请 17 件`` as one statement)."""
+    out: list[Segment] = []
+    column = 0
+    for text, tag in line:
+        if column >= width and text:  # the page's line is full: the break comes before this segment
+            out.append(("\n", None))
+            column = 0
+        pieces = []
+        while column + len(text) > width:
+            pieces.append(text[: width - column])
+            text, column = text[width - column :], 0
+        pieces.append(text)
+        column += len(text)
+        out.append(("\n".join(pieces), tag))
     return out
 
 
@@ -463,7 +535,7 @@ def make_example(rng: random.Random, index: int) -> dict:
     )
     text, labels = to_example(segments)
     return {"id": index, "surface": surface, "template": report.template or "none", "noise": round(level, 2),
-            "text": text, "labels": labels}  # fmt: skip
+            "wrapped": surface in WRAPPED_SURFACES, "text": text, "labels": labels}  # fmt: skip
 
 
 def make_split(n: int, seed: int) -> list[dict]:

@@ -25,7 +25,7 @@ from govreport.evaluate import Gold, load_gold, values_equal
 from govreport.form.detect import detect_template
 from govreport.ingest import load
 from govreport.labelling.labels import AGENCY, FACT_TYPES, LABEL_ID, YEAR
-from govreport.prose import extract_facts
+from govreport.prose import extract_facts, lines_wrap
 from govreport.sections import find_sections
 from govreport.tables.anchors import Anchor, find_anchors
 from govreport.tables.mapping import map_tables
@@ -63,7 +63,7 @@ def _mark(labels: list[int], start: int, end: int, entity: str) -> None:
 
 
 def labelled_example(fixture: Fixture) -> dict:
-    """``{"id", "surface", "template", "noise", "text", "labels"}`` like a corpus example."""
+    """``{"id", "surface", "template", "noise", "wrapped", "text", "labels"}`` like a corpus example."""
     doc = load(fixture.document)
     text, gold = doc.text, fixture.gold.values
     labels = [0] * len(text)
@@ -112,6 +112,7 @@ def labelled_example(fixture: Fixture) -> dict:
         "surface": f"fixture:{fixture.name}",
         "template": doc.template or "none",
         "noise": 0.0,
+        "wrapped": lines_wrap(doc),
         "text": text,
         "labels": labels,
     }

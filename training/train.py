@@ -132,12 +132,15 @@ def part_spans(labels: list[int]) -> dict[int, tuple[int, int]]:
     }
 
 
-def runtime_windows(text: str, labels: list[int], max_len: int) -> dict[str, list[tuple[int, int]]]:
+def runtime_windows(
+    text: str, labels: list[int], max_len: int, wrapped: bool = False
+) -> dict[str, list[tuple[int, int]]]:
     """The stretches of one document the runtime asks the model about, per kind, cut into
     windows as the runtime cuts them (``Tagger.probs_many``): the title region, the windows
-    from each part numeral, and the cue sentences of parts 1 and 6 (``govreport.labelling.labeller``)."""
+    from each part numeral, and the cue sentences of parts 1 and 6 (``govreport.labelling.labeller``;
+    ``wrapped``: the document's lines are the page's, its sentences run on over a break)."""
     sections = part_spans(labels)
-    facts = [r for key in FACT_TYPES for r in merged_regions(fact_regions(text, sections, key))]
+    facts = [r for key in FACT_TYPES for r in merged_regions(fact_regions(text, sections, key, wrapped))]
     kinds = {
         "title": [title_region(text)],
         "heading": numbered_windows(text, 0, len(text)),
@@ -150,7 +153,7 @@ def runtime_windows(text: str, labels: list[int], max_len: int) -> dict[str, lis
 
 
 RUNTIME_KINDS = ("title", "heading", "fact")
-Encoded = tuple[str, list[int], list[int]]  # text, token ids, label ids
+Encoded = tuple[str, list[int], list[int], bool]  # text, token ids, label ids, lines wrapped as a page's
 
 
 class Windows:
@@ -180,8 +183,8 @@ class Windows:
         self.regions: list[dict[str, list[tuple[int, int, int]]]] = []  # per pool, kind: (document, start, end)
         for pool in self.pools:
             by_kind: dict[str, list[tuple[int, int, int]]] = {}
-            for i, (text, _, labels) in enumerate(pool):
-                for kind, windows in runtime_windows(text, labels, max_len).items():
+            for i, (text, _, labels, wrapped) in enumerate(pool):
+                for kind, windows in runtime_windows(text, labels, max_len, wrapped).items():
                     by_kind.setdefault(kind, []).extend((i, s, e) for s, e in windows)
             self.regions.append(by_kind)
 
@@ -196,7 +199,7 @@ class Windows:
                     i, start, end = windows[self.rng.randrange(len(windows))]
                     return pool[i][1][start:end], pool[i][2][start:end]
                 break
-        _, ids, gold = pool[self.rng.randrange(len(pool))]
+        _, ids, gold, _ = pool[self.rng.randrange(len(pool))]
         start = self.rng.randrange(max(1, len(ids) - self.max_len // 2))
         return ids[start : start + self.max_len], gold[start : start + self.max_len]
 
@@ -225,13 +228,10 @@ def train(config: Config, base_model: str | None = None) -> dict:
     vocab_file = Path(base_model) / "vocab.txt" if base_model else None
     texts = "".join(corpus["train"]["text"]) + "".join(e["text"] for e in real)
     vocab = CharVocab.load(vocab_file) if vocab_file else CharVocab.build(texts)
-    docs = [
-        (t, vocab.encode(t), list(labels))
-        for t, labels in zip(corpus["train"]["text"], corpus["train"]["labels"], strict=True)
-    ]
+    docs = [(e["text"], vocab.encode(e["text"]), list(e["labels"]), e["wrapped"]) for e in corpus["train"]]
     windows = Windows(
         docs,
-        [(e["text"], vocab.encode(e["text"]), e["labels"]) for e in real],
+        [(e["text"], vocab.encode(e["text"]), e["labels"], e["wrapped"]) for e in real],
         config.fixtures.get("share", 0.3),
         config.max_len,
         rng,

@@ -336,8 +336,14 @@ _WRAPPED_FORMATS = frozenset({"pdf", "image"})
 _SOFT_BREAK = re.compile(r"(?<=[^。！？；：!?;:\n])\n(?=[\u4e00-\u9fff\d])")
 
 
-def _join_wrapped_lines(text: str, doc: Document) -> str:
-    return _SOFT_BREAK.sub(" ", text) if doc.format in _WRAPPED_FORMATS or doc.page_lines else text
+def lines_wrap(doc: Document) -> bool:
+    """Whether ``doc``'s line breaks are the page's (a PDF, an image, a PDF's text saved as text)."""
+    return doc.format in _WRAPPED_FORMATS or doc.page_lines
+
+
+def join_wrapped_lines(text: str, wrapped: bool) -> str:
+    """``text`` with each break inside a sentence read as a blank where ``wrapped`` (same length)."""
+    return _SOFT_BREAK.sub(" ", text) if wrapped else text
 
 
 # OCR's marks stuck to a number before the word after it (``处理费0.元``, ``信息2599·条``): blanked
@@ -368,7 +374,7 @@ class _Text:
         self._map: list[int] | None = None
         self._cleared: str | None = None
         if same_length:
-            self.norm = _join_wrapped_lines("".join(parts), doc)
+            self.norm = join_wrapped_lines("".join(parts), lines_wrap(doc))
             return
         # Rare: rebuild with a per-character map.
         pieces: list[str] = []
@@ -384,7 +390,7 @@ class _Text:
                     pieces.append(out)
                     index.extend([pos + j] * len(out))
             pos += len(part)
-        self.norm = _join_wrapped_lines("".join(pieces), doc)
+        self.norm = join_wrapped_lines("".join(pieces), lines_wrap(doc))
         self._map = index
 
     @property

@@ -41,7 +41,14 @@ from govreport.labelling.runtime import (
     unavailable_reason,
 )
 from govreport.labelling.spans import Span
-from govreport.prose import FACT_KEYS, extract_facts, read_fact_span, with_negation_before
+from govreport.prose import (
+    FACT_KEYS,
+    extract_facts,
+    join_wrapped_lines,
+    lines_wrap,
+    read_fact_span,
+    with_negation_before,
+)
 from govreport.schema import Finding, Provenance, SectionResult, Value
 from govreport.sections import (
     PART_MARKER,
@@ -299,33 +306,43 @@ def _between_neighbours(anchor: Anchor, kept: dict[str, Anchor], order: dict[str
 # ---------------------------------------------------------------- facts
 
 
-def fact_regions(text: str, section_spans: dict[int, tuple[int, int]], key: str) -> list[tuple[int, int]]:
+def fact_regions(
+    text: str, section_spans: dict[int, tuple[int, int]], key: str, wrapped: bool = False
+) -> list[tuple[int, int]]:
     """Where the model looks for a fact: the title area for meta; for a prose fact, the
     sentences of its part (part 6 for the fee, part 1 for the counts) that hold a word the
-    fact is stated with — a few hundred characters rather than the whole part. (Training
-    draws windows of these shapes too, ``training.train.RegionWindows``.)"""
+    fact is stated with — a few hundred characters rather than the whole part. Where the
+    lines are the page's (``wrapped``), a sentence runs on over a break inside it
+    (``受理政府\n信息公开申请 17 件``), as the rules read it. (Training draws windows of
+    these shapes too, ``training.train.runtime_windows``.)"""
     if key.startswith("meta."):
         return [title_region(text)]
     part = 6 if key == "prose.fee_collected" else 1
     start, end = section_spans.get(part, (0, len(text)))
     cue = _FACT_CUES[key]
-    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text, start, end) if cue.search(m.group())]
+    sentences = join_wrapped_lines(text, wrapped)
+    return [(m.start(), m.end()) for m in _SENTENCE.finditer(sentences, start, end) if cue.search(m.group())]
 
 
 def title_region(text: str) -> tuple[int, int]:
-    """The lines up to the one naming the report (报告) in the first characters, else the first characters."""
+    """The lines up to the one naming the report (报告, or 年报 as a title may say) in the first
+    characters, else the first characters."""
     head = text[:_HEAD_CHARS]
-    at = head.find("报告")
-    end = head.find("\n", at) if at >= 0 else -1
+    named = _REPORT_NAMED.search(head)
+    end = head.find("\n", named.start()) if named else -1
     return (0, end if end >= 0 else len(head))
+
+
+_REPORT_NAMED = re.compile(r"报告|年报")
 
 
 _SENTENCE = re.compile(r"[^。；;\n]+[。；;]?")
 _FACT_CUES = {
-    # a disclosing verb, then a count of items (digits or numerals, 条/件, not 条例): part 1's other
-    # sentences with these words (条例, 文件, no count) are most of its text and state no headline
+    # a disclosing verb (更新 too: 更新政府信息N条), then a count of items (digits or numerals, 条/件, not
+    # 条例): part 1's other sentences with these words (条例, 文件, no count) are most of its text and state
+    # no headline
     "prose.proactive_total": re.compile(
-        r"(?:主\s*动|公\s*[开布]|发\s*布|推\s*送)[^。；;]*?[\d零〇一二两三四五六七八九十百千万]\s*[余多]?\s*[条件](?!\s*例)"
+        r"(?:主\s*动|公\s*[开布]|发\s*布|推\s*送|更\s*新)[^。；;]*?[\d零〇一二两三四五六七八九十百千万]\s*[余多]?\s*[条件](?!\s*例)"
     ),
     "prose.applications_received": re.compile(r"申\s*请"),
     "prose.fee_collected": re.compile(r"费"),
@@ -333,6 +350,12 @@ _FACT_CUES = {
 
 
 _ENTITY_OF = {"meta.agency": AGENCY, "meta.year": YEAR, **FACT_TYPES}
+# What follows a whole agency name in a title: the year, 关于, 年度, the report's wording (政府信息公开,
+# 政务公开 …), a mark or the line's end. A model span followed by anything else was cut short
+# (``上海市|科委政府信息公开…`` read as 上海市, at 0.97, on r006's text flattened to one line).
+_AGENCY_ENDS = re.compile(
+    r"[^\S\n]*(?:$|\n|\d|二[〇零]|关\s*于|年\s*度|(?:政\s*府\s*)?(?:信\s*息|政\s*务)\s*公\s*开|[，,：:（(《“\"<])"
+)
 
 
 def _fact_value(key: str, text: str) -> int | float | str | None:
@@ -348,12 +371,19 @@ def _fact_value(key: str, text: str) -> int | float | str | None:
 
 def model_fact(doc: Document, view: ModelView, key: str, threshold: float = 0.0) -> Value | None:
     """The fact from the model's spans of its type: for the title's agency and year the first
-    that reads as one (the title comes first), for a prose fact the most confident; or None."""
-    found = view.spans_in(fact_regions(doc.text, doc.section_spans, key))
+    that reads as one (the title comes first); for a prose fact the first the model is sure of
+    (at its threshold), else the most confident; or None. A report states its total before the
+    breakdowns that follow it, as the rules read it: in r008 (eval/cv_labeller.py) the model was
+    as sure of the total (``共公布政府信息2599条``) as of a department's figure further on
+    (``全年共发布信息68条``), and the most confident of them was the department's."""
+    found = view.spans_in(fact_regions(doc.text, doc.section_spans, key, lines_wrap(doc)))
     spans = [s for s in found if s.entity == _ENTITY_OF[key] and s.confidence >= threshold]
     if key.startswith("prose."):
-        spans.sort(key=lambda s: -s.confidence)
+        sure = view.tagger.threshold
+        spans.sort(key=lambda s: (0, s.start) if s.confidence >= sure else (1, -s.confidence))
     for span in spans:
+        if key == "meta.agency" and not _AGENCY_ENDS.match(doc.text, span.end):
+            continue  # a name cut short: the title goes on with more of it
         start = with_negation_before(doc.text, span.start) if key.startswith("prose.") else span.start
         raw = doc.text[start : span.end]
         value = _fact_value(key, raw)
