@@ -1,14 +1,14 @@
 """Refit the value calibrators and the review threshold (one command, a few minutes without scans).
 
     python eval/calibrate.py                          # fixtures x renditions x labellers -> data file
-    python eval/calibrate.py --scan                   # also the scans, clean and damaged (~25 min; the shipped fit)
+    python eval/calibrate.py --scan                   # also the scans, clean and every damage (the shipped fit)
     python eval/calibrate.py --scan --cache DIR       # the renditions kept in DIR and reused (as eval/report.py)
     python eval/calibrate.py --records /tmp/v.jsonl   # keep the collected values (or --from-records them)
 
-Runs every gold fixture in each benchmark rendition (``eval/report.py``'s ``MAKERS``:
-original, flattened, docx, html, pdf, garbled, and the layout classes of
-``eval/variations.py``; the scans, clean and with each damage of ``eval/degrade.py``,
-with ``--scan``; any other with ``--formats``) through each
+Runs every gold fixture in each format of the benchmark (``eval/report.py``'s
+``FORMATS``: the renditions, the producers' and the layout classes; the scans, clean
+and with each damage of ``eval/degrade.py`` and ``eval/damage.py``, with ``--scan``;
+a few with ``--formats``) through each
 labeller mode, and collects, for every gold key, the value's path, its raw score,
 whether it is right and whether the result lists it for a reason other than its
 confidence (a broken identity, a derived value not pinned down, evidence). Per path,
@@ -41,13 +41,12 @@ sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "eval"))
 
 from conftest import GOLD, gold_cases  # noqa: E402
-from variations import GENERATORS, Variant  # noqa: E402
+from variations import Variant  # noqa: E402
 
 from govreport.calibrate import CALIBRATION_FILE, POOLED, Calibration, StepMap  # noqa: E402
 from govreport.evaluate import load_gold, values_equal  # noqa: E402
 
 DATA_FILE = REPO / "src" / "govreport" / "data" / CALIBRATION_FILE
-RENDITIONS = ("original", "flattened", "docx", "html", "pdf", "garbled")
 LABELLERS = ("rules", "model", "hybrid")
 TARGET_SILENT = 0.001  # silent errors per value the product promises to keep under
 MARGIN = 0.5  # ... of which the held-apart fixtures may use this share
@@ -297,10 +296,10 @@ def main(argv: list[str] | None = None) -> int:
         lines = args.from_records.read_text(encoding="utf-8").splitlines()
         observed = [Observation(**json.loads(line)) for line in lines if line.strip()]
     else:
-        from report import SCAN_DAMAGE  # (report.py uses this module's fitting)
+        from report import FORMATS  # (report.py uses this module's fitting)
 
-        scans = ["scan", *(f"scan-{kind}" for kind in SCAN_DAMAGE)] if args.scan else []
-        formats = args.formats or [*RENDITIONS, *GENERATORS, *scans]
+        scans = [f for f in FORMATS if f.startswith("scan")]  # OCR of every page: minutes each
+        formats = args.formats or [f for f in FORMATS if f not in scans or args.scan]
         if args.cache:
             args.cache.mkdir(parents=True, exist_ok=True)
             observed = collect(formats, args.labellers, args.cache)
