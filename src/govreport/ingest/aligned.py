@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass, field
 
 from govreport.document import Location, TextBlock
-from govreport.text import is_page_mark
+from govreport.form.catalog import FORMS
+from govreport.text import is_page_mark, squash
 
 _WORD = re.compile(r"\S+")
 # one cell's value: a number (signed, decimal, thousands separators), a unit or 件 after it
@@ -30,6 +31,17 @@ _MAX_BETWEEN = 8  # non-blank lines between two lines of numbers of one table
 _MAX_ABOVE = 6  # header lines taken above the first line of numbers
 _MAX_BELOW = 3  # lines of the last label taken below the last line of numbers
 _COLUMN_SLACK = 2  # character positions by which two fragments of one column may differ
+# the form's labels column by column (a group's label apart from its rows'), row labels' variants and
+# column labels: the texts a wrapped label's pieces join into
+_LABELS = tuple(
+    {
+        squash(text)
+        for form in FORMS.values()
+        for table in form.tables
+        for row in table.rows
+        for text in (*row.label.split(), *row.cores, *(c.label for c in row.columns))
+    }
+)
 
 
 @dataclass(slots=True)
@@ -175,16 +187,40 @@ def _owners(lines: list[AlignedLine], rows: list[int], column) -> list[int]:
         opened = False
         for i in range(a + 1, len(lines) if b is None else b):
             line = lines[i]
-            opened = b is not None and (opened or line.numbered)
             wraps = any(
                 (above := lowest.get(column(w.x))) is not None and len(above.text) >= widest[column(w.x)] - 1
                 for w in line.labels
+            )
+            opened = b is not None and (
+                opened or line.numbered or (wraps and _opens_label(lines, i, b, lowest, column))
             )
             owner[i] = a if b is None or (wraps and not opened) else b
             if owner[i] == a:
                 lowest.update((column(w.x), w) for w in line.labels)
         began = [i for i in range(a + 1, len(lines) if b is None else b) if owner[i] == b]
     return owner
+
+
+def _opens_label(lines: list[AlignedLine], i: int, b: int, lowest: dict[int, Fragment], column) -> bool:
+    """Whether line ``i``, above row ``b``'s numbers and below a piece of label that fills its
+    column, is the upper part of ``b``'s label (set centred: ``其他对外`` / ``管理服务  0  0  0`` /
+    ``事项``) rather than the end of the label above: its pieces join the pieces below them,
+    down to ``b``'s own piece in their column, into a label of the form, and not the piece above."""
+    joins_above = joins_below = False
+    for w in lines[i].labels:
+        col = column(w.x)
+        if col not in lowest or all(column(v.x) != col for v in lines[b].labels):
+            continue  # a piece that wraps no label above, or none of b's: no evidence either way
+        reads_above = _in_label(lowest[col].text + w.text)
+        reads_below = _in_label("".join(v.text for line in lines[i : b + 1] for v in line.labels if column(v.x) == col))
+        joins_above |= reads_above and not reads_below
+        joins_below |= reads_below and not reads_above
+    return joins_below and not joins_above
+
+
+def _in_label(text: str) -> bool:
+    squashed = squash(text)
+    return any(squashed in label for label in _LABELS)
 
 
 def _columns(xs: list[int]):
