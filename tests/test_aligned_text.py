@@ -81,6 +81,22 @@ def test_a_row_printed_without_numbers_keeps_its_label_away_from_the_row_above()
     assert blocks.index("规章") < blocks.index("0") < blocks.index("行政规范性文件") == blocks.index("行政许可") - 1
 
 
+def test_a_row_without_numbers_under_a_label_as_wide_as_a_narrow_column_is_a_row_of_its_own() -> None:
+    # 规章 fills all but one position of its column, as a wrapped label's line does; 规章行政规… reads as
+    # no label of the form, 行政规范性文件 reads whole before the next line of numbers
+    text = """\
+信息内  本年制发件数  本年废止件数  现行有效件数
+ 容
+规章        0       0       0
+行政规
+范性文
+件
+行政许                    2293
+可
+"""
+    assert "|".join(_blocks(text)).endswith("|0|0|0|行政规|范性文|件|行政许|可|2293")
+
+
 def test_a_label_wrapped_at_its_columns_width_continues_below_its_numbers() -> None:
     text = """\
 规章         0       0       0
@@ -171,7 +187,11 @@ def test_the_layout_class_over_every_fixture(style: Style | Apart | DrawingOrder
     assert right / total >= share, f"{right} of {total} table values"
 
 
-@pytest.mark.parametrize("style", [Style(), Style(centred=False)], ids=["centred", "top"])
+@pytest.mark.parametrize(
+    "style",
+    [Style(), Style(centred=False), Style(label_width=3)],
+    ids=["centred", "top", "centred-narrow"],
+)
 def test_rows_printed_whole_are_read_exactly(style: Style, tmp_path: Path) -> None:
     """Tables 2 and 3 laid out by position, every label wrapped to its column (centred: lines
     above and below the numbers; top-aligned: below): every row whose cells are all printed is

@@ -203,16 +203,23 @@ def _owners(lines: list[AlignedLine], rows: list[int], column) -> list[int]:
 
 def _opens_label(lines: list[AlignedLine], i: int, b: int, lowest: dict[int, Fragment], column) -> bool:
     """Whether line ``i``, above row ``b``'s numbers and below a piece of label that fills its
-    column, is the upper part of ``b``'s label (set centred: ``其他对外`` / ``管理服务  0  0  0`` /
-    ``事项``) rather than the end of the label above: its pieces join the pieces below them,
-    down to ``b``'s own piece in their column, into a label of the form, and not the piece above."""
+    column, opens a label rather than ending the one above: joined with the piece above, its
+    pieces read as no label of the form, and joined with the pieces below them in their column
+    they read as one, down to ``b``'s own piece (``b``'s label set centred: ``其他对外`` /
+    ``管理服务  0  0  0`` / ``事项``) or whole before it (a row printed without numbers: ``规章  0  0  0``
+    / ``行政规`` / ``范性文`` / ``件``)."""
     joins_above = joins_below = False
     for w in lines[i].labels:
         col = column(w.x)
-        if col not in lowest or all(column(v.x) != col for v in lines[b].labels):
-            continue  # a piece that wraps no label above, or none of b's: no evidence either way
+        if col not in lowest:
+            continue  # a piece that wraps no label above: no evidence either way
+        below = ""
+        reads_below = False
+        for k in range(i, b + 1):
+            pieces = [v.text for v in lines[k].labels if column(v.x) == col]
+            below += "".join(pieces)
+            reads_below |= squash(below) in _LABELS if k < b else bool(pieces) and _in_label(below)
         reads_above = _in_label(lowest[col].text + w.text)
-        reads_below = _in_label("".join(v.text for line in lines[i : b + 1] for v in line.labels if column(v.x) == col))
         joins_above |= reads_above and not reads_below
         joins_below |= reads_below and not reads_above
     return joins_below and not joins_above
