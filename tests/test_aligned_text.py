@@ -143,6 +143,27 @@ def test_the_heading_above_a_table_stays_out_of_its_first_row() -> None:
     assert blocks[-3:] == ["3", "0", "8"]
 
 
+def test_a_page_break_inside_a_long_label_does_not_end_the_table() -> None:
+    # eight lines of label between two lines of numbers, the page's number among them
+    text = """\
+规章         0       0       0
+1.申请人      0       0       0
+逾期未
+按收费
+通知要
+                 —2—
+求缴纳
+费用、
+行政机
+关不再
+处理其
+2.其他       1       0       1
+"""
+    lines = [aligned_line(text, n, s, e) for n, s, e in split_lines(text)]
+    [(first, end)] = aligned_tables(lines)
+    assert first == 0 and "".join(w.text for w in lines[end - 1].words) == "2.其他101"
+
+
 def test_prose_and_lone_numbers_are_no_table() -> None:
     text = """\
 本年度主动公开政府信息 2428 条，收到政府信息公开申请 17 件，均已按时答复，
@@ -189,8 +210,8 @@ def test_the_layout_class_over_every_fixture(style: Style | Apart | DrawingOrder
 
 @pytest.mark.parametrize(
     "style",
-    [Style(), Style(centred=False), Style(label_width=3)],
-    ids=["centred", "top", "centred-narrow"],
+    [Style(), Style(centred=False), Style(label_width=3), Style(centred=False, label_width=5)],
+    ids=["centred", "top", "centred-narrow", "top-wider"],  # top-wider: a page breaks inside a label
 )
 def test_rows_printed_whole_are_read_exactly(style: Style, tmp_path: Path) -> None:
     """Tables 2 and 3 laid out by position, every label wrapped to its column (centred: lines

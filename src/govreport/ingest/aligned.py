@@ -113,7 +113,8 @@ def aligned_tables(lines: list[AlignedLine]) -> list[tuple[int, int]]:
 
 
 def _joins(lines: list[AlignedLine], a: int, b: int) -> bool:
-    between = [line for line in lines[a + 1 : b] if line.words]
+    # a page's number where the table breaks over a page is no line of the table
+    between = [line for line in lines[a + 1 : b] if line.words and not line.page_mark]
     return len(between) <= _MAX_BETWEEN and all(line.fragmentary for line in between)
 
 
