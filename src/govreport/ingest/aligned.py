@@ -31,17 +31,11 @@ _MAX_BETWEEN = 8  # non-blank lines between two lines of numbers of one table
 _MAX_ABOVE = 6  # header lines taken above the first line of numbers
 _MAX_BELOW = 3  # lines of the last label taken below the last line of numbers
 _COLUMN_SLACK = 2  # character positions by which two fragments of one column may differ
-# the form's labels column by column (a group's label apart from its rows'), row labels' variants and
-# column labels: the texts a wrapped label's pieces join into
-_LABELS = tuple(
-    {
-        squash(text)
-        for form in FORMS.values()
-        for table in form.tables
-        for row in table.rows
-        for text in (*row.label.split(), *row.cores, *(c.label for c in row.columns))
-    }
-)
+# the form's row labels column by column (a group's label apart from its rows') and their variants, and
+# its column labels: the texts a wrapped label's pieces join into
+_ROWS = [row for form in FORMS.values() for table in form.tables for row in table.rows]
+_ROW_LABELS = frozenset(squash(text) for row in _ROWS for text in (*row.label.split(), *row.cores))
+_LABELS = tuple(_ROW_LABELS | {squash(column.label) for row in _ROWS for column in row.columns})
 
 
 @dataclass(slots=True)
@@ -207,8 +201,8 @@ def _opens_label(lines: list[AlignedLine], i: int, b: int, lowest: dict[int, Fra
     column, opens a label rather than ending the one above: joined with the piece above, its
     pieces read as no label of the form, and joined with the pieces below them in their column
     they read as one, down to ``b``'s own piece (``b``'s label set centred: ``其他对外`` /
-    ``管理服务  0  0  0`` / ``事项``) or whole before it (a row printed without numbers: ``规章  0  0  0``
-    / ``行政规`` / ``范性文`` / ``件``)."""
+    ``管理服务  0  0  0`` / ``事项``) or as a whole row label before it (a row printed without
+    numbers: ``规章  0  0  0`` / ``行政规`` / ``范性文`` / ``件``)."""
     joins_above = joins_below = False
     for w in lines[i].labels:
         col = column(w.x)
@@ -219,7 +213,7 @@ def _opens_label(lines: list[AlignedLine], i: int, b: int, lowest: dict[int, Fra
         for k in range(i, b + 1):
             pieces = [v.text for v in lines[k].labels if column(v.x) == col]
             below += "".join(pieces)
-            reads_below |= squash(below) in _LABELS if k < b else bool(pieces) and _in_label(below)
+            reads_below |= squash(below) in _ROW_LABELS if k < b else bool(pieces) and _in_label(below)
         reads_above = _in_label(lowest[col].text + w.text)
         joins_above |= reads_above and not reads_below
         joins_below |= reads_below and not reads_above
