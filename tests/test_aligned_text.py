@@ -164,6 +164,20 @@ def test_a_page_break_inside_a_long_label_does_not_end_the_table() -> None:
     assert first == 0 and "".join(w.text for w in lines[end - 1].words) == "2.其他101"
 
 
+def test_a_part_heading_between_two_tables_is_in_neither() -> None:
+    # short enough to pass for a label's piece; a part's heading of the form all the same
+    text = """\
+规章         0       0       0
+行政规范      3       0       8
+三、收到和处理政府信息公开申请情况
+          自然人  商业企业  总计
+一、本年新收      95     0    95
+二、上年结转       0     0     0
+"""
+    lines = [aligned_line(text, n, s, e) for n, s, e in split_lines(text)]
+    assert aligned_tables(lines) == [(0, 2), (3, 6)]
+
+
 def test_prose_and_lone_numbers_are_no_table() -> None:
     text = """\
 本年度主动公开政府信息 2428 条，收到政府信息公开申请 17 件，均已按时答复，
@@ -178,11 +192,13 @@ def test_prose_and_lone_numbers_are_no_table() -> None:
     [
         (Style(), 0.994),
         (Style(centred=False), 0.994),
+        (Style(lead_in=False), 0.994),
+        (Style(centred=False, lead_in=False), 0.994),
         (Apart(), 0.96),
         (Apart(column_runs=True), 0.96),
         (DrawingOrder(), 0.96),
     ],
-    ids=["centred", "top", "apart", "apart-columns", "drawing-order"],
+    ids=["centred", "top", "centred-heading", "top-heading", "apart", "apart-columns", "drawing-order"],
 )
 def test_the_layout_class_over_every_fixture(style: Style | Apart | DrawingOrder, share: float, tmp_path: Path) -> None:
     """Every fixture with tables typeset as a PDF's text (laid out by position, centred or
@@ -210,8 +226,15 @@ def test_the_layout_class_over_every_fixture(style: Style | Apart | DrawingOrder
 
 @pytest.mark.parametrize(
     "style",
-    [Style(), Style(centred=False), Style(label_width=3), Style(centred=False, label_width=5)],
-    ids=["centred", "top", "centred-narrow", "top-wider"],  # top-wider: a page breaks inside a label
+    [
+        Style(),
+        Style(centred=False),
+        Style(label_width=3),
+        Style(centred=False, label_width=3),  # the form's longest label over 13 lines
+        Style(centred=False, label_width=5),  # a page breaks inside a label
+        Style(centred=False, lead_in=False),  # each part's heading right above its table
+    ],
+    ids=["centred", "top", "centred-narrow", "top-narrow", "top-wider", "top-heading"],
 )
 def test_rows_printed_whole_are_read_exactly(style: Style, tmp_path: Path) -> None:
     """Tables 2 and 3 laid out by position, every label wrapped to its column (centred: lines

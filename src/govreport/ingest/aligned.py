@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass, field
 
 from govreport.document import Location, TextBlock
-from govreport.form.catalog import FORMS
+from govreport.form.catalog import FORMS, PART_HEADINGS
+from govreport.sections import PART_MARKER, reads_as_heading
 from govreport.text import is_page_mark, squash
 
 _WORD = re.compile(r"\S+")
@@ -27,7 +28,6 @@ _VALUE = re.compile(r"[-−－]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:万元|�
 _NUMBERED = re.compile(r"[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[.．、]|[①-⑳]")
 
 _MAX_WORD = 18  # characters of one fragment of a label or header; a longer one is prose
-_MAX_BETWEEN = 8  # non-blank lines between two lines of numbers of one table
 _MAX_ABOVE = 6  # header lines taken above the first line of numbers
 _MAX_BELOW = 3  # lines of the last label taken below the last line of numbers
 _COLUMN_SLACK = 2  # character positions by which two fragments of one column may differ
@@ -35,7 +35,13 @@ _COLUMN_SLACK = 2  # character positions by which two fragments of one column ma
 # its column labels: the texts a wrapped label's pieces join into
 _ROWS = [row for form in FORMS.values() for table in form.tables for row in table.rows]
 _ROW_LABELS = frozenset(squash(text) for row in _ROWS for text in (*row.label.split(), *row.cores))
-_LABELS = tuple(_ROW_LABELS | {squash(column.label) for row in _ROWS for column in row.columns})
+# one text to look a piece up in (squashed text holds no line break)
+_LABELS = "\n".join(_ROW_LABELS | {squash(column.label) for row in _ROWS for column in row.columns})
+_NARROWEST_LABEL_COLUMN = 3  # characters
+# non-blank lines between two lines of numbers of one table (a page's number aside): the lines of the form's
+# longest label wrapped in the narrowest label column (set at the top of its row, all but one of them stand
+# below its numbers) and a running header
+_MAX_BETWEEN = -(-max(map(len, _ROW_LABELS)) // _NARROWEST_LABEL_COLUMN)
 
 
 @dataclass(slots=True)
@@ -68,6 +74,12 @@ class AlignedLine:
     @property
     def page_mark(self) -> bool:
         return bool(self.words) and is_page_mark("".join(w.text for w in self.words))
+
+    @property
+    def part_heading(self) -> bool:
+        """A heading of one of the report's parts (``三、收到和处理政府信息公开申请情况``): never a table's line."""
+        text = " ".join(w.text for w in self.words)
+        return PART_MARKER.match(text) is not None and any(reads_as_heading(part, text) for part in PART_HEADINGS)
 
     @property
     def numbered(self) -> bool:
@@ -109,7 +121,7 @@ def aligned_tables(lines: list[AlignedLine]) -> list[tuple[int, int]]:
 def _joins(lines: list[AlignedLine], a: int, b: int) -> bool:
     # a page's number where the table breaks over a page is no line of the table
     between = [line for line in lines[a + 1 : b] if line.words and not line.page_mark]
-    return len(between) <= _MAX_BETWEEN and all(line.fragmentary for line in between)
+    return len(between) <= _MAX_BETWEEN and all(line.fragmentary and not line.part_heading for line in between)
 
 
 def _extent(lines: list[AlignedLine], rows: list[int]) -> tuple[int, int]:
@@ -120,7 +132,7 @@ def _extent(lines: list[AlignedLine], rows: list[int]) -> tuple[int, int]:
     taken = 0
     while first > 0 and taken < _MAX_ABOVE:
         line = lines[first - 1]
-        if line.words and (not line.fragmentary or (line.numbered and labels_open)):
+        if line.words and (not line.fragmentary or line.part_heading or (line.numbered and labels_open)):
             break
         labels_open = labels_open or line.numbered
         first -= 1
@@ -129,8 +141,8 @@ def _extent(lines: list[AlignedLine], rows: list[int]) -> tuple[int, int]:
     end = last + 1
     while end < len(lines) and taken < _MAX_BELOW:
         line = lines[end]
-        if not line.words or not line.fragmentary or line.numbered:
-            break  # a blank, a paragraph or a numbered line (the next heading) ends the table
+        if not line.words or not line.fragmentary or line.numbered or line.part_heading:
+            break  # a blank, a paragraph or a numbered line or a part's heading (the next heading) ends the table
         end += 1
         taken += 1
     return _trim_blank(lines, first), end
@@ -208,12 +220,12 @@ def _opens_label(lines: list[AlignedLine], i: int, b: int, lowest: dict[int, Fra
         col = column(w.x)
         if col not in lowest:
             continue  # a piece that wraps no label above: no evidence either way
-        below = ""
+        below = ""  # squashed
         reads_below = False
         for k in range(i, b + 1):
             pieces = [v.text for v in lines[k].labels if column(v.x) == col]
-            below += "".join(pieces)
-            reads_below |= squash(below) in _ROW_LABELS if k < b else bool(pieces) and _in_label(below)
+            below += squash("".join(pieces))
+            reads_below |= below in _ROW_LABELS if k < b else bool(pieces) and below in _LABELS
         reads_above = _in_label(lowest[col].text + w.text)
         joins_above |= reads_above and not reads_below
         joins_below |= reads_below and not reads_above
@@ -221,8 +233,7 @@ def _opens_label(lines: list[AlignedLine], i: int, b: int, lowest: dict[int, Fra
 
 
 def _in_label(text: str) -> bool:
-    squashed = squash(text)
-    return any(squashed in label for label in _LABELS)
+    return squash(text) in _LABELS
 
 
 def _columns(xs: list[int]):
