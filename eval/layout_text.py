@@ -29,15 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from govreport.render import ReportSpec  # noqa: E402
-from govreport.render.layout import (  # noqa: E402
-    Block,
-    Heading,
-    LayoutCell,
-    Paragraph,
-    TableLayout,
-    Title,
-    document_blocks,
-)
+from govreport.render.layout import Heading, LayoutCell, Paragraph, TableLayout, Title, document_blocks  # noqa: E402
 
 PAGE_WIDTH = 36  # characters of a line of prose
 PAGE_LINES = 48  # lines of a page before its number and the next page's header
@@ -182,10 +174,12 @@ def layout_text(spec: ReportSpec, style: Style | Apart | DrawingOrder = Style())
     return "\n".join(_paginate(body, None if isinstance(style, DrawingOrder) else PAGE_LINES)) + "\n"
 
 
-def _headings_on_tables(blocks: list[Block]) -> list[Block]:
+def _headings_on_tables(
+    blocks: list[Title | Heading | Paragraph | TableLayout],
+) -> list[Title | Heading | Paragraph | TableLayout]:
     """``blocks`` with the prose between each heading and its table moved after the table, as
     reports print a part's heading right above its table (nothing said before it)."""
-    out: list[Block] = []
+    out: list[Title | Heading | Paragraph | TableLayout] = []
     for block in blocks:
         if isinstance(block, TableLayout):
             lead = len(out)
