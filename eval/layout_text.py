@@ -6,7 +6,9 @@ running header. One character is one position, as pdftotext places CJK text.
 
     python eval/layout_text.py --out /tmp/layout       # every gold fixture, both alignments, and apart (2 ways)
 
-Formats ``layout-text`` and ``layout-text-top`` of the benchmark (``eval/report.py``); the
+Formats ``layout-text`` and ``layout-text-top`` of the benchmark (``eval/report.py``), and
+``layout-text-heading`` and ``layout-text-top-heading`` with each part's heading right above
+its table (its prose after the table, ``Style(lead_in=False)``); the
 same class made by the real tools is ``pdftotext-layout`` (``eval/producers.py``). With no
 style, each table prints its labels and then its numbers (``labels-apart-text``), as
 ``pdftotext`` without ``-layout`` prints LibreOffice's PDFs (``pdftotext-text-office``);
@@ -39,6 +41,7 @@ class Style:
     centred: bool = True  # cell text set in the middle of its rows (else at the top)
     label_width: int = 4  # characters of a row-label column before its text wraps
     value_width: int = 6
+    lead_in: bool = True  # a part's prose between its heading and its table (else after it: the heading on the table)
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,8 @@ def layout_text(spec: ReportSpec, style: Style | Apart | DrawingOrder = Style())
     """The report as a PDF's text: tables laid out by position in ``style``, or, ``Apart``,
     their labels and then their numbers (``labels_then_values``)."""
     body: list[str] = []
-    for block in document_blocks(spec):
+    blocks = document_blocks(spec)
+    for block in blocks if not isinstance(style, Style) or style.lead_in else _headings_on_tables(blocks):
         if isinstance(block, Title):
             body += _wrap(block.text, PAGE_WIDTH - 4)
         elif isinstance(block, Heading):
@@ -168,6 +172,23 @@ def layout_text(spec: ReportSpec, style: Style | Apart | DrawingOrder = Style())
             body += ["", *lines, ""]
     # a PDF's page holds a table's page whole: pages drawn in order break only where the table does
     return "\n".join(_paginate(body, None if isinstance(style, DrawingOrder) else PAGE_LINES)) + "\n"
+
+
+def _headings_on_tables(
+    blocks: list[Title | Heading | Paragraph | TableLayout],
+) -> list[Title | Heading | Paragraph | TableLayout]:
+    """``blocks`` with the prose between each heading and its table moved after the table, as
+    reports print a part's heading right above its table (nothing said before it)."""
+    out: list[Title | Heading | Paragraph | TableLayout] = []
+    for block in blocks:
+        if isinstance(block, TableLayout):
+            lead = len(out)
+            while lead > 0 and isinstance(out[lead - 1], Paragraph):
+                lead -= 1
+            out[lead:] = [block, *out[lead:]]
+        else:
+            out.append(block)
+    return out
 
 
 def _paginate(lines: list[str], page_lines: int | None = PAGE_LINES) -> list[str]:
@@ -200,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
         styles = {
             "centred": Style(),
             "top": Style(centred=False),
+            "centred-heading": Style(lead_in=False),
+            "top-heading": Style(centred=False, lead_in=False),
             "apart": Apart(),
             "columns": Apart(column_runs=True),
             "drawn": DrawingOrder(),

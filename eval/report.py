@@ -22,7 +22,8 @@ scanned as ``scan`` is: a Word-style printout), ``pdftotext-layout`` and
 ``pdftotext -layout``), ``pdftotext-text`` and ``pdftotext-text-office`` (the same in
 poppler's reading order), ``pypdf-text`` and ``pypdf-text-office`` (pypdf's text of them);
 and those classes typeset by ``eval/layout_text.py``: ``layout-text`` (cells centred),
-``layout-text-top``, ``labels-apart-text`` (each table's labels, then its numbers) and
+``layout-text-top``, ``layout-text-heading`` and ``layout-text-top-heading`` (each part's heading
+right above its table), ``labels-apart-text`` (each table's labels, then its numbers) and
 ``labels-apart-columns`` (the same, some runs of rows' numbers column by column) and
 ``drawing-order-text`` (table 3 in paragraphs of one column each, as ``pdftotext`` prints it).
 
@@ -103,6 +104,8 @@ FORMATS = (
     "pypdf-text-office",
     "layout-text",
     "layout-text-top",
+    "layout-text-heading",
+    "layout-text-top-heading",
     "labels-apart-text",
     "labels-apart-columns",
     "drawing-order-text",
@@ -264,6 +267,8 @@ MAKERS: dict[str, Callable[[GoldCase, Path], Path | Variant | None]] = {
     "pypdf-text-office": _pypdf(_office_pdf),
     "layout-text": _typeset(Style(), "centred"),
     "layout-text-top": _typeset(Style(centred=False), "top"),
+    "layout-text-heading": _typeset(Style(lead_in=False), "centred-heading"),
+    "layout-text-top-heading": _typeset(Style(centred=False, lead_in=False), "top-heading"),
     "labels-apart-text": _typeset(Apart(), "apart"),
     "labels-apart-columns": _typeset(Apart(column_runs=True), "columns"),
     "drawing-order-text": _typeset(DrawingOrder(), "drawn"),

@@ -17,7 +17,9 @@ import re
 from dataclasses import dataclass, field
 
 from govreport.document import Location, TextBlock
-from govreport.text import is_page_mark
+from govreport.form.catalog import FORMS, PART_HEADINGS
+from govreport.sections import PART_MARKER, reads_as_heading
+from govreport.text import is_page_mark, squash
 
 _WORD = re.compile(r"\S+")
 # one cell's value: a number (signed, decimal, thousands separators), a unit or 件 after it
@@ -26,10 +28,20 @@ _VALUE = re.compile(r"[-−－]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:万元|�
 _NUMBERED = re.compile(r"[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[.．、]|[①-⑳]")
 
 _MAX_WORD = 18  # characters of one fragment of a label or header; a longer one is prose
-_MAX_BETWEEN = 8  # non-blank lines between two lines of numbers of one table
 _MAX_ABOVE = 6  # header lines taken above the first line of numbers
 _MAX_BELOW = 3  # lines of the last label taken below the last line of numbers
 _COLUMN_SLACK = 2  # character positions by which two fragments of one column may differ
+# the form's row labels column by column (a group's label apart from its rows') and their variants, and
+# its column labels: the texts a wrapped label's pieces join into
+_ROWS = [row for form in FORMS.values() for table in form.tables for row in table.rows]
+_ROW_LABELS = frozenset(squash(text) for row in _ROWS for text in (*row.label.split(), *row.cores))
+# one text to look a piece up in (squashed text holds no line break)
+_LABELS = "\n".join(_ROW_LABELS | {squash(column.label) for row in _ROWS for column in row.columns})
+_NARROWEST_LABEL_COLUMN = 3  # characters
+# non-blank lines between two lines of numbers of one table (a page's number aside): the lines of the form's
+# longest label wrapped in the narrowest label column (set at the top of its row, all but one of them stand
+# below its numbers) and a running header
+_MAX_BETWEEN = -(-max(map(len, _ROW_LABELS)) // _NARROWEST_LABEL_COLUMN)
 
 
 @dataclass(slots=True)
@@ -62,6 +74,12 @@ class AlignedLine:
     @property
     def page_mark(self) -> bool:
         return bool(self.words) and is_page_mark("".join(w.text for w in self.words))
+
+    @property
+    def part_heading(self) -> bool:
+        """A heading of one of the report's parts (``三、收到和处理政府信息公开申请情况``): never a table's line."""
+        text = " ".join(w.text for w in self.words)
+        return PART_MARKER.match(text) is not None and any(reads_as_heading(part, text) for part in PART_HEADINGS)
 
     @property
     def numbered(self) -> bool:
@@ -101,8 +119,9 @@ def aligned_tables(lines: list[AlignedLine]) -> list[tuple[int, int]]:
 
 
 def _joins(lines: list[AlignedLine], a: int, b: int) -> bool:
-    between = [line for line in lines[a + 1 : b] if line.words]
-    return len(between) <= _MAX_BETWEEN and all(line.fragmentary for line in between)
+    # a page's number where the table breaks over a page is no line of the table
+    between = [line for line in lines[a + 1 : b] if line.words and not line.page_mark]
+    return len(between) <= _MAX_BETWEEN and all(line.fragmentary and not line.part_heading for line in between)
 
 
 def _extent(lines: list[AlignedLine], rows: list[int]) -> tuple[int, int]:
@@ -113,7 +132,7 @@ def _extent(lines: list[AlignedLine], rows: list[int]) -> tuple[int, int]:
     taken = 0
     while first > 0 and taken < _MAX_ABOVE:
         line = lines[first - 1]
-        if line.words and (not line.fragmentary or (line.numbered and labels_open)):
+        if line.words and (not line.fragmentary or line.part_heading or (line.numbered and labels_open)):
             break
         labels_open = labels_open or line.numbered
         first -= 1
@@ -122,8 +141,8 @@ def _extent(lines: list[AlignedLine], rows: list[int]) -> tuple[int, int]:
     end = last + 1
     while end < len(lines) and taken < _MAX_BELOW:
         line = lines[end]
-        if not line.words or not line.fragmentary or line.numbered:
-            break  # a blank, a paragraph or a numbered line (the next heading) ends the table
+        if not line.words or not line.fragmentary or line.numbered or line.part_heading:
+            break  # a blank, a paragraph or a numbered line or a part's heading (the next heading) ends the table
         end += 1
         taken += 1
     return _trim_blank(lines, first), end
@@ -175,16 +194,46 @@ def _owners(lines: list[AlignedLine], rows: list[int], column) -> list[int]:
         opened = False
         for i in range(a + 1, len(lines) if b is None else b):
             line = lines[i]
-            opened = b is not None and (opened or line.numbered)
             wraps = any(
                 (above := lowest.get(column(w.x))) is not None and len(above.text) >= widest[column(w.x)] - 1
                 for w in line.labels
+            )
+            opened = b is not None and (
+                opened or line.numbered or (wraps and _opens_label(lines, i, b, lowest, column))
             )
             owner[i] = a if b is None or (wraps and not opened) else b
             if owner[i] == a:
                 lowest.update((column(w.x), w) for w in line.labels)
         began = [i for i in range(a + 1, len(lines) if b is None else b) if owner[i] == b]
     return owner
+
+
+def _opens_label(lines: list[AlignedLine], i: int, b: int, lowest: dict[int, Fragment], column) -> bool:
+    """Whether line ``i``, above row ``b``'s numbers and below a piece of label that fills its
+    column, opens a label rather than ending the one above: joined with the piece above, its
+    pieces read as no label of the form, and joined with the pieces below them in their column
+    they read as one, down to ``b``'s own piece (``b``'s label set centred: ``其他对外`` /
+    ``管理服务  0  0  0`` / ``事项``) or as a whole row label before it (a row printed without
+    numbers: ``规章  0  0  0`` / ``行政规`` / ``范性文`` / ``件``)."""
+    joins_above = joins_below = False
+    for w in lines[i].labels:
+        col = column(w.x)
+        if col not in lowest:
+            continue  # a piece that wraps no label above: no evidence either way
+        below = ""  # squashed
+        reads_below = False
+        for k in range(i, b + 1):
+            pieces = [v.text for v in lines[k].labels if column(v.x) == col]
+            below += squash("".join(pieces))
+            reads_below |= below in _ROW_LABELS if k < b else bool(pieces) and below in _LABELS
+        reads_above = _in_label(lowest[col].text + w.text)
+        joins_above |= reads_above and not reads_below
+        joins_below |= reads_below and not reads_above
+    return joins_below and not joins_above
+
+
+def _in_label(text: str) -> bool:
+    return squash(text) in _LABELS
 
 
 def _columns(xs: list[int]):
