@@ -175,3 +175,15 @@ def test_table_4_is_read_after_the_header_printing_that_holds_it_whole(tmp_path:
     keys = [f"t4.{row.key}.{col.key}" for row in form.rows for col in row.columns]
     assert [result.values[k] for k in keys] == [int(n) for n in printed]
     assert not [b for b in result.broken_identities if b[0] == "t4"]
+
+
+def test_table_2_numbers_placed_after_a_label_that_printed_none_are_always_listed(tmp_path: Path) -> None:
+    """Table 2 has no identities: numbers after a label that printed none may be that row's or
+    the row's before (labels printed apart from numbers, a row left blank). The placing is a
+    guess nothing checks, so those values are listed, whatever their calibrated confidence
+    (r010's labels apart once read 行政事业性收费 0 for 24252.311082 at 0.93, unlisted)."""
+    path = _seed_004_with(tmp_path, "\t行政处罚\n\t103\n\t-55\n\t48\n", "\t行政处罚\n\t行政强制\n\t103\n\t-55\n\t48\n")
+    result = extract(path, labeller="rules")
+    placed = [c for c in result.cells if c.path == "placed"]
+    assert placed and all(c.value is not None for c in placed)
+    assert all(result.review_reasons.get(c.key, []).count("unchecked_placing") == 1 for c in placed)

@@ -2,8 +2,9 @@
 
 A key is listed (FIELDS.md "Review list") where its calibrated confidence is below
 the review threshold, where it is a cell of a broken identity, where it was
-derived but the identities do not determine it from the printed cells, or where it was
-read from evidence other than its table cell. A wrong value outside the list is a
+derived but the identities do not determine it from the printed cells, where it was
+read from evidence other than its table cell, or where it was placed in its row by a
+guess nothing checks (table 2's numbers after a label that printed none). A wrong value outside the list is a
 silent error; the threshold (``REVIEW_BELOW``, chosen by ``eval/calibrate.py`` on
 held-apart values) is where silent errors stay under 0.1% of values while the
 list stays as short as it can.
@@ -14,6 +15,7 @@ from __future__ import annotations
 from govreport.calibrate import shipped_calibration
 from govreport.identities import identities
 from govreport.schema import ReportResult, ReviewReason, SectionResult, Value
+from govreport.tables.mapping import UNCHECKED_PLACING
 from govreport.validate import rederive
 
 # (the shipped calibration's threshold; ``--review-below P`` overrides it)
@@ -71,6 +73,8 @@ def review_reasons(result: ReportResult, review_below: float | None = None) -> d
             add(cell.key, "derived_not_unique")
         if cell.method == "evidence":
             add(cell.key, "evidence")
+        if cell.path == UNCHECKED_PLACING and cell.value is not None:
+            add(cell.key, "unchecked_placing")
     for fact in result.facts:
         if fact.method == "evidence":
             add(fact.key, "evidence")

@@ -64,6 +64,7 @@ _REASONS = {
     "low_confidence": "置信度低",
     "derived_not_unique": "推算值不唯一",
     "evidence": "依据正文",
+    "unchecked_placing": "按顺序推定所在行",
 }
 
 

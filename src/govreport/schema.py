@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 # evidence: a table value the report's prose decided (tables.evidence); corrected: a person set it (corrections)
 Method = Literal["table", "rules", "model", "derived", "evidence", "corrected"]
 # why a key is on the review list (FIELDS.md "Review list")
-ReviewReason = Literal["low_confidence", "broken_identity", "derived_not_unique", "evidence"]
+ReviewReason = Literal["low_confidence", "broken_identity", "derived_not_unique", "evidence", "unchecked_placing"]
 Number = int | float
 
 

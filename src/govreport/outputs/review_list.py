@@ -24,6 +24,7 @@ REASON_LABELS = {
     "broken_identity": "勾稽关系不符",
     "derived_not_unique": "推算值不唯一",
     "evidence": "取自表外依据",
+    "unchecked_placing": "按顺序推定所在行",
 }
 # (entry field, header)
 ENTRY_COLUMNS: tuple[tuple[str, str], ...] = (

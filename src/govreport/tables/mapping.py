@@ -45,8 +45,10 @@ from govreport.tables.segment import (
 _MAX_COMBINATIONS = 50000  # readings of a table tried against its identities
 _EVIDENCE_CONFIDENCE = 0.85  # a row's reading chosen, or a lost cell filled, by what the prose states
 # values placed in their row by a guess nothing checks: after a label that printed none in table 2
-# (no identities), or a scanned row of blank cells among printed ones: below the review line
+# (no identities), or a scanned row of blank cells among printed ones: a path of their own,
+# always on the review list (``review.review_reasons``: however often such guesses were right)
 _UNCHECKED_PLACING = 0.6
+UNCHECKED_PLACING = "placed"
 _PRINTED_SHARE = 0.75  # of a table's rows printing numbers, for an all-blank row among them to be doubtful
 
 _PART_OF_TABLE = {"t2": 2, "t3": 3, "t4": 4}
@@ -645,13 +647,16 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
             confidence = min(confidence, 0.8)
         if cell.item is not None:
             confidence *= cell.item.confidence  # an OCR reading is only as sure as the OCR
+        model_row = row_key in reading.model_rows
         confidence *= reading.model_rows.get(row_key, 1.0)  # and a row the model found, as sure as the model
         confidence *= reading.fuzzy_rows.get(row_key, 1.0)  # and a row found by a damaged label, as sure as that
         if row_key in reading.unlabelled_rows or row_key in reading.column_printed_rows:
             confidence = min(confidence, 0.8)
+        # placed in its row by a guess nothing checks: listed whatever its calibration (``review``)
+        unchecked = row_key in reading.blank_rows or (row_key in reading.displaced_rows and not reading.checked)
         if row_key in reading.displaced_rows:
-            confidence = min(confidence, 0.8 if reading.checked else _UNCHECKED_PLACING)
-        if row_key in reading.blank_rows:
+            confidence = min(confidence, 0.8)
+        if unchecked:
             confidence = min(confidence, _UNCHECKED_PLACING)
         if cell.evidence:  # decided outside its table cell: never as sure as a printed cell
             confidence = min(confidence, _EVIDENCE_CONFIDENCE)
@@ -660,11 +665,11 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
                 key=key,
                 value=cell.value,
                 raw=cell.raw,
-                method=_method(cell, row_key in reading.model_rows),
+                method=_method(cell, model_row),
                 confidence=0.0 if cell.derived else round(confidence, 4),  # a derived one: ``calibrate_derived``
                 location=_provenance(doc, cell.item),
                 note=cell.evidence or _note(reading, row_key),
-                path=_path(cell, row_key in reading.model_rows),
+                path=UNCHECKED_PLACING if unchecked and not cell.derived else _path(cell, model_row),
             )
         )
     return out
