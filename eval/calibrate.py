@@ -51,6 +51,9 @@ LABELLERS = ("rules", "model", "hybrid")
 TARGET_SILENT = 0.001  # silent errors per value the product promises to keep under
 MARGIN = 0.5  # ... of which the held-apart fixtures may use this share
 LISTED_SLACK = 0.0005  # of all values: listing this many more is worth a threshold clear of a flat curve's low end
+# a value more likely than one in five to be wrong is listed, however few such values there are (a
+# fit over many near-certain values put the threshold at 0.63: shifted table rows at 0.71 went unlisted)
+LIST_BELOW_AT_LEAST = 0.8
 MIN_VALUES = 30  # a path with fewer values uses the pooled map
 FOLDS = 5
 ECE_BINS = 10
@@ -201,13 +204,19 @@ def curve(probs: np.ndarray, obs: list[Observation]) -> list[dict[str, float]]:
 def choose_threshold(points: list[dict[str, float]], target: float = TARGET_SILENT * MARGIN) -> dict[str, float]:
     """Of the points whose silent-error rate is within the target, the highest threshold listing
     no more than ``LISTED_SLACK`` over the fewest listed (the highest threshold where none reaches
-    it). Where calibrated values part into the near-certain and the near-hopeless, the curve is
-    flat between them: its low end lists as few but leaves every value on the flat unlisted."""
+    it); at least ``LIST_BELOW_AT_LEAST``. Where calibrated values part into the near-certain and
+    the near-hopeless, the curve is flat between them: its low end lists as few but leaves every
+    value on the flat unlisted."""
     ok = [p for p in points if p["silent"] <= target]
     if not ok:
         return points[-1]
     fewest = min(p["listed"] for p in ok)
-    return max((p for p in ok if p["listed"] <= fewest + LISTED_SLACK), key=lambda p: p["threshold"])
+    chosen = max((p for p in ok if p["listed"] <= fewest + LISTED_SLACK), key=lambda p: p["threshold"])
+    if chosen["threshold"] >= LIST_BELOW_AT_LEAST:
+        return chosen
+    # listing more never raises the silent rate: the lowest point at the floor is within the target too
+    at_floor = [p for p in points if p["threshold"] >= LIST_BELOW_AT_LEAST]
+    return min(at_floor, key=lambda p: p["threshold"], default=chosen)
 
 
 def report(obs: list[Observation], probs: np.ndarray, chosen: dict[str, float]) -> dict[str, Any]:

@@ -206,3 +206,17 @@ def test_choose_threshold_lists_fewest_values_within_the_silent_error_target() -
     assert all(p["listed"] >= chosen["listed"] for p in points if p["silent"] <= 0.01)
     right = np.array([o.right for o in observed], dtype=float)
     assert ece(right, right) == 0.0 and ece(np.full(4, 0.5), np.array([1.0, 1.0, 0.0, 0.0])) == 0.0
+
+
+def test_a_value_more_likely_than_one_in_five_to_be_wrong_is_listed_however_few() -> None:
+    """Over many near-certain values the fewest-listed rule can put the threshold low (0.63 on
+    this stop's fit), leaving values at 0.71 unlisted; the threshold is at least 0.8."""
+    points = [
+        {"threshold": 0.0, "listed": 0.020, "silent": 0.0009},
+        {"threshold": 0.63, "listed": 0.0354, "silent": 0.0002},
+        {"threshold": 0.79, "listed": 0.0360, "silent": 0.0001},
+        {"threshold": 0.95, "listed": 0.0411, "silent": 0.0001},
+    ]
+    assert choose_threshold(points, target=0.0005)["threshold"] == 0.95
+    points[2]["threshold"] = 0.8
+    assert choose_threshold(points, target=0.0005)["threshold"] == 0.8
