@@ -33,6 +33,7 @@ from govreport.validate import rederive
 CALIBRATION_FILE = "calibration.json"
 POOLED = "*"  # the map fitted on every path's values, for a path without its own
 DERIVED = "derived"
+PLACED = "placed"  # a table value placed in its row by a guess nothing checks (``review`` always lists it)
 # how much a table value's score keeps by what its identities say: every identity it is in
 # holds; some hold, some are open (a cell they need is unknown); outside every identity
 # (table 2 has none); all open

@@ -12,10 +12,9 @@ list stays as short as it can.
 
 from __future__ import annotations
 
-from govreport.calibrate import shipped_calibration
+from govreport.calibrate import PLACED, shipped_calibration
 from govreport.identities import identities
 from govreport.schema import ReportResult, ReviewReason, SectionResult, Value
-from govreport.tables.mapping import UNCHECKED_PLACING
 from govreport.validate import rederive
 
 # (the shipped calibration's threshold; ``--review-below P`` overrides it)
@@ -73,7 +72,7 @@ def review_reasons(result: ReportResult, review_below: float | None = None) -> d
             add(cell.key, "derived_not_unique")
         if cell.method == "evidence":
             add(cell.key, "evidence")
-        if cell.path == UNCHECKED_PLACING and cell.value is not None:
+        if cell.path == PLACED and cell.value is not None:
             add(cell.key, "unchecked_placing")
     for fact in result.facts:
         if fact.method == "evidence":

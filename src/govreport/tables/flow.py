@@ -70,6 +70,10 @@ class _Grid:
         self.rows: list[list[Item]] = [[] for _ in widths]
         self.band: range | None = None  # the rows the last block filled
 
+    def _top(self) -> int | None:
+        """The topmost row not yet full."""
+        return next((r for r, row in enumerate(self.rows) if len(row) < self.widths[r]), None)
+
     def _fits(self, rows: range, width: int) -> bool:
         if rows.stop > len(self.rows):
             return False
@@ -82,7 +86,7 @@ class _Grid:
         k, width = len(block), len(block[0])
         rows = self.band if self.band is not None and len(self.band) == k else None
         if rows is None or not self._fits(rows, width):
-            top = next((r for r, row in enumerate(self.rows) if len(row) < self.widths[r]), None)
+            top = self._top()
             if top is None:
                 return False
             rows = range(top, top + k)
@@ -96,7 +100,7 @@ class _Grid:
     def stream(self, numbers: list[Item]) -> bool:
         """Numbers row after row from the topmost row not yet full."""
         for item in numbers:
-            top = next((r for r, row in enumerate(self.rows) if len(row) < self.widths[r]), None)
+            top = self._top()
             if top is None:
                 return False
             self.rows[top].append(item)

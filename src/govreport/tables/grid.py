@@ -91,7 +91,7 @@ def grid_rows(doc: Document) -> list[GridRow]:
         if not isinstance(block, Table) or not block.grid or block.n_cols > _MAX_COLUMNS:
             continue
         table_index = tables.index(block)
-        padding = _padding_columns(block) | _label_columns(block)
+        no_slots = _padding_columns(block) | _label_columns(block)
         t4_header = False
         rows: list[GridRow] = []
         squashed: dict[int, str] = {}  # a merged label counts in every row it spans: squashed once
@@ -102,7 +102,7 @@ def grid_rows(doc: Document) -> list[GridRow]:
             slots = [
                 unit_of[id(c.loc)]
                 for c in cells[last_text + 1 :]
-                if c.row == r and id(c.loc) in unit_of and not (c.colspan == 1 and c.col in padding)
+                if c.row == r and id(c.loc) in unit_of and not (c.colspan == 1 and c.col in no_slots)
             ]
             t3_header = sum(h in label for h in _T3_HEADER) >= 2
             if (

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import pairwise, product
 
+from govreport.calibrate import PLACED
 from govreport.document import Document
 from govreport.form.catalog import APPLICANT_COLUMNS, FORMS, Row, TableForm, Template
 from govreport.identities import Identity, identities
@@ -45,10 +46,9 @@ from govreport.tables.segment import (
 _MAX_COMBINATIONS = 50000  # readings of a table tried against its identities
 _EVIDENCE_CONFIDENCE = 0.85  # a row's reading chosen, or a lost cell filled, by what the prose states
 # values placed in their row by a guess nothing checks: after a label that printed none in table 2
-# (no identities), or a scanned row of blank cells among printed ones: a path of their own,
-# always on the review list (``review.review_reasons``: however often such guesses were right)
+# (no identities), or a scanned row of blank cells among printed ones: their raw score, on a path
+# of their own (``calibrate.PLACED``), always on the review list however often such guesses were right
 _UNCHECKED_PLACING = 0.6
-UNCHECKED_PLACING = "placed"
 _PRINTED_SHARE = 0.75  # of a table's rows printing numbers, for an all-blank row among them to be doubtful
 
 _PART_OF_TABLE = {"t2": 2, "t3": 3, "t4": 4}
@@ -307,13 +307,11 @@ def _read_by_stream(
     for n in widths:
         pieces.append(stream[at : at + n])
         at += n
+    variants = [(pieces, set()), *_column_printed(pieces, [checks.get(row.key) for row in form.rows])]
     readings = []
-    for variant, put_back in [(pieces, set()), *_column_printed(pieces, [checks.get(row.key) for row in form.rows])]:
-        rows = {
-            row.key: row_readings(items, len(row.columns), slots=_slots(row), check=checks.get(row.key), max_gaps=0)
-            for row, items in zip(form.rows, variant, strict=True)
-        }
-        readings.append(TableReading(rows, "order", column_printed_rows={form.rows[i].key for i in put_back}))
+    for variant, back in variants:
+        rows = _in_form_order(form, variant, checks)
+        readings.append(TableReading(rows, "order", column_printed_rows={form.rows[i].key for i in back}))
     return readings
 
 
@@ -323,13 +321,16 @@ def _read_by_flow(
     """Table 3 from a PDF's text in drawing order, its paragraphs of numbers tiled back into
     rows (``flow.tiled_rows``)."""
     tiled = tiled_rows(doc, region, [len(row.columns) for row in form.rows])
-    if tiled is None:
-        return None
-    rows = {
+    return None if tiled is None else TableReading(_in_form_order(form, tiled, checks), "flow")
+
+
+def _in_form_order(form: TableForm, pieces: list[list[Item]], checks: dict[str, RowCheck]) -> dict[str, RowReadings]:
+    """Each form row read from its piece of numbers, one number a cell (the pieces already cut
+    to the rows' widths)."""
+    return {
         row.key: row_readings(items, len(row.columns), slots=_slots(row), check=checks.get(row.key), max_gaps=0)
-        for row, items in zip(form.rows, tiled, strict=True)
+        for row, items in zip(form.rows, pieces, strict=True)
     }
-    return TableReading(rows, "flow")
 
 
 _COLUMN_PRINTED_RUN = (2, 3, 4)  # rows a PDF's text may print column by column (rows beside a spanning label)
@@ -425,8 +426,9 @@ def _best_of(
 ) -> tuple[TableReading, Resolution]:
     """The reading with the least demerit; where others tie with it and read a cell
     otherwise, that cell is ambiguous."""
-    best = min(_demerit(r, template) for _, r in scored)
-    tied = [rs for rs in scored if _demerit(rs[1], template) == best]
+    ranked = [(_demerit(resolution, template), reading, resolution) for reading, resolution in scored]
+    best = min(demerit for demerit, _, _ in ranked)
+    tied = [(reading, resolution) for demerit, reading, resolution in ranked if demerit == best]
     reading, resolution = tied[0]
 
     def value(cells: dict[str, CellReading | None], key: str) -> object:
@@ -440,7 +442,7 @@ def _best_of(
         return reading, resolution
     cells = {key: None if key in differ else cell for key, cell in resolution.cells.items()}
     ambiguous = sorted({*resolution.ambiguous, *differ})
-    return reading, replace(resolution, cells=cells, ambiguous=ambiguous, unknown=resolution.unknown + len(differ))
+    return reading, _with_absent(form, replace(resolution, cells=cells, ambiguous=ambiguous))
 
 
 def _demerit(resolution: Resolution, template: Template) -> tuple[int, int]:
@@ -669,7 +671,7 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
                 confidence=0.0 if cell.derived else round(confidence, 4),  # a derived one: ``calibrate_derived``
                 location=_provenance(doc, cell.item),
                 note=cell.evidence or _note(reading, row_key),
-                path=UNCHECKED_PLACING if unchecked and not cell.derived else _path(cell, model_row),
+                path=PLACED if unchecked and not cell.derived else _path(cell, model_row),
             )
         )
     return out
