@@ -8,6 +8,7 @@ from pathlib import Path
 
 from conftest import FIXTURES, GOLD
 
+from eval.layout_text import Apart, layout_text
 from govreport.form.catalog import FORMS
 from govreport.ingest.text import text_document
 from govreport.pipeline import extract
@@ -187,3 +188,33 @@ def test_table_2_numbers_placed_after_a_label_that_printed_none_are_always_liste
     placed = [c for c in result.cells if c.path == "placed"]
     assert placed and all(c.value is not None for c in placed)
     assert all(result.review_reasons.get(c.key, []).count("unchecked_placing") == 1 for c in placed)
+
+
+def test_table_4_holds_whole_when_another_tables_column_stands_between_its_header_pieces(tmp_path: Path) -> None:
+    """The class of the seed-004 case above over every fixture whose table 4 prints all fifteen
+    cells: its labels printed apart from its numbers (``eval/layout_text.py``), a stray column
+    of twenty numbers (the first 2) after 行政复议/行政诉讼, and the fifteen numbers on one line as
+    pdftotext prints them. Every table 4 value is read, none from the stray column, and no
+    table 4 identity is found broken."""
+    form_keys = {t: [f"t4.{r.key}.{c.key}" for r in FORMS[t].table("t4").rows for c in r.columns] for t in FORMS}
+    tried = 0
+    for gold_path in sorted(GOLD.glob("*.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))["values"]
+        keys = form_keys.get(gold.get("meta.template"), [])
+        if not keys or any(gold.get(k) is None for k in keys):
+            continue
+        lines = layout_text(ReportSpec.from_gold(gold_path), Apart()).splitlines()
+        heading = next(i for i, line in enumerate(lines) if "行政复议、行政诉讼情况" in line and "、" in line[:2])
+        header = next(i for i in range(heading + 1, len(lines)) if lines[i].strip() == "行政诉讼")
+        values = [i for i in range(header, len(lines)) if lines[i].strip().isdigit()][:15]
+        printed = " ".join(lines[i].strip() for i in values)
+        kept = [line for i, line in enumerate(lines) if i not in values[1:]]
+        kept[values[0]] = printed  # (no removed line stands before the first value)
+        lines = [*kept[: header + 1], "2", *["0"] * 19, *kept[header + 1 :]]
+        path = tmp_path / f"{gold_path.stem}.txt"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        result = extract(path, labeller="rules")
+        assert [result.values.get(k) for k in keys] == [gold[k] for k in keys], gold_path.stem
+        assert not [b for b in result.broken_identities if b[0] == "t4"], gold_path.stem
+        tried += 1
+    assert tried >= 5
