@@ -150,11 +150,16 @@ def drawing_order(table: TableLayout, order: DrawingOrder) -> list[str]:
     return lines
 
 
-def layout_text(spec: ReportSpec, style: Style | Apart | DrawingOrder = Style()) -> str:
-    """The report as a PDF's text: tables laid out by position in ``style``, or, ``Apart``,
-    their labels and then their numbers (``labels_then_values``)."""
+def layout_text(
+    spec: ReportSpec,
+    style: Style | Apart | DrawingOrder = Style(),
+    blocks: list[Title | Heading | Paragraph | TableLayout] | None = None,
+) -> str:
+    """The report (or its ``blocks``, as a variation changed them) as a PDF's text: tables laid
+    out by position in ``style``, or, ``Apart``, their labels and then their numbers
+    (``labels_then_values``)."""
     body: list[str] = []
-    blocks = document_blocks(spec)
+    blocks = blocks if blocks is not None else document_blocks(spec)
     for block in blocks if not isinstance(style, Style) or style.lead_in else _headings_on_tables(blocks):
         if isinstance(block, Title):
             body += _wrap(block.text, PAGE_WIDTH - 4)

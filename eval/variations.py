@@ -37,6 +37,9 @@ with each row's cells run together (``-run``):
 - ``table-pieces``: table 2 as one table per clause, table 3 over two tables (header repeated),
   table 4 as its 行政复议 and 行政诉讼 tables, the caption in a merged first row, rows in reverse
   order inside their group;
+- ``blank-tails``: cells the office left blank at the end of a row: table 4's last group (复议后起诉)
+  and the last cell of each table-2 row of several cells; also typeset as a PDF's text (``-layout``),
+  where a blank cell leaves no trace;
 - ``framed-docx``: the report's DOCX inside the one cell of a layout table, its tables nested there.
 
     python eval/variations.py --out /tmp/variants     # write every variant of every fixture
@@ -54,12 +57,14 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "eval"))
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "tests"))
 
 import docx  # noqa: E402
 from conftest import GOLD, GoldCase, gold_cases  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402
+from layout_text import Style, layout_text  # noqa: E402
 
 from govreport.form.catalog import FORMS, T4  # noqa: E402
 from govreport.render import ReportSpec, render_docx, render_html  # noqa: E402
@@ -362,6 +367,7 @@ def _printed(case: GoldCase, folder: Path, name: str, writer: str) -> Variant | 
     for block in document_blocks(spec):
         blocks += TABLE_CHANGES[name](block, case) if isinstance(block, TableLayout) else [block]
     stem = f"{case.name}.{name}{writer}"
+    case = replace(case, values=GOLD_CHANGES.get(name, lambda c: c.values)(case))
     if writer == "-docx":
         return _same(case, render_docx(spec, folder / f"{stem}.docx", blocks))
     if writer == "":
@@ -370,6 +376,8 @@ def _printed(case: GoldCase, folder: Path, name: str, writer: str) -> Variant | 
         text, path = markdown(spec, MD_TABLES.get(name), blocks=blocks), folder / f"{stem}.md"
     elif writer == "-txt":
         text, path = _cell_lines(blocks), folder / f"{stem}.txt"
+    elif writer == "-layout":
+        text, path = layout_text(spec, Style(), blocks), folder / f"{stem}.txt"
     else:
         text, path = _run_together(spec, blocks), folder / f"{stem}.txt"
     path.write_text(text, encoding="utf-8")
@@ -653,13 +661,36 @@ def _blank_totals_left_out(table: TableLayout) -> list[str]:
     return _pipe_table(_grid(table, lost))
 
 
+def _blank_tail_keys(case: GoldCase) -> set[str]:
+    """Cells left blank at the end of their row: table 4's last group, and the last cell of each
+    table-2 row of several cells (an office that leaves 现行有效件数 or a whole 复议后起诉 unfilled)."""
+    form = FORMS[case.values["meta.template"]]
+    t4 = form.table("t4")
+    last_group = {f"t4.{t4.rows[-1].key}.{c.key}" for c in t4.rows[-1].columns}
+    row_ends = {f"t2.{row.key}.{row.columns[-1].key}" for row in form.table("t2").rows if len(row.columns) > 1}
+    return last_group | row_ends
+
+
+def _blank_tails(table: TableLayout, case: GoldCase) -> list[TableLayout]:
+    blank = _blank_tail_keys(case)
+    return [_retext(table, lambda c: "" if c.key in blank else c.text)]
+
+
+def _without_blank_tail_values(case: GoldCase) -> dict:
+    blank = _blank_tail_keys(case)
+    return {k: None if k in blank else v for k, v in case.values.items()}
+
+
 TABLE_CHANGES: dict[str, TableChange] = {
     "label-styles": _label_styles,
     "cell-formats": _cell_formats,
     "header-variants": _header_variants,
     "table-pieces": _table_pieces,
     "blank-totals": _blank_totals,
+    "blank-tails": _blank_tails,
 }
+# the values a class's variant reads back to, where it changes what the report states
+GOLD_CHANGES: dict[str, Callable[[GoldCase], dict]] = {"blank-tails": _without_blank_tail_values}
 
 
 # how a class's page, or its markdown tables, are written beyond its tables' layout
@@ -689,6 +720,8 @@ def make_framed_docx(case: GoldCase, folder: Path) -> Variant | None:
 # how each class is written: as an HTML page, a DOCX, converter markdown, a Word document dumped
 # to text (a cell per line) and a crawled page (each row's cells run together)
 WRITERS = ("", "-docx", "-md", "-txt", "-run")
+# and, for a class whose point is what a blank cell leaves in a PDF's text, typeset as that text
+PDF_TEXT_CLASSES = ("blank-tails",)
 
 
 def _printed_class(name: str, writer: str) -> Callable[[GoldCase, Path], Variant | None]:
@@ -720,6 +753,7 @@ GENERATORS: dict[str, Callable[[GoldCase, Path], Variant | None]] = {
     "lost-cell": make_lost_cell,
     "merged-labels": make_merged_labels,
     **{f"{name}{writer}": _printed_class(name, writer) for name in TABLE_CHANGES for writer in WRITERS},
+    **{f"{name}-layout": _printed_class(name, "-layout") for name in PDF_TEXT_CLASSES},
     "framed-docx": make_framed_docx,
 }
 

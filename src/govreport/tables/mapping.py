@@ -18,7 +18,7 @@ after its header, never a cell another table was read from.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from itertools import pairwise, product
 
@@ -41,6 +41,7 @@ from govreport.tables.segment import (
     max_cells,
     row_readings,
     sum_check,
+    whole_cells,
 )
 
 _MAX_COMBINATIONS = 50000  # readings of a table tried against its identities
@@ -50,6 +51,10 @@ _EVIDENCE_CONFIDENCE = 0.85  # a row's reading chosen, or a lost cell filled, by
 # of their own (``calibrate.PLACED``), always on the review list however often such guesses were right
 _UNCHECKED_PLACING = 0.6
 _PRINTED_SHARE = 0.75  # of a table's rows printing numbers, for an all-blank row among them to be doubtful
+
+_WHOLE_TABLE = "all"  # table 4 read as one row of its 15 cells
+_BLANKS_LAST = "printed fewer numbers than cells: placed from the first cell on, the blank cells taken to be the last"
+_CUT_UNCHECKED = "cut out of a run of digits: a blank cell the run does not show would place it otherwise"
 
 _PART_OF_TABLE = {"t2": 2, "t3": 3, "t4": 4}
 
@@ -72,6 +77,7 @@ class TableReading:
     checked: bool = True  # identities check how its values are placed in rows (not in table 2)
     blank_rows: set[str] = field(default_factory=set)  # rows of blank cells among printed ones (``_blank_rows``)
     column_printed_rows: set[str] = field(default_factory=set)  # put back in row order (``_column_printed``)
+    blanks_last_cells: set[str] = field(default_factory=set)  # keys placed by the guess ``_blanks_last``
 
 
 @dataclass
@@ -109,11 +115,10 @@ def map_tables(doc: Document, anchor_finder: AnchorFinder = find_anchors) -> lis
     grids = {name: m for name, m in matched.items() if covers(m, form.table(name))}
     # a cell read into one form table is never read into another (class 6 of issue 9)
     claimed = {unit for m in grids.values() for unit in m.units}
-    values: list[Value] = []
-    values += _map_free_rows(doc, regions["t2"], form.table("t2"), anchor_finder, grids.get("t2"))
-    values += _map_t3(doc, regions["t3"], form.table("t3"), doc.template, anchor_finder, grids.get("t3"))
-    values += _map_t4(doc, regions["t4"], form.table("t4"), grids.get("t4"), claimed)
-    return values
+    # table 3, read first, shows whether the text prints numbers apart (``_blanks_last``)
+    t3, apart = _map_t3(doc, regions["t3"], form.table("t3"), doc.template, anchor_finder, grids.get("t3"))
+    t2 = _map_free_rows(doc, regions["t2"], form.table("t2"), apart, anchor_finder, grids.get("t2"))
+    return [*t2, *t3, *_map_t4(doc, regions["t4"], form.table("t4"), grids.get("t4"), claimed, apart)]
 
 
 def _read_by_grid(match: GridMatch, form: TableForm, checks: dict[str, RowCheck]) -> TableReading:
@@ -216,6 +221,7 @@ def _map_free_rows(
     doc: Document,
     region: tuple[int, int],
     form: TableForm,
+    apart_elsewhere: bool,
     anchor_finder: AnchorFinder = find_anchors,
     grid: GridMatch | None = None,
 ) -> list[Value]:
@@ -236,8 +242,8 @@ def _map_free_rows(
             # a row read several ways (digits run together, a cell lost): the prose may decide
             table_text = None if reading.strategy == "grid" else region
             decided, _ = decide(options.readings, stated(doc, row, table_text))
-            reading.rows[row.key] = RowReadings(decided, options.consistent, options.trimmed)
-    resolution = _resolve(form, reading, ())
+            reading.rows[row.key] = replace(options, readings=decided)
+    resolution = _blanks_last(form, reading, _resolve(form, reading, ()), (), apart_elsewhere)
     return _values(form, reading, resolution, doc)
 
 
@@ -397,7 +403,8 @@ def _map_t3(
     template: Template,
     anchor_finder: AnchorFinder = find_anchors,
     grid: GridMatch | None = None,
-) -> list[Value]:
+) -> tuple[list[Value], bool]:
+    """Table 3's values; and whether its text shows it prints numbers apart (``_prints_apart``)."""
     checks = _t3_checks(form)
     table_ids = tuple(i for i in identities(template) if i.table == "t3" and i.kind != "row_total")
     scored: list[tuple[TableReading, Resolution]] = []
@@ -405,7 +412,8 @@ def _map_t3(
         by_grid = _read_by_grid(grid, form, checks)
         scored.append((by_grid, _resolve(form, by_grid, table_ids)))
         if len(by_grid.rows) == len(form.rows):  # the text holds the same cells: nothing to try instead
-            return _values(form, by_grid, scored[0][1], doc)
+            resolution = _blanks_last(form, by_grid, scored[0][1], table_ids)
+            return _values(form, by_grid, resolution, doc), _prints_apart(by_grid, resolution)
     by_labels = _read_by_labels(doc, region, form, checks, anchor_finder)
     scored.append((by_labels, _resolve(form, by_labels, table_ids)))
     if not _flawless(scored[-1][1], by_labels, form):
@@ -418,7 +426,8 @@ def _map_t3(
             if candidates := in_order + ([by_flow] if by_flow else []):
                 scored.append(_best_of(form, [(r, _resolve(form, r, table_ids)) for r in candidates], template))
     reading, resolution = min(scored, key=lambda rs: _demerit(rs[1], template))
-    return _values(form, reading, resolution, doc)
+    resolution = _blanks_last(form, reading, resolution, table_ids)
+    return _values(form, reading, resolution, doc), _prints_apart(reading, resolution)
 
 
 def _best_of(
@@ -484,19 +493,24 @@ def _t4_check() -> RowCheck:
 
 
 def _map_t4(
-    doc: Document, region: tuple[int, int], form: TableForm, grid: GridMatch | None, claimed: set[int]
+    doc: Document,
+    region: tuple[int, int],
+    form: TableForm,
+    grid: GridMatch | None,
+    claimed: set[int],
+    apart_elsewhere: bool,
 ) -> list[Value]:
     """Table 4 from the value rows under its grid header, else the values after its
     header labels in the text (after each printing of them), leaving out cells another
     table was read from."""
     rows: dict[str, RowReadings] = {}
     if grid:
-        rows["all"] = row_readings(grid.rows["all"], 15, check=_t4_check())
+        rows[_WHOLE_TABLE] = row_readings(grid.rows[_WHOLE_TABLE], 15, check=_t4_check())
     elif stretches := header_stretches(doc, region[0], region[1], form.header_cores):
         pieces = [[i for i in items_between(doc, a, b) if doc.unit_at(i.start) not in claimed] for a, b in stretches]
-        rows["all"] = _after_header(pieces)
+        rows[_WHOLE_TABLE] = _after_header(pieces)
     reading = TableReading(rows, "grid" if grid else "header")
-    resolution = _resolve_flat_t4(form, reading)
+    resolution = _with_absent(form, _blanks_last(form, reading, _resolve_flat_t4(form, reading), (), apart_elsewhere))
     return _values(form, reading, resolution, doc)
 
 
@@ -515,7 +529,7 @@ def _after_header(pieces: list[list[Item]]) -> RowReadings:
 
 def _resolve_flat_t4(form: TableForm, reading: TableReading) -> Resolution:
     keys = [f"t4.{row.key}.{col.key}" for row in form.rows for col in row.columns]
-    flat = reading.rows.get("all")
+    flat = reading.rows.get(_WHOLE_TABLE)
     if flat is None or not flat.readings:
         return Resolution(dict.fromkeys(keys), [], 0, 0, unknown=len(keys))
     return _agree(keys, flat.readings, len(flat.readings))
@@ -600,6 +614,80 @@ def _unplaced(form: TableForm, reading: TableReading, resolution: Resolution) ->
     return replace(resolution, cells=cells, ambiguous=[*resolution.ambiguous, *unsure])
 
 
+def _blanks_last(
+    form: TableForm,
+    reading: TableReading,
+    resolution: Resolution,
+    table_ids: tuple[Identity, ...],
+    apart_elsewhere: bool = False,
+) -> Resolution:
+    """Rows that printed fewer numbers than cells, read by the guess ``segment.blanks_last``
+    where their readings tie or none passes, or where nothing checks a reading that cut a
+    printed number in two: a likely value that says it is a guess (path ``placed``, always
+    listed) serves a reviewer better than an empty cell or a confident cut. Only where the
+    text shows it prints numbers apart (this table, table 3 as ``apart_elsewhere`` says, or
+    the row's own sums): in a run of digits the cells are not known. A guess keeps the cells
+    every reading agrees on and breaks no identity the table's other values hold."""
+    cells = dict(resolution.cells)
+    apart = apart_elsewhere or _prints_apart(reading, resolution)
+    guessed = []
+    for row_key, rr in reading.rows.items():
+        keys = form.keys() if row_key == _WHOLE_TABLE else _row_keys(form, row_key)
+        guess = dict(zip(keys, rr.blanks_last.reading, strict=True)) if rr.blanks_last else None
+        if guess is None or not (apart or rr.blanks_last.checked):
+            continue  # nothing shows its numbers are whole: they may be runs of several
+        cut = not _as_printed(cells[k] for k in keys if cells.get(k) is not None)
+        if cut and (reading.checked or not apart):
+            continue  # a cut its sums hold, or a text that runs numbers together: the cut stands
+        open_keys = keys if cut else [k for k in keys if not _placed(cells.get(k))]
+        if not open_keys or any(cells[k].value != guess[k].value for k in keys if k not in open_keys):
+            continue
+        trial = {**cells, **{k: guess[k] for k in open_keys}}
+        if _broken(table_ids, trial) > _broken(table_ids, cells):
+            continue
+        cells = trial
+        guessed += [k for k in open_keys if _placed(guess[k])]
+    reading.blanks_last_cells.update(guessed)
+    if not guessed:
+        return resolution
+    ambiguous = [k for k in resolution.ambiguous if k not in guessed]
+    return replace(resolution, cells=cells, ambiguous=ambiguous)
+
+
+def _cut(form: TableForm, row_key: str, resolution: Resolution) -> bool:
+    """Whether a row's chosen cells cut a printed number, its prose deciding nothing."""
+    row = [resolution.cells.get(k) for k in _row_keys(form, row_key)]
+    return not _as_printed(c for c in row if c is not None) and not any(c is not None and c.evidence for c in row)
+
+
+def _prints_apart(reading: TableReading, resolution: Resolution) -> bool:
+    """Whether a table shows its text prints numbers apart: no chosen cell cut out of a run of
+    digits, and some row printed whole, one number per cell."""
+    return _as_printed(cell for cell in resolution.cells.values() if cell is not None) and any(
+        len(rr.readings) == 1 and all(c.item is not None for c in rr.readings[0]) and _as_printed(rr.readings[0])
+        for rr in reading.rows.values()
+    )
+
+
+def _as_printed(cells: Iterable[CellReading]) -> bool:
+    """No number cut out of a run of digits: each item fills no more cells than it prints apart."""
+    spans: dict[int, tuple[Item, int]] = {}
+    for cell in cells:
+        if cell.item is not None:
+            item, count = spans.get(id(cell.item), (cell.item, 0))
+            spans[id(cell.item)] = (item, count + 1)
+    return all(count <= whole_cells(item) for item, count in spans.values())
+
+
+def _placed(cell: CellReading | None) -> bool:
+    return cell is not None and (cell.item is not None or cell.value is not None)
+
+
+def _broken(table_ids: tuple[Identity, ...], cells: dict[str, CellReading | None]) -> int:
+    values = {key: cell.value for key, cell in cells.items() if cell is not None}
+    return sum(1 for ident in table_ids if ident.status(values) == "broken")
+
+
 def _with_absent(form: TableForm, resolution: Resolution) -> Resolution:
     for key in form.keys():
         if key not in resolution.cells:
@@ -614,6 +702,9 @@ def _with_absent(form: TableForm, resolution: Resolution) -> Resolution:
 def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc: Document) -> list[Value]:
     # rows printed against their own total, or with more numbers than cells (some left out)
     doubtful_rows = {key for key, rr in reading.rows.items() if not rr.consistent or rr.trimmed}
+    # numbers cut out of a run of digits where nothing checks the cut (table 2): ``130`` may be
+    # 1 | 3 | 0 or 13 | 0 and a blank cell the run does not show, so the cut is a guess
+    cut_unchecked = set() if reading.checked else {key for key in reading.rows if _cut(form, key, resolution)}
     if resolution.ambiguous:
         doc.findings.append(
             Finding(
@@ -655,7 +746,12 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
         if row_key in reading.unlabelled_rows or row_key in reading.column_printed_rows:
             confidence = min(confidence, 0.8)
         # placed in its row by a guess nothing checks: listed whatever its calibration (``review``)
-        unchecked = row_key in reading.blank_rows or (row_key in reading.displaced_rows and not reading.checked)
+        unchecked = (
+            row_key in reading.blank_rows
+            or key in reading.blanks_last_cells
+            or row_key in cut_unchecked
+            or (row_key in reading.displaced_rows and not reading.checked)
+        )
         if row_key in reading.displaced_rows:
             confidence = min(confidence, 0.8)
         if unchecked:
@@ -670,7 +766,9 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
                 method=_method(cell, model_row),
                 confidence=0.0 if cell.derived else round(confidence, 4),  # a derived one: ``calibrate_derived``
                 location=_provenance(doc, cell.item),
-                note=cell.evidence or _note(reading, row_key),
+                note=cell.evidence
+                or (_BLANKS_LAST if key in reading.blanks_last_cells else None)
+                or (_CUT_UNCHECKED if row_key in cut_unchecked else _note(reading, row_key)),
                 path=PLACED if unchecked and not cell.derived else _path(cell, model_row),
             )
         )

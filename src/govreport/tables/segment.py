@@ -10,7 +10,7 @@ has one) and later the table's identities choose among them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 
 from govreport.tables.items import Item
@@ -175,6 +175,15 @@ class RowReadings:
     readings: list[Reading]
     consistent: bool  # the readings pass the row's check (False: printed as is, check broken)
     trimmed: bool = False  # the row printed more items than cells; some were left out
+    blanks_last: BlanksLast | None = None  # the guess where nothing else places its cells
+
+
+@dataclass(frozen=True, slots=True)
+class BlanksLast:
+    """The printed numbers in order from a row's first cell, the cells after them blank."""
+
+    reading: Reading
+    checked: bool  # the row's check holds on some of the numbers it places (``_telling``)
 
 
 def row_readings(
@@ -184,6 +193,52 @@ def row_readings(
     slots: Sequence[Slot] | None = None,
     check: RowCheck | None = None,
     max_gaps: int = 2,
+) -> RowReadings:
+    """All distinct readings of a row of ``n`` cells (``_row_readings``); and where it prints
+    fewer numbers than cells, the guess ``blanks_last``."""
+    slots = slots or [Slot()] * n
+    readings = _row_readings(items, n, slots=slots, check=check, max_gaps=max_gaps)
+    guess = blanks_last(_trims(items, n)[-1], n, slots, check)  # a row of more slots than cells, without its empty ones
+    return replace(readings, blanks_last=guess) if guess is not None else readings
+
+
+def blanks_last(items: list[Item], n: int, slots: Sequence[Slot], check: RowCheck | None) -> BlanksLast | None:
+    """A row that printed fewer numbers than it has cells, each printed whole (cut only where
+    the text left a blank or a sign starts a number), read from its first cell on with the
+    cells after them blank, where that passes its check unchanged. A text that drops blank
+    cells keeps the others in order; which cells were blank it does not say, so this is a
+    guess, for the rows nothing else places (``mapping``), and always listed."""
+    printed = sum(whole_cells(i) for i in items)
+    if not items or printed >= n:
+        return None
+    for reading in _fill(items, printed, slots, honour_breaks=True, signs=True):
+        guess = (*reading, *(CellReading(None, "") for _ in range(n - printed)))
+        if _signs_fit(guess, slots) and (check is None or check(guess) == guess):
+            return BlanksLast(guess, check is not None and _telling(guess, check))
+    return None
+
+
+def _telling(reading: Reading, check: RowCheck) -> bool:
+    """Whether ``check`` would reject the reading with one of its numbers changed: its sums
+    hold on numbers it places, so those are whole numbers in their group, not pieces of a run."""
+    for col, cell in enumerate(reading):
+        if isinstance(cell.value, int):
+            changed = list(reading)
+            changed[col] = replace(cell, value=cell.value + 1)
+            if check(tuple(changed)) is None:
+                return True
+    return False
+
+
+def whole_cells(item: Item) -> int:
+    """The cells an item fills printed as it is: one, or one per blank or sign inside its run."""
+    if item.digits is None or item.cell:
+        return 1
+    return len({*item.breaks, *(p for p in item.signs if p)}) + 1
+
+
+def _row_readings(
+    items: list[Item], n: int, *, slots: Sequence[Slot], check: RowCheck | None, max_gaps: int
 ) -> RowReadings:
     """All distinct readings of a row of ``n`` cells, those that pass ``check`` first.
 
@@ -197,11 +252,10 @@ def row_readings(
     Where none passes, the plainest readings are returned as printed, marked
     inconsistent: a report may break its own identities, and that is a finding.
     """
-    slots = slots or [Slot()] * n
     trims = _trims(items, n)
     if len(trims) > 1:
         # which end's empty slots belong to the row the check tells; where both pass, both readings stand
-        options = [row_readings(kept, n, slots=slots, check=check, max_gaps=max_gaps) for kept in trims]
+        options = [_row_readings(kept, n, slots=slots, check=check, max_gaps=max_gaps) for kept in trims]
         passing = [o for o in options if o.consistent]
         if len(passing) != 1:
             return options[0] if not passing else _joined(passing)
@@ -211,7 +265,7 @@ def row_readings(
         return RowReadings([tuple(CellReading(None, "") for _ in range(n))], consistent=check is None)
     if len(items) > n:
         # more numbers than cells: a stray mark at one end; keep the end that fits, the head first
-        options = [row_readings(part, n, slots=slots, check=check, max_gaps=0) for part in (items[:n], items[-n:])]
+        options = [_row_readings(part, n, slots=slots, check=check, max_gaps=0) for part in (items[:n], items[-n:])]
         best = next((o for o in options if o.consistent and o.readings), options[0])
         return RowReadings(best.readings, best.consistent, trimmed=True)
     if len(items) == n and (plain := _one_per_cell(items, slots)) is not None:
@@ -219,6 +273,16 @@ def row_readings(
         checked = check(plain) if check else plain
         if checked is not None:
             return RowReadings([checked], consistent=True)
+    printed = sum(1 if i.digits is None or i.cell else len(set(i.breaks)) + 1 for i in items)
+    if check is None and 2 <= printed < n:
+        # nothing checks the row, and it prints its numbers apart (blanks between them): a
+        # number cut in two and a blank cell the text dropped read the same; every such reading stands
+        readings = {
+            tuple(c.value for c in r): r
+            for gaps in range(n - printed + 1)
+            for r in _readings(items, n, slots, None, (gaps, True, True))[0]
+        }
+        return RowReadings(list(readings.values()), consistent=True)
     attempts: list[tuple[int, bool, bool]] = [(0, True, True), (0, False, True)]
     lost = [(gaps, True, True) for gaps in range(1, max_gaps + 1)]
     if check is not None and max(1, n - max_gaps) <= len(items) < n and _one_per_line(items):
