@@ -124,30 +124,42 @@ class DrawingOrder:
     numbers, then a paragraph for each further column."""
 
     rows_per_page: int = 5
+    # the first page's first value column drawn after the table's other pages, and its last
+    # value column after the heading that follows the table, as pdftotext printed table 3 of
+    # seed-001 and seed-003's PDFs (``pdftotext-text``); that page's labels then stand alone
+    first_page_late: bool = False
 
 
 PAGE_BREAK = "\f"  # in a body for ``_paginate``: a page ends here
 
 
-def drawing_order(table: TableLayout, order: DrawingOrder) -> list[str]:
+def drawing_order(table: TableLayout, order: DrawingOrder) -> tuple[list[str], list[str]]:
     """``table`` in the drawing order of ``order``, where its value rows are equally wide
-    (table 3), a page break between its pages; other tables as ``labels_then_values``."""
+    (table 3), a page break between its pages; other tables as ``labels_then_values``. And
+    the lines drawn after the heading that follows it (``first_column_late``)."""
     rows: dict[int, list[LayoutCell]] = {}
     for c in sorted(table.cells, key=lambda c: (c.row, c.col)):
         rows.setdefault(c.row, []).append(c)
     numbers = {r: [c.text for c in cells if c.key is not None] for r, cells in rows.items()}
     value_rows = [r for r, found in numbers.items() if found]
     if len({len(numbers[r]) for r in value_rows}) != 1:
-        return labels_then_values(table, Apart())
+        return labels_then_values(table, Apart()), []
     lines = [c.text for r, cells in rows.items() if r < value_rows[0] for c in cells]
+    width = len(numbers[value_rows[0]])
+    late = order.first_page_late and len(value_rows) > order.rows_per_page
     for first in range(0, len(value_rows), order.rows_per_page):
         page = value_rows[first : first + order.rows_per_page]
         lines += [PAGE_BREAK] if first else []
+        held = late and not first  # the first page's first and last columns, drawn later
         for r in page:
-            lines += [c.text for c in rows[r] if c.key is None] + [numbers[r][0]]
-        for col in range(1, len(numbers[page[0]])):
+            lines += [c.text for c in rows[r] if c.key is None] + ([] if held else [numbers[r][0]])
+        for col in range(1, width - 1 if held else width):
             lines += ["", *(numbers[r][col] for r in page)]
-    return lines
+    if not late:
+        return lines, []
+    first_page = value_rows[: order.rows_per_page]
+    lines += ["", *(numbers[r][0] for r in first_page)]
+    return lines, ["", *(numbers[r][width - 1] for r in first_page)]
 
 
 def layout_text(
@@ -159,12 +171,14 @@ def layout_text(
     out by position in ``style``, or, ``Apart``, their labels and then their numbers
     (``labels_then_values``)."""
     body: list[str] = []
+    late: list[str] = []  # lines drawn after the next heading
     blocks = blocks if blocks is not None else document_blocks(spec)
     for block in blocks if not isinstance(style, Style) or style.lead_in else _headings_on_tables(blocks):
         if isinstance(block, Title):
             body += _wrap(block.text, PAGE_WIDTH - 4)
         elif isinstance(block, Heading):
-            body += ["", block.text, ""]
+            body += ["", block.text, "", *late]
+            late = []
         elif isinstance(block, Paragraph):
             body += _wrap("  " + block.text, PAGE_WIDTH)
         else:
@@ -173,7 +187,7 @@ def layout_text(
             elif isinstance(style, Apart):
                 lines = labels_then_values(block, style)
             else:
-                lines = drawing_order(block, style)
+                lines, late = drawing_order(block, style)
             body += ["", *lines, ""]
     # a PDF's page holds a table's page whole: pages drawn in order break only where the table does
     return "\n".join(_paginate(body, None if isinstance(style, DrawingOrder) else PAGE_LINES)) + "\n"

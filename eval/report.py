@@ -24,8 +24,10 @@ poppler's reading order), ``pypdf-text`` and ``pypdf-text-office`` (pypdf's text
 and those classes typeset by ``eval/layout_text.py``: ``layout-text`` (cells centred),
 ``layout-text-top``, ``layout-text-heading`` and ``layout-text-top-heading`` (each part's heading
 right above its table), ``labels-apart-text`` (each table's labels, then its numbers) and
-``labels-apart-columns`` (the same, some runs of rows' numbers column by column) and
-``drawing-order-text`` (table 3 in paragraphs of one column each, as ``pdftotext`` prints it).
+``labels-apart-columns`` (the same, some runs of rows' numbers column by column),
+``drawing-order-text`` (table 3 in paragraphs of one column each, as ``pdftotext`` prints it) and
+``drawing-order-late-text`` (the same on pages of 20 rows, the first page's first column drawn after the
+other pages and its last after the heading that follows the table, as pdftotext printed seed-003).
 
 Issue 9's layout classes (``eval/variations.py``) are formats too: ``md-txt``,
 ``md-headings``, ``html-txt``, ``converter-md``, ``md-html-tables``, ``negative-runs``, ``lost-cell``,
@@ -109,6 +111,7 @@ FORMATS = (
     "labels-apart-text",
     "labels-apart-columns",
     "drawing-order-text",
+    "drawing-order-late-text",
     *GENERATORS,
     *WORDING_GENERATORS,
 )
@@ -272,6 +275,7 @@ MAKERS: dict[str, Callable[[GoldCase, Path], Path | Variant | None]] = {
     "labels-apart-text": _typeset(Apart(), "apart"),
     "labels-apart-columns": _typeset(Apart(column_runs=True), "columns"),
     "drawing-order-text": _typeset(DrawingOrder(), "drawn"),
+    "drawing-order-late-text": _typeset(DrawingOrder(rows_per_page=20, first_page_late=True), "drawn-late"),
     **GENERATORS,  # issue 9's layout classes (eval/variations.py); a variant may change the gold
     **WORDING_GENERATORS,  # the wording classes (eval/rewording.py): title, part headings, prose facts
 }

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from govreport.calibrate import PLACED, shipped_calibration
 from govreport.identities import identities
-from govreport.schema import ReportResult, ReviewReason, SectionResult, Value
+from govreport.schema import DERIVED_OVER_AMBIGUOUS, ReportResult, ReviewReason, SectionResult, Value
 from govreport.validate import rederive
 
 # (the shipped calibration's threshold; ``--review-below P`` overrides it)
@@ -30,11 +30,16 @@ def _keyed(result: ReportResult) -> dict[str, Value | SectionResult]:
 
 def pinned_derived(result: ReportResult) -> set[str]:
     """Derived cells the identities determine from the printed cells alone: solving them again
-    from the printed values (``validate.rederive``) gives the same value."""
+    from the printed values (``validate.rederive``) gives the same value. Never a cell whose
+    print reads several ways: the identities fill it only as if the report held them."""
     if result.meta.template is None:
         return set()
     again, _ = rederive(result.cells, identities(result.meta.template))
-    derived = [c for c in result.cells if c.method == "derived" and c.value is not None]
+    derived = [
+        c
+        for c in result.cells
+        if c.method == "derived" and c.value is not None and not (c.note or "").startswith(DERIVED_OVER_AMBIGUOUS)
+    ]
     return {c.key for c in derived if _same(again[c.key], c.value)}
 
 

@@ -16,6 +16,10 @@ Method = Literal["table", "rules", "model", "derived", "evidence", "corrected"]
 # why a key is on the review list (FIELDS.md "Review list")
 ReviewReason = Literal["low_confidence", "broken_identity", "derived_not_unique", "evidence", "unchecked_placing"]
 Number = int | float
+# a table cell whose print reads several ways (``tables.mapping``); an identity that fills it
+# assumes the report holds its identities, which the print does not show (``review``)
+AMBIGUOUS_NOTE = "ambiguous: several readings fit"
+DERIVED_OVER_AMBIGUOUS = "printed, but it reads several ways"
 
 
 class Provenance(BaseModel):

@@ -13,7 +13,7 @@ import re
 from govreport.document import Document
 from govreport.form.catalog import Template
 from govreport.identities import Identity, identities, solve
-from govreport.schema import Finding, Value
+from govreport.schema import AMBIGUOUS_NOTE, DERIVED_OVER_AMBIGUOUS, Finding, Value
 
 Number = int | float
 PROSE_IDENTITY = ("prose", "prose_table", "prose.applications_received")
@@ -45,7 +45,8 @@ def derive_cells(cells: dict[str, Value], rules: tuple[Identity, ...]) -> dict[s
             cells[key].method = "derived"
             cells[key].confidence = 0.0  # until calibration scores it by its sources (``calibrate_derived``)
             cells[key].path = "derived"
-            cells[key].note = f"not printed; determined by {identity.kind} {identity.where}"
+            printed = DERIVED_OVER_AMBIGUOUS if cells[key].note == AMBIGUOUS_NOTE else "not printed"
+            cells[key].note = f"{printed}; determined by {identity.kind} {identity.where}"
             known = [k for k in identity.keys if k != key and values.get(k) is not None]
             sources[key] = frozenset().union(*(sources.get(k, {k}) for k in known))
         for key in agreed:

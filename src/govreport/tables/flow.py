@@ -11,6 +11,7 @@ right the table's identities tell (``mapping._map_t3``); this module only propos
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 
@@ -63,16 +64,24 @@ def paragraphs(doc: Document, region: tuple[int, int]) -> list[list[list[Item]]]
 
 
 class _Grid:
-    """Rows being filled left to right, a block of whole rows at a time."""
+    """Rows being filled left to right, a block of whole rows at a time; with ``fresh_first``,
+    a block that does not go beside the one before starts at the topmost row still empty
+    (where a page's rows come before the last columns of the page above them)."""
 
-    def __init__(self, widths: list[int]) -> None:
+    def __init__(self, widths: list[int], fresh_first: bool = False) -> None:
         self.widths = widths
+        self.fresh_first = fresh_first
         self.rows: list[list[Item]] = [[] for _ in widths]
         self.band: range | None = None  # the rows the last block filled
 
     def _top(self) -> int | None:
         """The topmost row not yet full."""
         return next((r for r, row in enumerate(self.rows) if len(row) < self.widths[r]), None)
+
+    def _start(self) -> int | None:
+        """Where a block not beside the one before starts."""
+        fresh = next((r for r, row in enumerate(self.rows) if not row), None) if self.fresh_first else None
+        return fresh if fresh is not None else self._top()
 
     def _fits(self, rows: range, width: int) -> bool:
         if rows.stop > len(self.rows):
@@ -86,7 +95,7 @@ class _Grid:
         k, width = len(block), len(block[0])
         rows = self.band if self.band is not None and len(self.band) == k else None
         if rows is None or not self._fits(rows, width):
-            top = self._top()
+            top = self._start()
             if top is None:
                 return False
             rows = range(top, top + k)
@@ -108,18 +117,37 @@ class _Grid:
         return True
 
 
-def tiled_rows(doc: Document, region: tuple[int, int], widths: list[int]) -> list[list[Item]] | None:
+def tiled_rows(
+    doc: Document, region: tuple[int, int], widths: list[int], following: tuple[int, int] | None = None
+) -> list[list[list[Item]]]:
     """The table's rows tiled back from the region's paragraphs: a paragraph whose lines
     print the same count of numbers is a block of rows (one line each); another is numbers
-    row after row. None where the numbers are not exactly the table's cells or a block
-    finds no place."""
+    row after row. Where the region holds too few, the first paragraphs of numbers in the
+    ``following`` stretch make up the rest (a PDF can draw a column of a table after the text
+    that follows it, the next part's heading). Each way of tiling that places every block
+    (``_Grid``), none where the numbers are not exactly the table's cells."""
     found = paragraphs(doc, region)
-    if not found or sum(len(line) for p in found for line in p) != sum(widths):
-        return None
-    grid = _Grid(widths)
-    for paragraph in found:
-        uniform = len({len(line) for line in paragraph}) == 1
-        placed = grid.place(paragraph) if uniform else grid.stream([n for line in paragraph for n in line])
-        if not placed:
-            return None
-    return grid.rows
+    if not found:
+        return []
+    count, cells = sum(len(line) for p in found for line in p), sum(widths)
+    for paragraph in (paragraphs(doc, following) or []) if following and count < cells else []:
+        if count >= cells:
+            break
+        found.append(paragraph)
+        count += sum(len(line) for line in paragraph)
+    if count != cells:
+        return []
+    tilings = []
+    # the order printed; and with one of the last two paragraphs first (a PDF can draw a table's
+    # first column after the others, even after the heading that follows the table)
+    orders = [found, *([found[i], *found[:i], *found[i + 1 :]] for i in range(max(1, len(found) - 2), len(found)))]
+    for order, fresh_first in itertools.product(orders, (False, True)):
+        grid = _Grid(widths, fresh_first)
+        for paragraph in order:
+            uniform = len({len(line) for line in paragraph}) == 1
+            if not (grid.place(paragraph) if uniform else grid.stream([n for line in paragraph for n in line])):
+                break
+        else:
+            if grid.rows not in tilings:
+                tilings.append(grid.rows)
+    return tilings

@@ -26,7 +26,7 @@ from govreport.calibrate import PLACED
 from govreport.document import Document
 from govreport.form.catalog import APPLICANT_COLUMNS, FORMS, Row, TableForm, Template
 from govreport.identities import Identity, identities
-from govreport.schema import Finding, Method, Provenance, Value
+from govreport.schema import AMBIGUOUS_NOTE, Finding, Method, Provenance, Value
 from govreport.tables.anchors import Anchor, find_anchors, header_stretches
 from govreport.tables.evidence import decide, stated
 from govreport.tables.flow import tiled_rows
@@ -77,6 +77,7 @@ class TableReading:
     checked: bool = True  # identities check how its values are placed in rows (not in table 2)
     blank_rows: set[str] = field(default_factory=set)  # rows of blank cells among printed ones (``_blank_rows``)
     column_printed_rows: set[str] = field(default_factory=set)  # put back in row order (``_column_printed``)
+    borrowed: bool = False  # some numbers are from the stretch after the table's part (``flow.tiled_rows``)
     blanks_last_cells: set[str] = field(default_factory=set)  # keys placed by the guess ``_blanks_last``
 
 
@@ -113,12 +114,14 @@ def map_tables(doc: Document, anchor_finder: AnchorFinder = find_anchors) -> lis
     regions = table_regions(doc)
     matched = match_grids(doc, list(form.tables), regions)
     grids = {name: m for name, m in matched.items() if covers(m, form.table(name))}
+    # table 3, read first, shows whether the text prints numbers apart (``_blanks_last``)
+    t3_form, t3_region, t4_region = form.table("t3"), regions["t3"], regions["t4"]
+    t3 = _map_t3(doc, t3_region, t4_region, t3_form, doc.template, anchor_finder, grids.get("t3"))
+    t2 = _map_free_rows(doc, regions["t2"], form.table("t2"), t3.apart, anchor_finder, grids.get("t2"))
     # a cell read into one form table is never read into another (class 6 of issue 9)
     claimed = {unit for m in grids.values() for unit in m.units}
-    # table 3, read first, shows whether the text prints numbers apart (``_blanks_last``)
-    t3, apart = _map_t3(doc, regions["t3"], form.table("t3"), doc.template, anchor_finder, grids.get("t3"))
-    t2 = _map_free_rows(doc, regions["t2"], form.table("t2"), apart, anchor_finder, grids.get("t2"))
-    return [*t2, *t3, *_map_t4(doc, regions["t4"], form.table("t4"), grids.get("t4"), claimed, apart)]
+    t4 = _map_t4(doc, t4_region, form.table("t4"), grids.get("t4"), claimed, t3.chars, t3.apart)
+    return [*t2, *t3.values, *t4]
 
 
 def _read_by_grid(match: GridMatch, form: TableForm, checks: dict[str, RowCheck]) -> TableReading:
@@ -322,12 +325,20 @@ def _read_by_stream(
 
 
 def _read_by_flow(
-    doc: Document, region: tuple[int, int], form: TableForm, checks: dict[str, RowCheck]
-) -> TableReading | None:
+    doc: Document,
+    region: tuple[int, int],
+    form: TableForm,
+    checks: dict[str, RowCheck],
+    following: tuple[int, int] | None,
+) -> list[TableReading]:
     """Table 3 from a PDF's text in drawing order, its paragraphs of numbers tiled back into
-    rows (``flow.tiled_rows``)."""
-    tiled = tiled_rows(doc, region, [len(row.columns) for row in form.rows])
-    return None if tiled is None else TableReading(_in_form_order(form, tiled, checks), "flow")
+    rows each way ``flow.tiled_rows`` finds (the part after it may hold a column drawn late)."""
+    widths = [len(row.columns) for row in form.rows]
+    tilings = tiled_rows(doc, region, widths)
+    borrowed = not tilings and following is not None
+    if borrowed:
+        tilings = tiled_rows(doc, region, widths, following)
+    return [TableReading(_in_form_order(form, tiled, checks), "flow", borrowed=borrowed) for tiled in tilings]
 
 
 def _in_form_order(form: TableForm, pieces: list[list[Item]], checks: dict[str, RowCheck]) -> dict[str, RowReadings]:
@@ -399,12 +410,14 @@ def _printed_rows(doc: Document, region: tuple[int, int]) -> list[tuple[int, int
 def _map_t3(
     doc: Document,
     region: tuple[int, int],
+    following: tuple[int, int],
     form: TableForm,
     template: Template,
     anchor_finder: AnchorFinder = find_anchors,
     grid: GridMatch | None = None,
-) -> tuple[list[Value], bool]:
-    """Table 3's values; and whether its text shows it prints numbers apart (``_prints_apart``)."""
+) -> _T3Read:
+    """Table 3 read from its ``region`` (in a PDF's drawing order, a column may stand in the
+    ``following`` one)."""
     checks = _t3_checks(form)
     table_ids = tuple(i for i in identities(template) if i.table == "t3" and i.kind != "row_total")
     scored: list[tuple[TableReading, Resolution]] = []
@@ -413,7 +426,7 @@ def _map_t3(
         scored.append((by_grid, _resolve(form, by_grid, table_ids)))
         if len(by_grid.rows) == len(form.rows):  # the text holds the same cells: nothing to try instead
             resolution = _blanks_last(form, by_grid, scored[0][1], table_ids)
-            return _values(form, by_grid, resolution, doc), _prints_apart(by_grid, resolution)
+            return _t3_read(form, by_grid, resolution, doc)
     by_labels = _read_by_labels(doc, region, form, checks, anchor_finder)
     scored.append((by_labels, _resolve(form, by_labels, table_ids)))
     if not _flawless(scored[-1][1], by_labels, form):
@@ -422,12 +435,28 @@ def _map_t3(
             scored.append((by_order, _resolve(form, by_order, table_ids)))
         else:
             in_order = _read_by_stream(doc, region, form, checks) if _labels_apart(by_labels, form) else []
-            by_flow = _read_by_flow(doc, region, form, checks)
-            if candidates := in_order + ([by_flow] if by_flow else []):
-                scored.append(_best_of(form, [(r, _resolve(form, r, table_ids)) for r in candidates], template))
+            by_flow = _read_by_flow(doc, region, form, checks, following)
+            resolved = [(r, _resolve(form, r, table_ids)) for r in in_order + by_flow]
+            # numbers taken from the next part are table 3's only where its identities then hold,
+            # but for one (a report's own misprint): a wrong tiling breaks several
+            if resolved := [(r, res) for r, res in resolved if not (r.borrowed and res.broken > 1)]:
+                scored.append(_best_of(form, resolved, template))
     reading, resolution = min(scored, key=lambda rs: _demerit(rs[1], template))
     resolution = _blanks_last(form, reading, resolution, table_ids)
-    return _values(form, reading, resolution, doc), _prints_apart(reading, resolution)
+    return _t3_read(form, reading, resolution, doc)
+
+
+@dataclass
+class _T3Read:
+    values: list[Value]
+    apart: bool  # its text shows it prints numbers apart (``_prints_apart``)
+    chars: set[int]  # the text offsets its cells were read from
+
+
+def _t3_read(form: TableForm, reading: TableReading, resolution: Resolution, doc: Document) -> _T3Read:
+    items = [c.item for c in resolution.cells.values() if c is not None and c.item is not None]
+    chars = {offset for item in items for offset in range(item.start, item.end)}
+    return _T3Read(_values(form, reading, resolution, doc), _prints_apart(reading, resolution), chars)
 
 
 def _best_of(
@@ -498,16 +527,21 @@ def _map_t4(
     form: TableForm,
     grid: GridMatch | None,
     claimed: set[int],
+    taken: set[int],
     apart_elsewhere: bool,
 ) -> list[Value]:
     """Table 4 from the value rows under its grid header, else the values after its
     header labels in the text (after each printing of them), leaving out cells another
-    table was read from."""
+    table was read from (the ``claimed`` units of its grids, the ``taken`` text offsets of
+    table 3's cells)."""
     rows: dict[str, RowReadings] = {}
     if grid:
         rows[_WHOLE_TABLE] = row_readings(grid.rows[_WHOLE_TABLE], 15, check=_t4_check())
     elif stretches := header_stretches(doc, region[0], region[1], form.header_cores):
-        pieces = [[i for i in items_between(doc, a, b) if doc.unit_at(i.start) not in claimed] for a, b in stretches]
+        pieces = [
+            [i for i in items_between(doc, a, b) if doc.unit_at(i.start) not in claimed and i.start not in taken]
+            for a, b in stretches
+        ]
         rows[_WHOLE_TABLE] = _after_header(pieces)
     reading = TableReading(rows, "grid" if grid else "header")
     resolution = _with_absent(form, _blanks_last(form, reading, _resolve_flat_t4(form, reading), (), apart_elsewhere))
@@ -719,7 +753,7 @@ def _values(form: TableForm, reading: TableReading, resolution: Resolution, doc:
         cell = resolution.cells.get(key)
         row_key = key.split(".", 1)[1].rsplit(".", 1)[0]
         if key in resolution.ambiguous:
-            note = "ambiguous: several readings fit"
+            note = AMBIGUOUS_NOTE
         elif cell is None:
             note = "not found"
         elif cell.value is None and cell.item is None and not cell.derived:
