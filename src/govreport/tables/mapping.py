@@ -280,6 +280,27 @@ def _read_by_order(
     return TableReading(rows, "order")
 
 
+def _lost_cells(reading: TableReading) -> tuple[TableReading, set[str]]:
+    """Where some rows of the table could be read only with a blank cell lost (their digits too
+    few), a row that fails its check as printed is also read with a cell lost (a blank 总计
+    the run does not show, ``1800000``): both kinds of reading stand, and the table's
+    identities, the row's own total among them, choose (a total the report misprints breaks
+    one; a lost cell read as a misprint breaks the columns' sums). In a table that shows no
+    lost cell a failed check stays a misprint, a finding of its own. Returns the rows widened."""
+    shows_lost = any(
+        rr.consistent and rr.readings and all(any(c.derived and c.item is None for c in r) for r in rr.readings)
+        for rr in reading.rows.values()
+    )
+    widened = {key for key, rr in reading.rows.items() if shows_lost and rr.lost}
+    if not widened:
+        return reading, widened
+    rows = {
+        key: replace(rr, readings=[*rr.readings, *rr.lost], consistent=True) if key in widened else rr
+        for key, rr in reading.rows.items()
+    }
+    return replace(reading, rows=rows), widened
+
+
 def _labels_apart(reading: TableReading, form: TableForm) -> bool:
     """Whether the labels found printed hardly any numbers after them: the table's labels and
     numbers printed apart (its numbers after the last label of each page)."""
@@ -427,8 +448,10 @@ def _map_t3(
         if len(by_grid.rows) == len(form.rows):  # the text holds the same cells: nothing to try instead
             resolution = _blanks_last(form, by_grid, scored[0][1], table_ids)
             return _t3_read(form, by_grid, resolution, doc)
-    by_labels = _read_by_labels(doc, region, form, checks, anchor_finder)
-    scored.append((by_labels, _resolve(form, by_labels, table_ids)))
+    by_labels, widened = _lost_cells(_read_by_labels(doc, region, form, checks, anchor_finder))
+    # a widened row's own total counts among the identities its readings are chosen by
+    row_totals = tuple(i for i in identities(template) if i.kind == "row_total" and i.where in widened)
+    scored.append((by_labels, _resolve(form, by_labels, table_ids + row_totals)))
     if not _flawless(scored[-1][1], by_labels, form):
         by_order = _read_by_order(doc, region, form, checks)
         if by_order is not None:

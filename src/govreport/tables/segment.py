@@ -10,7 +10,7 @@ has one) and later the table's identities choose among them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 
 from govreport.tables.items import Item
@@ -176,6 +176,7 @@ class RowReadings:
     consistent: bool  # the readings pass the row's check (False: printed as is, check broken)
     trimmed: bool = False  # the row printed more items than cells; some were left out
     blanks_last: BlanksLast | None = None  # the guess where nothing else places its cells
+    lost: list[Reading] = field(default_factory=list)  # an inconsistent row's readings with a cell lost
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,7 +302,11 @@ def _row_readings(
         if passing:
             return RowReadings(passing, consistent=True)
         fallback = fallback or printed
-    return RowReadings(fallback, consistent=False)
+    # or its total misprinted, or a blank cell lost where the digits still fill it (``1800000``:
+    # 18,0,0,0,0,0 and a blank 总计): readings with one cell lost, for a table that shows it
+    # leaves cells blank (``mapping._lost_cells``)
+    lost = _readings(items, n, slots, check, (1, True, True))[0] if check is not None and max_gaps else []
+    return RowReadings(fallback, consistent=False, lost=lost)
 
 
 def _readings(
