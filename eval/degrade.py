@@ -10,7 +10,9 @@ text layer), from a seed, so a benchmark run is repeatable:
 - ``skew``: a 2.5° rotation with keystone (the top of the page narrower than the bottom);
 - ``lowres``: 150 dpi, grey paper, a shadow along one edge, JPEG quality 40;
 - ``photocopy``: black and white, thin rules broken by small gaps, speckle;
-- ``photo``: a phone photo of the page lying on a desk: perspective, warm cast, vignette.
+- ``photo``: a phone photo of the page lying on a desk: perspective, warm cast, vignette;
+- ``borderless``: tables printed without their vertical rules, the horizontal ones kept or
+  printed faint (a light grey that a scan's binarization may lose), a light 200-dpi scan.
 
 The generator lives outside the runtime package: it makes test data, the reader never sees it.
 """
@@ -30,7 +32,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))  # runs from a checkout without installing
 
-KINDS = ("seal", "skew", "lowres", "photocopy", "photo")
+KINDS = ("seal", "skew", "lowres", "photocopy", "photo", "borderless")
 _DPI = 200
 _LOWRES_DPI = 150
 _SEAL_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
@@ -219,6 +221,34 @@ def photocopy(pages: list[Image.Image], seed: int) -> list[Image.Image]:
     return out
 
 
+# ---------------------------------------------------------------- borderless tables
+_RULE_RUN = 50  # pixels at 200 dpi (18 pt): longer straight ink than any stroke of a character is a rule
+
+
+def borderless(pages: list[Image.Image], seed: int) -> list[Image.Image]:
+    """Each page's vertical rules taken out; on about half the pages the horizontal rules printed
+    a faint grey instead of black (the two ways a table's rules go missing in print)."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    out = []
+    for page in pages:
+        gray = np.asarray(page.convert("L"), np.float32)
+        ink = (gray < 200).astype(np.uint8) * 255  # the rules' anti-aliased edges too
+        vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((_RULE_RUN, 1), np.uint8))
+        gray[cv2.dilate(vertical, np.ones((1, 3), np.uint8)) > 0] = 255
+        if rng.random() < 0.5:
+            horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, _RULE_RUN), np.uint8))
+            faint = rng.uniform(190, 215)
+            on_rule = cv2.dilate(horizontal, np.ones((3, 1), np.uint8)) > 0
+            gray[on_rule] = np.maximum(gray[on_rule], faint)
+        image = Image.fromarray(gray.astype(np.uint8)).rotate(
+            rng.uniform(-0.4, 0.4), resample=Image.Resampling.BILINEAR, fillcolor=255
+        )
+        out.append(_jpeg(_noise(image, rng, 4), 75))
+    return out
+
+
 # ---------------------------------------------------------------- phone photo
 def photo(pages: list[Image.Image], seed: int) -> list[Image.Image]:
     rng = np.random.default_rng(seed)
@@ -264,6 +294,7 @@ def degrade(clean: Path, kind: str, out: Path, seed: int = 0) -> Path:
         "lowres": lambda: lowres(pages, seed),
         "photocopy": lambda: photocopy(pages, seed),
         "photo": lambda: photo(pages, seed),
+        "borderless": lambda: borderless(pages, seed),
     }
     images = makers[kind]()
     rgb = [p.convert("RGB") for p in images]
