@@ -234,7 +234,21 @@ def ruled_grids(binary: np.ndarray, dpi: float) -> tuple[list[Grid], np.ndarray]
     grids = find_grids(segments, tol=3 * unit, min_gap=5 * unit, drawn=drawn)
     # the form's tables run across the page; a small "grid" is the strokes of a bold heading's characters
     grids = [g for g in grids if g.box[2] - g.box[0] >= _NARROWEST_TABLE * binary.shape[1]]
-    return grids, cv2.bitwise_and(binary, cv2.bitwise_not(rules))
+    return _apart(grids, 3 * unit), cv2.bitwise_and(binary, cv2.bitwise_not(rules))
+
+
+def _apart(grids: list[Grid], margin: float) -> list[Grid]:
+    """The grids that overlap no other one by more than ``margin`` both ways. Printed tables never
+    overlap: grids that do are pieces of one table whose rules the scan lost in places (a halftone
+    screen's dots), their cells cutting across its rows; its text is read as lines instead, and
+    its value rows placed by position (``ocr.assemble``)."""
+
+    def overlap(a: Grid, b: Grid) -> bool:
+        across = min(a.box[2], b.box[2]) - max(a.box[0], b.box[0])
+        down = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
+        return across > margin and down > margin
+
+    return [g for g in grids if not any(overlap(g, o) for o in grids if o is not g)]
 
 
 def repair_findings(notes: dict[int, tuple[str, ...]]) -> list[Finding]:
