@@ -1,12 +1,16 @@
 """Tables printed without rules (or whose rules a scan lost): columns rebuilt from the positions of
-the OCR words, on synthetic word boxes (fast) and on a borderless scan of a rendered table page."""
+the OCR words, on synthetic word boxes (fast); a borderless scan of a rendered table page; grids a
+halftone screen broke into overlapping pieces; rows beside a grid that covers part of its table,
+found in the layout model's table region."""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
+import pypdfium2 as pdfium
 import pytest
 from conftest import GOLD
 from pdf_support import T4_PAGE, needs_chromium
@@ -14,10 +18,16 @@ from pdf_support import T4_PAGE, needs_chromium
 from govreport.document import Table
 from govreport.ocr.assemble import Word, page_blocks
 from govreport.ocr.grid import Grid, GridCell
-from govreport.ocr.page import _apart, read_page
+from govreport.ocr.page import PageRead, _apart, read_page
 from govreport.pipeline import extract
 from govreport.render import ReportSpec
 from govreport.render.pdf import render_pdf, select_pages
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
+from damage import damage
+from degrade import degrade
+
+R002 = Path(__file__).parent / "fixtures" / "real" / "r002.pdf"
 
 COLUMNS = (100.0, 160.0, 220.0, 280.0)  # left edges of four value columns, 30 pt wide
 
@@ -76,11 +86,6 @@ def test_a_number_read_across_two_columns_leaves_the_positions_alone() -> None:
 @needs_chromium
 def test_a_borderless_table_with_blank_cells_is_read_by_position(tmp_path: Path) -> None:
     """seed-003's table 4 with its last group of five cells printed blank, its rules left out."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
-    from degrade import degrade
-
     gold = json.loads((GOLD / "seed-003.json").read_text(encoding="utf-8"))["values"]
     spec = ReportSpec.from_gold(GOLD / "seed-003.json")
     blank = {k for k in spec.values if k.startswith("t4.suit_after_review.")}
@@ -97,6 +102,14 @@ def _grid(box: tuple[float, float, float, float]) -> Grid:
     return Grid(box, (GridCell(0, 0, 1, 1, box),), 1, 1)
 
 
+def _third_page(scan: Path) -> PageRead:
+    """r002's table-3 page of a scan of it, read at 200 dpi."""
+    document = pdfium.PdfDocument(str(scan))
+    image = document[2].render(scale=200 / 72).to_numpy()[:, :, :3]
+    document.close()
+    return read_page(np.ascontiguousarray(image), 200)
+
+
 def test_grids_that_overlap_are_pieces_of_one_table_and_are_dropped() -> None:
     pieces = [_grid((76, 468, 516, 615)), _grid((76, 528, 386, 543))]  # one inside the other
     neighbours = [_grid((76, 100, 516, 300)), _grid((76, 301, 516, 400))]  # two tables, one rule apart
@@ -106,18 +119,7 @@ def test_grids_that_overlap_are_pieces_of_one_table_and_are_dropped() -> None:
 def test_a_halftone_table_page_is_read_by_position_where_its_grid_broke_apart(tmp_path: Path) -> None:
     """r002's table-3 page printed through a halftone screen: the screen breaks its rules into
     pieces of grids that overlap; read as lines, its rows keep their seven numbers each."""
-    import sys
-
-    import pypdfium2 as pdfium
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
-    from damage import damage
-
-    scan = damage(Path(__file__).parent / "fixtures" / "real" / "r002.pdf", "halftone", tmp_path / "h.pdf", seed=7)
-    document = pdfium.PdfDocument(str(scan))
-    image = document[2].render(scale=200 / 72).to_numpy()[:, :, :3]
-    document.close()
-    read = read_page(np.ascontiguousarray(image), 200)
+    read = _third_page(damage(R002, "halftone", tmp_path / "h.pdf", seed=7))
     words, grids = read.in_points()
     assert not grids
     rows = [
@@ -127,3 +129,13 @@ def test_a_halftone_table_page_is_read_by_position_where_its_grid_broke_apart(tm
         for row in block.rows()
     ]
     assert ["一、本年新收政府信息公开申请数量", "95", "0", "0", "0", "0", "0", "95"] in rows
+
+
+def test_rows_a_grid_lost_beside_it_are_read_in_the_layout_models_table_region(tmp_path: Path) -> None:
+    """r002's table-3 page with its vertical rules lost below part of the page: the grid holds the
+    rows above; the layout model's table region takes the value rows below as an unruled table."""
+    read = _third_page(degrade(R002, "halfruled", tmp_path / "h.pdf", seed=7))
+    assert read.grids and read.table_regions
+    assert "value rows beside the ruled grid read as a table (layout model)" in read.notes
+    rows = [[c.text for c in row] for block in read.blocks(3) if isinstance(block, Table) for row in block.rows()]
+    assert ["6.属于四类过程性信息", "1", "0", "0", "0", "0", "0", "1"] in rows

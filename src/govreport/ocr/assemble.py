@@ -266,9 +266,18 @@ def _header_above(before: list[list[Word]], rows: list[list[list[Word]]], top: f
     return header if any(w.center[0] >= numbers_from for line in header for w in line) else []
 
 
-def _line_blocks(lines: list[list[Word]], page: int, unruled_tables: bool) -> list[tuple[float, Block]]:
-    """Text lines as blocks; with ``unruled_tables``, runs of value rows as tables without a rule:
-    their columns from positions where the rows fit them, else one cell per piece."""
+def value_rows(words: list[Word], grids: list[Grid]) -> list[Box]:
+    """Boxes of the lines outside every grid that print a row of values (``_is_value_row``)."""
+    rest = [w for w in words if w.text.strip() and not any(_in_grid(w, g) for g in grids)]
+    return [_union([w.box for w in line]) for line in text_lines(rest) if _is_value_row(pieces(line))]
+
+
+def _line_blocks(
+    lines: list[list[Word]], page: int, unruled_tables: bool, table_regions: list[Box]
+) -> list[tuple[float, Block]]:
+    """Text lines as blocks; runs of value rows as tables without a rule (everywhere with
+    ``unruled_tables``, else inside ``table_regions``): their columns from positions where the
+    rows fit them, else one cell per piece."""
     out: list[tuple[float, Block]] = []
     text_lines_before: list[tuple[list[Word], int]] = []  # each text line and the index of its block in ``out``
     run: list[list[list[Word]]] = []
@@ -287,7 +296,8 @@ def _line_blocks(lines: list[list[Word]], page: int, unruled_tables: bool) -> li
 
     for line in lines:
         line_pieces = pieces(line)
-        if unruled_tables and _is_value_row(line_pieces):
+        in_table = unruled_tables or any(_inside(line[0].center, region) for region in table_regions)
+        if in_table and _is_value_row(line_pieces):
             run_top = run_top if run else line[0].box[1]
             run.append(line_pieces)
             continue
@@ -303,9 +313,15 @@ def _line_blocks(lines: list[list[Word]], page: int, unruled_tables: bool) -> li
 
 
 def page_blocks(
-    words: list[Word], grids: list[Grid], page: int, page_height: float, unruled_tables: bool = False
+    words: list[Word],
+    grids: list[Grid],
+    page: int,
+    page_height: float,
+    unruled_tables: bool = False,
+    table_regions: list[Box] | None = None,
 ) -> list[Block]:
-    """Blocks of one page in reading order: grid tables and text lines sorted by their top."""
+    """Blocks of one page in reading order: grid tables and text lines sorted by their top. Value
+    rows make unruled tables everywhere with ``unruled_tables``, else inside ``table_regions``."""
     placed: list[tuple[float, Block]] = []
     # blanks inside a grid go (a cell's text is its characters); an UNREAD word stands for a cell whose ink
     # OCR could not read; blanks outside the grids stay, as printed (一、 总体情况)
@@ -320,6 +336,6 @@ def page_blocks(
     lines = [
         line for line in text_lines(rest) if any(w.text.strip() for w in line) and not _is_page_mark(line, page_height)
     ]
-    placed += _line_blocks(lines, page, unruled_tables)
+    placed += _line_blocks(lines, page, unruled_tables, table_regions or [])
     placed.sort(key=lambda tb: tb[0])
     return [block for _, block in placed]

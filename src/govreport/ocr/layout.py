@@ -45,6 +45,7 @@ def _model() -> tuple[object, list[str]]:
     options = ort.SessionOptions()
     options.intra_op_num_threads = compute_threads()
     options.inter_op_num_threads = 1
+    options.enable_cpu_mem_arena = False  # the arena keeps its peak (~170 MB a page) for the process's life
     session = ort.InferenceSession(str(MODEL_PATH), options, providers=["CPUExecutionProvider"])
     return session, session.get_modelmeta().custom_metadata_map["character"].splitlines()
 
