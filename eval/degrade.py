@@ -10,7 +10,10 @@ text layer), from a seed, so a benchmark run is repeatable:
 - ``skew``: a 2.5° rotation with keystone (the top of the page narrower than the bottom);
 - ``lowres``: 150 dpi, grey paper, a shadow along one edge, JPEG quality 40;
 - ``photocopy``: black and white, thin rules broken by small gaps, speckle;
-- ``photo``: a phone photo of the page lying on a desk: perspective, warm cast, vignette.
+- ``photo``: a phone photo of the page lying on a desk: perspective, warm cast, vignette;
+- ``borderless``: tables printed without their vertical rules, the horizontal ones kept or
+  printed faint (a light grey that a scan's binarization may lose), a light 200-dpi scan;
+- ``halfruled``: the vertical rules lost below 35-65% of each page's height, a light scan.
 
 The generator lives outside the runtime package: it makes test data, the reader never sees it.
 """
@@ -30,7 +33,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))  # runs from a checkout without installing
 
-KINDS = ("seal", "skew", "lowres", "photocopy", "photo")
+KINDS = ("seal", "skew", "lowres", "photocopy", "photo", "borderless", "halfruled")
 _DPI = 200
 _LOWRES_DPI = 150
 _SEAL_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
@@ -219,6 +222,60 @@ def photocopy(pages: list[Image.Image], seed: int) -> list[Image.Image]:
     return out
 
 
+# ---------------------------------------------------------------- borderless tables
+_RULE_RUN = 50  # pixels at 200 dpi (18 pt): longer straight ink than any stroke of a character is a rule
+
+
+def _vertical_rules(gray: np.ndarray) -> np.ndarray:
+    """Mask of a clean page's vertical rules, their anti-aliased edges too."""
+    import cv2
+
+    ink = (gray < 200).astype(np.uint8) * 255
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((_RULE_RUN, 1), np.uint8))
+    return cv2.dilate(vertical, np.ones((1, 3), np.uint8)) > 0
+
+
+def _light_scan(gray: np.ndarray, rng: np.random.Generator) -> Image.Image:
+    image = Image.fromarray(gray.astype(np.uint8)).rotate(
+        rng.uniform(-0.4, 0.4), resample=Image.Resampling.BILINEAR, fillcolor=255
+    )
+    return _jpeg(_noise(image, rng, 4), 75)
+
+
+def borderless(pages: list[Image.Image], seed: int) -> list[Image.Image]:
+    """Each page's vertical rules taken out; on about half the pages the horizontal rules printed
+    a faint grey instead of black (the two ways a table's rules go missing in print)."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    out = []
+    for page in pages:
+        gray = np.asarray(page.convert("L"), np.float32)
+        ink = (gray < 200).astype(np.uint8) * 255  # the rules' anti-aliased edges too
+        gray[_vertical_rules(gray)] = 255
+        if rng.random() < 0.5:
+            horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, _RULE_RUN), np.uint8))
+            faint = rng.uniform(190, 215)
+            on_rule = cv2.dilate(horizontal, np.ones((3, 1), np.uint8)) > 0
+            gray[on_rule] = np.maximum(gray[on_rule], faint)
+        out.append(_light_scan(gray, rng))
+    return out
+
+
+def halfruled(pages: list[Image.Image], seed: int) -> list[Image.Image]:
+    """The vertical rules of each page's lower part taken out, below 35-65% of its height (toner
+    running out down the page): a table there keeps its grid above and loses it below."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for page in pages:
+        gray = np.asarray(page.convert("L"), np.float32)
+        lost = _vertical_rules(gray)
+        lost[: round(rng.uniform(0.35, 0.65) * gray.shape[0])] = False
+        gray[lost] = 255
+        out.append(_light_scan(gray, rng))
+    return out
+
+
 # ---------------------------------------------------------------- phone photo
 def photo(pages: list[Image.Image], seed: int) -> list[Image.Image]:
     rng = np.random.default_rng(seed)
@@ -264,6 +321,8 @@ def degrade(clean: Path, kind: str, out: Path, seed: int = 0) -> Path:
         "lowres": lambda: lowres(pages, seed),
         "photocopy": lambda: photocopy(pages, seed),
         "photo": lambda: photo(pages, seed),
+        "borderless": lambda: borderless(pages, seed),
+        "halfruled": lambda: halfruled(pages, seed),
     }
     images = makers[kind]()
     rgb = [p.convert("RGB") for p in images]

@@ -9,8 +9,8 @@ Renditions of each gold fixture: ``original`` (the document as published), ``fla
 Chromium; r002 is a real PDF), ``garbled`` (the PDF without its ToUnicode maps) and
 ``scan`` (the PDF rasterized at 200 dpi with tilt, blur, noise and JPEG) and the damaged
 scans of ``eval/degrade.py`` (``scan-seal``, ``scan-skew``, ``scan-lowres``,
-``scan-photocopy``, ``scan-photo``), the damaged scans of the second, independent generator
-``eval/damage.py`` (``scan-rot90``, ``scan-fax``, ``scan-marks``, ...), and
+``scan-photocopy``, ``scan-photo``, ``scan-borderless``, ``scan-halfruled``), the damaged
+scans of the second, independent generator ``eval/damage.py`` (``scan-rot90``, ``scan-fax``, ``scan-marks``, ...), and
 ``scan-heading-blanks`` (a clean scan of the fixture printed with a blank after each heading
 numeral's 、, the gold's headings too). PDF renditions need Chromium and a CJK font and are
 skipped without them; ``--cache`` keeps them for the next run.
@@ -85,7 +85,7 @@ from govreport.evaluate import (  # noqa: E402
     values_equal,
 )
 
-SCAN_DAMAGE = ("seal", "skew", "lowres", "photocopy", "photo")  # eval/degrade.py's kinds
+SCAN_DAMAGE = ("seal", "skew", "lowres", "photocopy", "photo", "borderless", "halfruled")  # eval/degrade.py's kinds
 SCAN_FORMATS = ("scan", *(f"scan-{k}" for k in SCAN_DAMAGE + MORE_SCAN_DAMAGE), "scan-heading-blanks")
 FORMATS = (
     "original",

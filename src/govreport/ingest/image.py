@@ -15,7 +15,6 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from govreport.document import Block, Document
 from govreport.errors import IngestError
 from govreport.ingest.pdf import join_continued_tables
-from govreport.ocr.assemble import page_blocks
 from govreport.options import active_limits
 
 MAX_DPI = 220
@@ -62,9 +61,8 @@ def load_image(path: str) -> Document:
     repairs: dict[int, tuple[str, ...]] = {}
     for number, (gray, dpi) in enumerate(_gray_frames(path), start=1):
         read = read_page(gray, dpi)
-        words, grids = read.in_points()
         repairs[number] = read.notes
-        pages.append(page_blocks(words, grids, number, read.height, unruled_tables=not grids))
+        pages.append(read.blocks(number))
     blocks = join_continued_tables(pages)
     if not blocks:
         raise IngestError("No text found in the image")

@@ -108,8 +108,7 @@ def _read_page(page: pdfium.PdfPage, number: int) -> tuple[list[Block], tuple[st
         return [], None  # a blank page: nothing drawn, nothing to read
     if not text.strip() or is_garbled(text):
         read = _ocr_page(page)
-        words, grids = read.in_points()
-        return page_blocks(words, grids, number, read.height, unruled_tables=not grids), read.notes
+        return read.blocks(number), read.notes
     words = [Word(fold_radicals(w.text), w.box) for w in words]
     grids = find_grids(_path_segments(page, height), tol=_GRID_TOL, min_gap=_MIN_CELL)
     return page_blocks(words, grids, number, height), None

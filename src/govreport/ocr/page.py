@@ -20,9 +20,11 @@ from itertools import pairwise
 import cv2
 import numpy as np
 
-from govreport.ocr.assemble import UNREAD, Word
+from govreport.document import Block
+from govreport.ocr.assemble import UNREAD, Word, page_blocks, value_rows
 from govreport.ocr.engine import DETECT_LONG_SIDE, ocr_engine
 from govreport.ocr.grid import Box, EdgeCheck, Grid, GridCell, Segment, find_grids, scale_box, scale_grid
+from govreport.ocr.layout import layout_regions
 from govreport.ocr.normalize import normalize_page, skew_angle
 from govreport.ocr.numbers import fix_number
 from govreport.ocr.orientation import read_upright
@@ -70,18 +72,28 @@ class PageRead:
     dpi: float  # of the normalized page the boxes are pixels of
     repairs: tuple[str, ...]  # what normalization did to the page
     height: float  # of the normalized page, in points
+    # the layout model's table regions that hold value rows beside the page's grids: rows a grid lost
+    table_regions: tuple[Box, ...] = ()
 
     @property
     def notes(self) -> tuple[str, ...]:
         """What was repaired on this page, for a person checking the values read from it."""
         repaired = ("broken table rules repaired from ink",) if any(g.repaired for g in self.grids) else ()
-        return self.repairs + repaired
+        beside = ("value rows beside the ruled grid read as a table (layout model)",) if self.table_regions else ()
+        return self.repairs + repaired + beside
 
     def in_points(self) -> tuple[list[Word], list[Grid]]:
         """Words and grids with pixel boxes turned into points (1/72 inch)."""
         k = 72 / self.dpi
         words = [Word(w.text, scale_box(w.box, k), w.confidence) for w in self.words]
         return words, [scale_grid(g, k) for g in self.grids]
+
+    def blocks(self, page: int) -> list[Block]:
+        """The page's blocks (``assemble.page_blocks``): value rows make unruled tables where no
+        grid was found, and beside the grids inside the table regions the layout model found."""
+        words, grids = self.in_points()
+        regions = [scale_box(box, 72 / self.dpi) for box in self.table_regions]
+        return page_blocks(words, grids, page, self.height, unruled_tables=not grids, table_regions=regions)
 
 
 def _run_mask(binary: np.ndarray, horizontal: bool, length: int) -> np.ndarray:
@@ -234,7 +246,21 @@ def ruled_grids(binary: np.ndarray, dpi: float) -> tuple[list[Grid], np.ndarray]
     grids = find_grids(segments, tol=3 * unit, min_gap=5 * unit, drawn=drawn)
     # the form's tables run across the page; a small "grid" is the strokes of a bold heading's characters
     grids = [g for g in grids if g.box[2] - g.box[0] >= _NARROWEST_TABLE * binary.shape[1]]
-    return grids, cv2.bitwise_and(binary, cv2.bitwise_not(rules))
+    return _apart(grids, 3 * unit), cv2.bitwise_and(binary, cv2.bitwise_not(rules))
+
+
+def _apart(grids: list[Grid], margin: float) -> list[Grid]:
+    """The grids that overlap no other one by more than ``margin`` both ways. Printed tables never
+    overlap: grids that do are pieces of one table whose rules the scan lost in places (a halftone
+    screen's dots), their cells cutting across its rows; its text is read as lines instead, and
+    its value rows placed by position (``ocr.assemble``)."""
+
+    def overlap(a: Grid, b: Grid) -> bool:
+        across = min(a.box[2], b.box[2]) - max(a.box[0], b.box[0])
+        down = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
+        return across > margin and down > margin
+
+    return [g for g in grids if not any(overlap(g, o) for o in grids if o is not g)]
 
 
 def repair_findings(notes: dict[int, tuple[str, ...]]) -> list[Finding]:
@@ -593,7 +619,20 @@ def _read_as_it_lies(image: np.ndarray, dpi: float) -> PageRead:
     for lines in cell_lines:
         if lines and not read_boxes.intersection(lines):
             words.append(Word(UNREAD, lines[0], 0.0))
-    return PageRead(words, grids, page.skew, dpi, page.repairs, gray.shape[0] * 72 / dpi)
+    regions = _table_regions(gray, words, grids)
+    return PageRead(words, grids, page.skew, dpi, page.repairs, gray.shape[0] * 72 / dpi, regions)
+
+
+def _table_regions(gray: np.ndarray, words: list[Word], grids: list[Grid]) -> tuple[Box, ...]:
+    """Where a page has grids and also rows of values outside them, the layout model's table
+    regions that hold such rows: a table whose grid covers only part of it (its rules lost in
+    places). The model runs only on such pages, not on every page."""
+    rows = value_rows(words, grids) if grids else []
+    if not rows:
+        return ()
+    tables = [r.box for r in layout_regions(gray) if r.kind == "table"]
+    centres = [((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for b in rows]
+    return tuple(t for t in tables if any(t[0] <= x <= t[2] and t[1] <= y <= t[3] for x, y in centres))
 
 
 __all__ = [

@@ -18,7 +18,7 @@ paths share the readings, the identities' choice and the result records.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 
@@ -221,7 +221,9 @@ def _slot_items(doc: Document, slots: list[Unit]) -> list[Item]:
             items.append(found[0])
         else:
             shown = nfkc(unit.text).strip()
-            items.append(Item(raw=shown, digits=None, cell=True, loc=unit.loc, start=unit.start, end=unit.end))
+            # an empty slot keeps its cell's doubt: one placed by position may have lost its number
+            item = Item(raw=shown, digits=None, cell=True, loc=unit.loc, start=unit.start, end=unit.end)
+            items.append(replace(item, confidence=unit.confidence))
     return items
 
 
