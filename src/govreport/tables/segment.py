@@ -199,7 +199,8 @@ def row_readings(
     fewer numbers than cells, the guess ``blanks_last``."""
     slots = slots or [Slot()] * n
     readings = _row_readings(items, n, slots=slots, check=check, max_gaps=max_gaps)
-    guess = blanks_last(_trims(items, n)[-1], n, slots, check)  # a row of more slots than cells, without its empty ones
+    # a row with more slots than cells is guessed without its empty ones
+    guess = blanks_last(_trims(items, n)[-1], n, slots, check)
     return replace(readings, blanks_last=guess) if guess is not None else readings
 
 
@@ -249,7 +250,8 @@ def _row_readings(
     more cells lost from it (at most ``max_gaps``); lost cells first where the
     numbers are a few fewer than the cells and each printed apart. A row printing
     more items than cells is read without the empty slots at one end or the other,
-    whichever passes the check (``_trims``).
+    whichever passes the check (``_trims``). A row nothing checks that prints its numbers
+    apart, but fewer than its cells, reads every way: cut further, or with cells lost.
     Where none passes, the plainest readings are returned as printed, marked
     inconsistent: a report may break its own identities, and that is a finding.
     """
@@ -274,13 +276,13 @@ def _row_readings(
         checked = check(plain) if check else plain
         if checked is not None:
             return RowReadings([checked], consistent=True)
-    printed = sum(1 if i.digits is None or i.cell else len(set(i.breaks)) + 1 for i in items)
-    if check is None and 2 <= printed < n:
+    pieces = sum(1 if i.digits is None or i.cell else len(set(i.breaks)) + 1 for i in items)
+    if check is None and 2 <= pieces < n:
         # nothing checks the row, and it prints its numbers apart (blanks between them): a
         # number cut in two and a blank cell the text dropped read the same; every such reading stands
         readings = {
             tuple(c.value for c in r): r
-            for gaps in range(n - printed + 1)
+            for gaps in range(n - pieces + 1)
             for r in _readings(items, n, slots, None, (gaps, True, True))[0]
         }
         return RowReadings(list(readings.values()), consistent=True)
@@ -302,9 +304,9 @@ def _row_readings(
         if passing:
             return RowReadings(passing, consistent=True)
         fallback = fallback or printed
-    # or its total misprinted, or a blank cell lost where the digits still fill it (``1800000``:
-    # 18,0,0,0,0,0 and a blank 总计): readings with one cell lost, for a table that shows it
-    # leaves cells blank (``mapping._lost_cells``)
+    # no reading passes: its total is misprinted, or a blank cell was lost where the digits
+    # still fill the row (``1800000``: 18,0,0,0,0,0 and a blank 总计); its readings with one
+    # cell lost, for a table that shows it leaves cells blank (``mapping._lost_cells``)
     lost = _readings(items, n, slots, check, (1, True, True))[0] if check is not None and max_gaps else []
     return RowReadings(fallback, consistent=False, lost=lost)
 
