@@ -8,7 +8,15 @@ from conftest import gold_cases
 from govreport.document import Document, Location, TextBlock
 from govreport.ingest import load
 from govreport.schema import SectionResult
-from govreport.sections import READ_SURE, find_sections, heading_resemblance, reads_as_heading
+from govreport.sections import (
+    READ_SURE,
+    HeadingCandidate,
+    find_sections,
+    heading_candidates,
+    heading_resemblance,
+    reads_as_heading,
+    sections_from_chain,
+)
 
 
 def doc_of(*lines: str) -> Document:
@@ -253,3 +261,25 @@ def test_a_numeral_ocr_read_as_another_parts_is_doubtful_unless_the_print_number
     ]
     found = confidences(shifted, ocr=0.97)
     assert min(found[part] for part in (1, 2, 3, 4)) >= 0.8  # the print's own numbering, read as printed
+
+
+def test_a_recognized_heading_under_another_parts_numeral_is_doubtful_whoever_found_it() -> None:
+    """OCR of a fax read 三、收到和处理… as 二、收到和处理… (a faded stroke) among headings
+    numbered as the form numbers them: the rules list it, and a labeller that marks that line
+    as part 3's heading confidently (its text is part 3's) is as doubtful: before, the model's
+    0.9968 left the wrong numeral unlisted (r004 and seed-000 as ``scan-fax``, hybrid)."""
+    lines = ["一、总体情况", "本年度主动公开信息。", "二、主动公开政府信息情况", "表略。"]
+    lines.append("二、收到和处理政府信息公开申请情况")
+    doc = Document("mem.pdf", "pdf", [TextBlock(t, Location(line=i + 1), confidence=0.97) for i, t in enumerate(lines)])
+    start = doc.text.index("二、收到")
+
+    class ConfidentLabeller:
+        def find(self, doc: Document) -> list[SectionResult]:
+            chain = [c for c in heading_candidates(doc.text) if c.part != 3]
+            chain.append(HeadingCandidate(3, start, start + len(lines[-1]), False, confidence=0.9968, method="model"))
+            return sections_from_chain(doc, sorted(chain, key=lambda c: c.start))
+
+    by_rules, by_model = find_sections(doc)[2], find_sections(doc, ConfidentLabeller())[2]
+    assert by_rules.heading == by_model.heading == "二、收到和处理政府信息公开申请情况"
+    assert by_rules.confidence == pytest.approx(0.6)
+    assert by_model.confidence == pytest.approx(0.6)

@@ -110,6 +110,14 @@ def _numeral_value(ch: str) -> int:
     return int(ch.translate(str.maketrans("１２３４５６７８９", "123456789")))
 
 
+def marker_numeral(text: str, at: int) -> int | None:
+    """The part numeral of the marker at ``at`` in ``text`` (``三、`` is 3), or None."""
+    match = PART_MARKER.match(text, at)
+    if match is None:
+        return None
+    return _numeral_value(next(match.group(g) for g in ("cn", "dg", "section", "bare") if match.group(g)))
+
+
 def heading_candidates(text: str) -> list[HeadingCandidate]:
     out = []
     for match in _CANDIDATE.finditer(text):
@@ -182,6 +190,9 @@ def sections_from_chain(doc: Document, chain: list[HeadingCandidate], method: Me
         unit = doc.units[doc.unit_at(cand.start)]
         misread = unit.confidence < 1.0 and form_numbered
         confidence = _rule_heading_score(cand, misread) if cand.confidence is None else cand.confidence
+        if misread and not cand.numeral_matches:
+            # whoever found it (a model reads the heading, not whether OCR read its numeral right)
+            confidence = min(confidence, _OCR_NUMERAL_MISMATCH)
         results.append(
             SectionResult(
                 part=part,

@@ -57,6 +57,7 @@ from govreport.sections import (
     SectionFinder,
     best_chain,
     heading_candidates,
+    marker_numeral,
     sections_from_chain,
 )
 from govreport.tables.anchors import Anchor, find_anchors
@@ -140,7 +141,9 @@ def _model_candidates(view: ModelView, regions: list[tuple[int, int]] | None = N
         head = text.split("\n", 1)[0]
         end_ = span.start + len(head) if len("".join(head.split())) >= _MIN_HEADING else span.end
         if len("".join(view.doc.text[span.start : end_].split())) >= _MIN_HEADING:
-            out.append(HeadingCandidate(part, span.start, end_, True, confidence=span.confidence, method="model"))
+            numeral = marker_numeral(view.doc.text, span.start)
+            matches = numeral is None or numeral == part  # a heading the model reads under another part's numeral
+            out.append(HeadingCandidate(part, span.start, end_, matches, confidence=span.confidence, method="model"))
     return out
 
 
