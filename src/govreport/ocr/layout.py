@@ -11,6 +11,7 @@ page's ruled grids may have lost a table (``ocr.page``), not on every page.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -36,6 +37,15 @@ class Region:
     kind: str  # one of the CDLA classes
     box: Box  # pixels of the image it was found in
     score: float
+
+
+@cache
+def _warn_missing() -> None:
+    warnings.warn(
+        f"layout model not installed ({MODEL_PATH}): scans are read without the layout check; "
+        "run `python training/layout_model.py` once",
+        stacklevel=3,
+    )
 
 
 @cache
@@ -93,7 +103,11 @@ def _suppressed(boxes: np.ndarray, scores: np.ndarray) -> list[int]:
 
 
 def layout_regions(image: np.ndarray) -> list[Region]:
-    """The layout regions of a page image (grayscale or RGB), boxes in its pixels, best first."""
+    """The layout regions of a page image (grayscale or RGB), boxes in its pixels, best first;
+    none, with a warning once, where the model file is not installed."""
+    if not MODEL_PATH.exists():
+        _warn_missing()
+        return []
     session, labels = _model()
     outputs = session.run(None, {session.get_inputs()[0].name: _input(image)})  # type: ignore[attr-defined]
     levels = len(outputs) // 2
