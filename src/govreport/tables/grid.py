@@ -40,6 +40,8 @@ _T4_HEADER = ("结果维持", "结果纠正", "其他结果", "尚未审结", "�
 _T3_HEADER = ("申请人情况", "法人或其他组织", *(c.label for c in T3_COLUMNS if c.label not in ("其他", "总计")))
 _MAX_COLUMNS = 200  # a wider grid is not a form table (and is not walked slot by slot)
 
+WHOLE_TABLE = "all"  # table 4's key in ``GridMatch.rows``: its 15 cells read as one row
+
 
 @dataclass(slots=True)
 class GridRow:
@@ -284,7 +286,7 @@ def match_grids(doc: Document, forms: list[TableForm], regions: dict[str, tuple[
             matches[name].units |= _unit_indices(doc, grid_row)
     t4_rows = [r for r in rows if r.t4_header and id(r) not in taken and id(r) not in labelled_ids]
     if t4_rows:
-        matches["t4"].rows["all"] = [item for r in t4_rows for item in _slot_items(doc, r.slots)]
+        matches["t4"].rows[WHOLE_TABLE] = [item for r in t4_rows for item in _slot_items(doc, r.slots)]
         matches["t4"].units = {i for r in t4_rows for i in _unit_indices(doc, r)}
     return matches
 
@@ -356,5 +358,5 @@ def _by_order(
 def covers(match: GridMatch, form: TableForm) -> bool:
     """The grids hold enough of the form table to read it from them alone."""
     if form.name == "t4":
-        return bool(match.rows.get("all"))
+        return bool(match.rows.get(WHOLE_TABLE))
     return len(match.rows) * 2 >= len(form.rows)

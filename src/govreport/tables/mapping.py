@@ -30,7 +30,7 @@ from govreport.schema import AMBIGUOUS_NOTE, Finding, Method, Provenance, Value
 from govreport.tables.anchors import Anchor, find_anchors, header_stretches
 from govreport.tables.evidence import decide, stated
 from govreport.tables.flow import tiled_rows
-from govreport.tables.grid import GridMatch, covers, match_grids
+from govreport.tables.grid import WHOLE_TABLE, GridMatch, covers, match_grids
 from govreport.tables.items import Item, items_between
 from govreport.tables.segment import (
     CellReading,
@@ -52,7 +52,6 @@ _EVIDENCE_CONFIDENCE = 0.85  # a row's reading chosen, or a lost cell filled, by
 _UNCHECKED_PLACING = 0.6
 _PRINTED_SHARE = 0.75  # of a table's rows printing numbers, for an all-blank row among them to be doubtful
 
-_WHOLE_TABLE = "all"  # table 4 read as one row of its 15 cells
 _BLANKS_LAST = "printed fewer numbers than cells: placed from the first cell on, the blank cells taken to be the last"
 _CUT_UNCHECKED = "cut out of a run of digits: a blank cell the run does not show would place it otherwise"
 
@@ -559,13 +558,13 @@ def _map_t4(
     table 3's cells)."""
     rows: dict[str, RowReadings] = {}
     if grid:
-        rows[_WHOLE_TABLE] = row_readings(grid.rows[_WHOLE_TABLE], 15, check=_t4_check())
+        rows[WHOLE_TABLE] = row_readings(grid.rows[WHOLE_TABLE], 15, check=_t4_check())
     elif stretches := header_stretches(doc, region[0], region[1], form.header_cores):
         pieces = [
             [i for i in items_between(doc, a, b) if doc.unit_at(i.start) not in claimed and i.start not in taken]
             for a, b in stretches
         ]
-        rows[_WHOLE_TABLE] = _after_header(pieces)
+        rows[WHOLE_TABLE] = _after_header(pieces)
     reading = TableReading(rows, "grid" if grid else "header")
     resolution = _with_absent(form, _blanks_last(form, reading, _resolve_flat_t4(form, reading), (), apart_elsewhere))
     return _values(form, reading, resolution, doc)
@@ -586,7 +585,7 @@ def _after_header(pieces: list[list[Item]]) -> RowReadings:
 
 def _resolve_flat_t4(form: TableForm, reading: TableReading) -> Resolution:
     keys = [f"t4.{row.key}.{col.key}" for row in form.rows for col in row.columns]
-    flat = reading.rows.get(_WHOLE_TABLE)
+    flat = reading.rows.get(WHOLE_TABLE)
     if flat is None or not flat.readings:
         return Resolution(dict.fromkeys(keys), [], 0, 0, unknown=len(keys))
     return _agree(keys, flat.readings, len(flat.readings))
@@ -689,7 +688,7 @@ def _blanks_last(
     apart = apart_elsewhere or _prints_apart(reading, resolution)
     guessed = []
     for row_key, rr in reading.rows.items():
-        keys = form.keys() if row_key == _WHOLE_TABLE else _row_keys(form, row_key)
+        keys = form.keys() if row_key == WHOLE_TABLE else _row_keys(form, row_key)
         guess = dict(zip(keys, rr.blanks_last.reading, strict=True)) if rr.blanks_last else None
         if guess is None or not (apart or rr.blanks_last.checked):
             continue  # nothing shows its numbers are whole: they may be runs of several
